@@ -1,0 +1,3 @@
+export * from './aggregateRoot.js';
+export * from './decider.js';
+export type { SnapshotPolicy } from './loadStream.js';

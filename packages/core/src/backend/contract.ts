@@ -1,0 +1,160 @@
+/**
+ * The contract a storage backend implements. The event store (`store/eventStore.ts`) does all
+ * validation, serialization and upcasting; a backend only stores and returns already-checked
+ * rows, inside the transaction it is given. Two implementations exist: the in-memory backend
+ * and the SQL backend (one implementation per dialect, run over an ORM's transaction handle).
+ */
+import type { StreamKey } from '../streams/index.js';
+
+/** `'any'`: no check; `'no_stream'`: the stream must have no events; `'stream_exists'`: it must
+ * have some; a number n: the stream must be exactly at version n (0 is the same as no_stream). */
+export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** Where a reader of the global log stands. Ordered by (transactionId, position); on dialects
+ * without a transaction horizon transactionId is always 0n and the order is the position. */
+export interface LogPosition {
+  readonly transactionId: bigint;
+  readonly position: bigint;
+}
+
+export const LOG_START: LogPosition = Object.freeze({ transactionId: 0n, position: 0n });
+
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
+  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+  return 0;
+}
+
+/** One event ready to store: validated, serialized, size-checked. */
+export interface EventToStore {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** JSON text in the store's tagged format (see serialization/json.ts). */
+  readonly data: string;
+  readonly metadata: string;
+  /** Whether this event also gets an outbox row, in the same transaction. */
+  readonly outbox: boolean;
+}
+
+export interface AppendRequest {
+  readonly stream: StreamKey;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly EventToStore[];
+  readonly recordedAt: Date;
+  /** The caller supplied event ids: the backend must report duplicates as DuplicateEventIdError. */
+  readonly callerEventIds: boolean;
+}
+
+export interface AppendOutcome {
+  /** The stream's version after the append (the last event's version). */
+  readonly version: number;
+  /** Global positions of the appended events, in order. */
+  readonly positions: readonly bigint[];
+  readonly transactionId: bigint;
+}
+
+/** A stored event as a backend returns it: data and metadata are parsed JSON, not yet revived. */
+export interface StoredEvent {
+  readonly position: bigint;
+  readonly transactionId: bigint;
+  readonly eventId: string;
+  readonly stream: StreamKey;
+  readonly version: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly recordedAt: Date;
+}
+
+export interface ReadStreamQuery {
+  readonly stream: StreamKey;
+  readonly direction: 'forwards' | 'backwards';
+  /** Inclusive bounds on the stream version. */
+  readonly fromVersion?: number;
+  readonly toVersion?: number;
+  readonly limit?: number;
+}
+
+export interface LogFilter {
+  /** Only this tenant's events; all tenants when absent. */
+  readonly tenant?: string;
+  readonly categories?: readonly string[];
+  readonly types?: readonly string[];
+}
+
+export interface ReadLogQuery {
+  /** Exclusive: events strictly after this position. */
+  readonly after: LogPosition;
+  readonly limit: number;
+  readonly filter: LogFilter;
+}
+
+export interface LogPage {
+  /** Committed events after `query.after`, in log order, none skipped: an event that is still
+   * being written by an open transaction is held back, and so is everything after it. */
+  readonly events: readonly StoredEvent[];
+  /** Where the next read continues. It may be past the last returned event when rows were
+   * filtered out, never past an event that can still appear. */
+  readonly next: LogPosition;
+}
+
+export interface SnapshotToStore {
+  readonly stream: StreamKey;
+  readonly version: number;
+  readonly schemaVersion: number;
+  /** JSON text in the store's tagged format. */
+  readonly state: string;
+  readonly takenAt: Date;
+}
+
+export interface StoredSnapshot {
+  readonly stream: StreamKey;
+  readonly version: number;
+  readonly schemaVersion: number;
+  readonly state: unknown;
+  readonly takenAt: Date;
+}
+
+/** Everything a backend does, inside one transaction (or one autocommit read). */
+export interface BackendSession {
+  append(request: AppendRequest): Promise<AppendOutcome>;
+  readStream(query: ReadStreamQuery): Promise<StoredEvent[]>;
+  /** 0 when the stream has no events. */
+  streamVersion(stream: StreamKey): Promise<number>;
+  /** Removes the stream's events and snapshot for good; true when it existed. */
+  deleteStream(stream: StreamKey): Promise<boolean>;
+  readLog(query: ReadLogQuery): Promise<LogPage>;
+  /** Keeps the snapshot unless the stored one is at a higher version. */
+  saveSnapshot(snapshot: SnapshotToStore): Promise<void>;
+  loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined>;
+}
+
+export interface BackendCapabilities {
+  /** Whether two transactions can both hold uncommitted appends (PostgreSQL). Where they cannot
+   * (MySQL's log lock, SQLite's single writer, memory), an open appending transaction makes
+   * other appenders wait until it ends. */
+  readonly concurrentAppends: boolean;
+}
+
+export interface SessionOptions<THandle> {
+  /** The host's open transaction: join it, never commit or roll it back. */
+  readonly handle?: THandle;
+}
+
+export interface EventStoreBackend<THandle = never> {
+  /** `memory`, `drizzle`, `typeorm`, ... */
+  readonly name: string;
+  /** `memory`, `postgres`, `mysql`, `sqlite`. */
+  readonly dialect: string;
+  readonly capabilities: BackendCapabilities;
+  /**
+   * Runs `work` in one transaction: the host's when `options.handle` is given (never committed
+   * or rolled back here), else a new one, committed when `work` resolves and rolled back when it
+   * throws.
+   */
+  transaction<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
+  /** Runs read-only `work` without opening a transaction (or inside the host's, given one). */
+  read<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
+}

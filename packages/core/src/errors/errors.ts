@@ -1,0 +1,127 @@
+/**
+ * Every error this library throws on purpose is an `EsError` with a stable `code`, so callers can
+ * branch on `instanceof` or on `code` without parsing messages. Driver errors never leak from the
+ * write path: they are classified (see `sql/errors.ts`) or wrapped.
+ */
+export abstract class EsError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input rejected before anything was written: the store is unchanged. */
+export abstract class InvalidInputError extends EsError {}
+
+export interface ValidationIssue {
+  /** Path inside the payload, as zod reports it (`['items', 0, 'price']`). */
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+}
+
+export class EventValidationError extends InvalidInputError {
+  readonly code = 'EVENT_VALIDATION';
+
+  constructor(
+    readonly eventType: string,
+    readonly issues: readonly ValidationIssue[],
+    readonly target: 'data' | 'metadata' = 'data',
+  ) {
+    const detail = issues
+      .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+      .join('; ');
+    super(`Invalid ${target} for event '${eventType}': ${detail}`);
+  }
+}
+
+export class UnknownEventTypeError extends InvalidInputError {
+  readonly code = 'UNKNOWN_EVENT_TYPE';
+
+  constructor(
+    readonly eventType: string,
+    readonly known: readonly string[],
+  ) {
+    super(
+      `Unknown event type '${eventType}'. Register it with the store (events: [...]); known types: ${known.join(', ') || '(none)'}`,
+    );
+  }
+}
+
+export class InvalidStreamError extends InvalidInputError {
+  readonly code = 'INVALID_STREAM';
+
+  constructor(
+    readonly field: 'category' | 'id' | 'tenant',
+    readonly value: unknown,
+    reason: string,
+  ) {
+    super(`Invalid stream ${field} ${JSON.stringify(value)}: ${reason}`);
+  }
+}
+
+export class InvalidArgumentError extends InvalidInputError {
+  readonly code = 'INVALID_ARGUMENT';
+}
+
+export class PayloadTooLargeError extends InvalidInputError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+
+  constructor(
+    readonly what: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${what} is ${bytes} bytes once serialized; the limit is ${limit} bytes`);
+  }
+}
+
+export class SerializationError extends InvalidInputError {
+  readonly code = 'SERIALIZATION';
+}
+
+/** The expected version did not hold (or a concurrent writer won the same version). */
+export class ConcurrencyError extends EsError {
+  readonly code = 'CONCURRENCY';
+
+  constructor(
+    readonly stream: { readonly category: string; readonly id: string; readonly tenant: string },
+    readonly expected: string | number,
+    readonly actual: number,
+  ) {
+    super(
+      `Concurrency conflict on stream ${stream.tenant}/${stream.category}/${stream.id}: expected version ${String(expected)}, actual ${actual}`,
+    );
+  }
+}
+
+/** An event id given by the caller is already stored (event ids are unique across the store). */
+export class DuplicateEventIdError extends EsError {
+  readonly code = 'DUPLICATE_EVENT_ID';
+
+  constructor(readonly eventIds: readonly string[]) {
+    super(`Event id already stored: ${eventIds.join(', ')}`);
+  }
+}
+
+/** A stored event could not be lifted to the current schema version. */
+export class UpcastError extends EsError {
+  readonly code = 'UPCAST';
+
+  constructor(
+    readonly eventType: string,
+    readonly fromVersion: number,
+    readonly toVersion: number,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot upcast '${eventType}' from schema version ${fromVersion} to ${toVersion}: ${reason}`, options);
+  }
+}
+
+/** The backend failed in a way that is not the caller's fault (connection lost, deadlock, ...). */
+export class StoreError extends EsError {
+  readonly code = 'STORE';
+}

@@ -1,0 +1,121 @@
+import type { z } from 'zod';
+import { EventValidationError, InvalidArgumentError, type ValidationIssue } from '../errors/index.js';
+import type { EventMetadata } from './metadata.js';
+
+/**
+ * Lifts data stored at schema version `n` to version `n + 1`. It returns data valid for the next
+ * version's schema input; the last step's result is validated by the current schema.
+ */
+export type Upcaster = (data: any) => unknown;
+
+export interface DefineEventOptions {
+  /** The current schema version (default 1). Appends are stored at this version. */
+  readonly version?: number;
+  /** `{ 1: v1ToV2, 2: v2ToV3 }`: one step per older version, keyed by the version it lifts from. */
+  readonly upcasters?: Readonly<Record<number, Upcaster>>;
+}
+
+/** An event to append: what `definition.create(...)` returns, or a plain `{ type, data }` object. */
+export interface DomainEvent<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+  /** A caller-chosen event id (uuid) makes the append idempotent-safe; generated when absent. */
+  readonly id?: string;
+  readonly metadata?: EventMetadata;
+}
+
+const validated: unique symbol = Symbol('es.validated');
+
+export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
+  readonly type: TType;
+  readonly schema: TSchema;
+  readonly schemaVersion: number;
+  readonly upcasters: Readonly<Record<number, Upcaster>>;
+  /** Builds a validated event; throws `EventValidationError` (with zod's issue paths) on bad data. */
+  create(
+    data: z.input<TSchema>,
+    options?: { readonly id?: string; readonly metadata?: EventMetadata },
+  ): DomainEvent<TType, z.output<TSchema>>;
+  /** Validates data against the schema; throws `EventValidationError`. */
+  parse(data: unknown): z.output<TSchema>;
+  /** Narrows any event to this type. */
+  is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest definition, used as a constraint.
+export type AnyEventDefinition = EventDefinition<string, any>;
+
+/** The event (as read or created) of one or a union of definitions. */
+export type EventOf<D extends AnyEventDefinition> =
+  D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.output<S>> : never;
+
+/** What `append` accepts for one or a union of definitions: created events or plain input objects. */
+export type EventInputOf<D extends AnyEventDefinition> =
+  D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.input<S>> | DomainEvent<T, z.output<S>> : never;
+
+export type EventTypeOf<D extends AnyEventDefinition> = D['type'];
+
+const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+
+export function defineEvent<const TType extends string, TSchema extends z.ZodType>(
+  type: TType,
+  schema: TSchema,
+  options: DefineEventOptions = {},
+): EventDefinition<TType, TSchema> {
+  if (!EVENT_TYPE_PATTERN.test(type)) {
+    throw new InvalidArgumentError(
+      `Event type ${JSON.stringify(type)} must start with a letter and use at most 200 of [A-Za-z0-9_.:-]`,
+    );
+  }
+  const schemaVersion = options.version ?? 1;
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    throw new InvalidArgumentError(`Event '${type}': schema version must be an integer >= 1`);
+  }
+  const upcasters = { ...(options.upcasters ?? {}) };
+  for (let from = 1; from < schemaVersion; from++) {
+    if (typeof upcasters[from] !== 'function') {
+      throw new InvalidArgumentError(`Event '${type}' is at version ${schemaVersion} but has no upcaster from ${from}`);
+    }
+  }
+
+  const parse = (data: unknown): z.output<TSchema> => {
+    const result = schema.safeParse(data);
+    if (!result.success) throw new EventValidationError(type, toIssues(result.error.issues));
+    return result.data;
+  };
+
+  const definition: EventDefinition<TType, TSchema> = {
+    type,
+    schema,
+    schemaVersion,
+    upcasters: Object.freeze(upcasters),
+    parse,
+    create(data: z.input<TSchema>, createOptions?: { readonly id?: string; readonly metadata?: EventMetadata }) {
+      const event: DomainEvent<TType, z.output<TSchema>> = {
+        type,
+        data: parse(data),
+        ...(createOptions?.id !== undefined && { id: createOptions.id }),
+        ...(createOptions?.metadata !== undefined && { metadata: createOptions.metadata }),
+      };
+      markValidated(event);
+      return event;
+    },
+    is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }> {
+      return event.type === type;
+    },
+  };
+  return Object.freeze(definition);
+}
+
+export function toIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+  return issues.map((issue) => ({ path: issue.path, message: issue.message, code: issue.code }));
+}
+
+/** Events built by `create` carry a hidden mark so the store does not parse them twice. */
+function markValidated(event: object): void {
+  Object.defineProperty(event, validated, { value: true, enumerable: false });
+}
+
+export function isValidated(event: object): boolean {
+  return (event as { [validated]?: boolean })[validated] === true;
+}

@@ -1,0 +1,3 @@
+export * from './defineEvent.js';
+export * from './metadata.js';
+export { EventRegistry } from './registry.js';

@@ -1,0 +1,65 @@
+import { InvalidArgumentError, UnknownEventTypeError, UpcastError } from '../errors/index.js';
+import { type AnyEventDefinition, type DomainEvent, isValidated } from './defineEvent.js';
+
+/**
+ * The event types a store knows. Appends must use a registered type (validated against its
+ * schema); reads lift older schema versions through the type's upcasters.
+ */
+export class EventRegistry {
+  private readonly byType = new Map<string, AnyEventDefinition>();
+
+  constructor(definitions: readonly AnyEventDefinition[]) {
+    for (const definition of definitions) {
+      const existing = this.byType.get(definition.type);
+      if (existing && existing !== definition) {
+        throw new InvalidArgumentError(
+          `Event type '${definition.type}' is registered twice with different definitions`,
+        );
+      }
+      this.byType.set(definition.type, definition);
+    }
+  }
+
+  get types(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  definition(type: string): AnyEventDefinition {
+    const definition = this.byType.get(type);
+    if (!definition) throw new UnknownEventTypeError(type, this.types);
+    return definition;
+  }
+
+  /** The data to store for an event to append: validated by its schema unless `create` already did. */
+  validate(event: DomainEvent): { definition: AnyEventDefinition; data: unknown } {
+    const definition = this.definition(event.type);
+    return { definition, data: isValidated(event) ? event.data : definition.parse(event.data) };
+  }
+
+  /** Lifts stored data from `storedVersion` to the definition's current version. */
+  upcast(type: string, storedVersion: number, data: unknown): unknown {
+    const definition = this.definition(type);
+    const target = definition.schemaVersion;
+    if (storedVersion === target) return data;
+    if (storedVersion > target) {
+      throw new UpcastError(type, storedVersion, target, 'the stored version is newer than this code knows');
+    }
+    let lifted = data;
+    for (let from = storedVersion; from < target; from++) {
+      const step = definition.upcasters[from];
+      if (!step) throw new UpcastError(type, storedVersion, target, `no upcaster from version ${from}`);
+      try {
+        lifted = step(lifted);
+      } catch (error) {
+        throw new UpcastError(type, storedVersion, target, `upcaster from version ${from} threw`, { cause: error });
+      }
+    }
+    try {
+      return definition.parse(lifted);
+    } catch (error) {
+      throw new UpcastError(type, storedVersion, target, 'the upcasted data does not match the schema', {
+        cause: error,
+      });
+    }
+  }
+}

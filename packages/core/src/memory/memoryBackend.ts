@@ -1,0 +1,248 @@
+import type {
+  AppendOutcome,
+  AppendRequest,
+  BackendSession,
+  EventStoreBackend,
+  LogPage,
+  ReadLogQuery,
+  ReadStreamQuery,
+  SessionOptions,
+  SnapshotToStore,
+  StoredEvent,
+  StoredSnapshot,
+} from '../backend/index.js';
+import { assertExpectedVersion } from '../backend/index.js';
+import { DuplicateEventIdError, StoreError } from '../errors/index.js';
+import { formatStreamKey, type StreamKey } from '../streams/index.js';
+import { Mutex } from '../util/mutex.js';
+
+/**
+ * The whole backend contract in memory, transactions included: a transaction stages its writes
+ * and applies them on commit, so a rolled-back one leaves nothing behind. Writers are serialized
+ * (one transaction at a time), like SQLite. Meant for tests and the demo, not for production.
+ */
+export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
+  /** Opens a host-owned transaction: pass it as the handle, then `commit()` or `rollback()`. */
+  begin(): Promise<MemoryTransaction>;
+  /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
+  runTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
+  /** Row counts, for tests that check nothing was written. */
+  counts(): { events: number; streams: number; snapshots: number };
+}
+
+interface State {
+  events: StoredEvent[];
+  streams: Map<string, { key: StreamKey; events: StoredEvent[] }>;
+  snapshots: Map<string, StoredSnapshot>;
+  eventIds: Set<string>;
+  nextPosition: bigint;
+}
+
+export class MemoryTransaction {
+  private done = false;
+  private readonly onCommit: Array<() => void> = [];
+  readonly staged: State;
+
+  constructor(
+    private readonly committed: { state: State },
+    private readonly release: () => void,
+  ) {
+    const state = committed.state;
+    this.staged = {
+      events: state.events.slice(),
+      streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
+      snapshots: new Map(state.snapshots),
+      eventIds: new Set(state.eventIds),
+      nextPosition: state.nextPosition,
+    };
+  }
+
+  get isOpen(): boolean {
+    return !this.done;
+  }
+
+  /** Runs `callback` once this transaction commits (host-side effects in tests and examples). */
+  afterCommit(callback: () => void): void {
+    this.onCommit.push(callback);
+  }
+
+  async commit(): Promise<void> {
+    this.finish();
+    this.committed.state = this.staged;
+    for (const callback of this.onCommit) callback();
+  }
+
+  async rollback(): Promise<void> {
+    this.finish();
+  }
+
+  assertOpen(): void {
+    if (this.done) throw new StoreError('The memory transaction is already committed or rolled back');
+  }
+
+  private finish(): void {
+    this.assertOpen();
+    this.done = true;
+    this.release();
+  }
+}
+
+export function createMemoryBackend(): MemoryBackend {
+  const committed: { state: State } = {
+    state: { events: [], streams: new Map(), snapshots: new Map(), eventIds: new Set(), nextPosition: 1n },
+  };
+  const writers = new Mutex();
+
+  const begin = async (): Promise<MemoryTransaction> => new MemoryTransaction(committed, await writers.acquire());
+
+  const runTransaction = async <T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T> => {
+    const transaction = await begin();
+    try {
+      const result = await work(transaction);
+      await transaction.commit();
+      return result;
+    } catch (error) {
+      if (transaction.isOpen) await transaction.rollback();
+      throw error;
+    }
+  };
+
+  return {
+    name: 'memory',
+    dialect: 'memory',
+    capabilities: { concurrentAppends: false },
+    begin,
+    runTransaction,
+    async transaction<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<MemoryTransaction>) {
+      if (options?.handle) {
+        options.handle.assertOpen();
+        return work(memorySession(options.handle.staged));
+      }
+      return runTransaction((transaction) => work(memorySession(transaction.staged)));
+    },
+    async read<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<MemoryTransaction>) {
+      // Outside a transaction, reads see committed state only.
+      return work(memorySession(options?.handle ? options.handle.staged : committed.state, true));
+    },
+    counts() {
+      const { state } = committed;
+      return { events: state.events.length, streams: state.streams.size, snapshots: state.snapshots.size };
+    },
+  };
+}
+
+function memorySession(state: State, readOnly = false): BackendSession {
+  const writable = () => {
+    if (readOnly) throw new StoreError('Write outside a transaction');
+  };
+  return {
+    async append(request: AppendRequest): Promise<AppendOutcome> {
+      writable();
+      const id = formatStreamKey(request.stream);
+      const existing = state.streams.get(id);
+      const current = existing?.events.at(-1)?.version ?? 0;
+      assertExpectedVersion(request.stream, request.expectedVersion, current);
+      const duplicates = request.events.filter((event) => state.eventIds.has(event.eventId)).map((e) => e.eventId);
+      if (duplicates.length > 0) throw new DuplicateEventIdError(duplicates);
+
+      const entry = existing ?? { key: request.stream, events: [] };
+      const positions: bigint[] = [];
+      request.events.forEach((event, index) => {
+        const stored: StoredEvent = {
+          position: state.nextPosition++,
+          transactionId: 0n,
+          eventId: event.eventId,
+          stream: request.stream,
+          version: current + index + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: JSON.parse(event.data),
+          metadata: JSON.parse(event.metadata),
+          recordedAt: request.recordedAt,
+        };
+        positions.push(stored.position);
+        entry.events.push(stored);
+        state.events.push(stored);
+        state.eventIds.add(event.eventId);
+      });
+      state.streams.set(id, entry);
+      return { version: current + request.events.length, positions, transactionId: 0n };
+    },
+
+    async readStream(query: ReadStreamQuery): Promise<StoredEvent[]> {
+      const events = state.streams.get(formatStreamKey(query.stream))?.events ?? [];
+      const from = query.fromVersion ?? 1;
+      const to = query.toVersion ?? Number.MAX_SAFE_INTEGER;
+      let selected = events.filter((event) => event.version >= from && event.version <= to);
+      if (query.direction === 'backwards') selected = selected.reverse();
+      return cloneEvents(query.limit === undefined ? selected : selected.slice(0, query.limit));
+    },
+
+    async streamVersion(stream: StreamKey): Promise<number> {
+      return state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
+    },
+
+    async deleteStream(stream: StreamKey): Promise<boolean> {
+      writable();
+      const id = formatStreamKey(stream);
+      const entry = state.streams.get(id);
+      state.snapshots.delete(id);
+      if (!entry) return false;
+      state.streams.delete(id);
+      const removed = new Set(entry.events);
+      state.events = state.events.filter((event) => !removed.has(event));
+      for (const event of entry.events) state.eventIds.delete(event.eventId);
+      return true;
+    },
+
+    async readLog(query: ReadLogQuery): Promise<LogPage> {
+      const { filter } = query;
+      const categories = filter.categories ? new Set(filter.categories) : undefined;
+      const types = filter.types ? new Set(filter.types) : undefined;
+      const events: StoredEvent[] = [];
+      let scanned = query.after.position;
+      for (const event of state.events) {
+        if (event.position <= query.after.position) continue;
+        scanned = event.position;
+        if (filter.tenant !== undefined && event.stream.tenant !== filter.tenant) continue;
+        if (categories && !categories.has(event.stream.category)) continue;
+        if (types && !types.has(event.type)) continue;
+        events.push(event);
+        if (events.length >= query.limit) break;
+      }
+      return { events: cloneEvents(events), next: { transactionId: 0n, position: scanned } };
+    },
+
+    async saveSnapshot(snapshot: SnapshotToStore): Promise<void> {
+      writable();
+      const id = formatStreamKey(snapshot.stream);
+      const stored = state.snapshots.get(id);
+      if (stored && stored.version > snapshot.version) return;
+      state.snapshots.set(id, { ...snapshot, state: JSON.parse(snapshot.state) });
+    },
+
+    async loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+      const snapshot = state.snapshots.get(formatStreamKey(stream));
+      return snapshot && cloneSnapshot(snapshot);
+    },
+  };
+}
+
+// Callers revive tagged JSON in place: hand out copies so stored rows stay untouched. (Not
+// structuredClone: it builds Dates of the main realm, which fail `instanceof Date` under jest.)
+function cloneJson(value: unknown): unknown {
+  return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
+}
+
+function cloneEvents(events: readonly StoredEvent[]): StoredEvent[] {
+  return events.map((event) => ({
+    ...event,
+    data: cloneJson(event.data),
+    metadata: cloneJson(event.metadata),
+    recordedAt: new Date(event.recordedAt.getTime()),
+  }));
+}
+
+function cloneSnapshot(snapshot: StoredSnapshot): StoredSnapshot {
+  return { ...snapshot, state: cloneJson(snapshot.state), takenAt: new Date(snapshot.takenAt.getTime()) };
+}

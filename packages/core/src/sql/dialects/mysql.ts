@@ -1,0 +1,121 @@
+import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import { expectedVersionHolds } from '../../backend/index.js';
+import type { StreamKey } from '../../streams/index.js';
+import type { SqlExecutor } from '../executor.js';
+import { toBigInt, toNumber } from '../rows.js';
+import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+
+/**
+ * MySQL and MariaDB. There is no snapshot horizon to read, so commit order is made equal to
+ * position order instead: positions are allocated by incrementing the single `log_head` row,
+ * whose row lock is held until the appending transaction ends. The next appender waits for that
+ * lock, so it can only take higher positions after every lower one has committed or rolled back
+ * (a rollback restores the counter). A reader then never sees position n+1 without n.
+ * The cost: appends to the global log are serialized for the length of each appending
+ * transaction, so keep transactions that append short.
+ *
+ * Affected-row counts are not trusted here (drivers differ on CLIENT_FOUND_ROWS); versions are
+ * read back under the stream's row lock instead.
+ */
+export class MysqlDialect extends SqlDialect {
+  readonly name = 'mysql' as const;
+
+  protected placeholder(): string {
+    return '?';
+  }
+
+  protected timeValue(params: Params, date: Date): string {
+    return params.add(date.toISOString().replace('T', ' ').replace('Z', ''));
+  }
+
+  protected jsonValue(params: Params, json: string): string {
+    return params.add(json);
+  }
+
+  protected uuidValue(params: Params, uuid: string): string {
+    return params.add(uuid);
+  }
+
+  protected selectTime(column: string): string {
+    return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
+  }
+
+  async bumpStreamVersion(
+    executor: SqlExecutor,
+    stream: StreamKey,
+    expected: ExpectedVersion,
+    count: number,
+  ): Promise<number | undefined> {
+    const { streams } = this.tables;
+    // 1. Make sure the row exists and hold its lock. A locking read of a missing row would take
+    //    a gap lock, and two such appenders then deadlock on insert; this upsert does not.
+    let params = this.params();
+    await executor.execute(
+      `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${params.list([stream.tenant, stream.category, stream.id])}, 0) ON DUPLICATE KEY UPDATE version = version`,
+      params.values,
+    );
+    // 2. The current version, read under that lock (a locking read sees the latest commit).
+    params = this.params();
+    const rows = await executor.query<{ version: unknown }>(
+      `SELECT version FROM ${streams} WHERE ${this.streamWhere(params, stream)} FOR UPDATE`,
+      params.values,
+    );
+    const current = toNumber(rows[0]?.version ?? 0);
+    if (!expectedVersionHolds(expected, current)) return undefined;
+    // 3. Move it.
+    params = this.params();
+    const next = current + count;
+    const set = params.add(next);
+    await executor.execute(
+      `UPDATE ${streams} SET version = ${set} WHERE ${this.streamWhere(params, stream)}`,
+      params.values,
+    );
+    return next;
+  }
+
+  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
+    const count = request.events.length;
+    // Allocate `count` positions under the log_head row lock (held until this transaction ends).
+    await executor.execute(
+      `INSERT INTO ${this.tables.logHead} (id, position) VALUES (1, LAST_INSERT_ID(?)) ON DUPLICATE KEY UPDATE position = LAST_INSERT_ID(position + ?)`,
+      [count, count],
+    );
+    const [head] = await executor.query<{ last: unknown }>('SELECT LAST_INSERT_ID() AS last');
+    const last = toBigInt(head?.last);
+    const first = last - BigInt(count) + 1n;
+    const positions = request.events.map((_, index) => first + BigInt(index));
+    const params = this.params();
+    const values = this.eventValues(params, request, firstVersion, (index) => [
+      this.bigintValue(params, positions[index] as bigint),
+    ]);
+    await executor.execute(
+      `INSERT INTO ${this.tables.events} (position, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values}`,
+      params.values,
+    );
+    await this.insertOutbox(executor, request, firstVersion, positions);
+    return { positions, transactionId: 0n };
+  }
+
+  async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
+    // The committed head, read before the events: everything at or below a committed head is
+    // committed (see the class comment), so nothing at or below it can appear later.
+    const [row] = await executor.query<{ head: unknown }>(
+      `SELECT position AS head FROM ${this.tables.logHead} WHERE id = 1`,
+    );
+    return this.readLogUpTo(executor, query, row ? toBigInt(row.head) : 0n);
+  }
+
+  async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {
+    const params = this.params();
+    // Assignments run left to right: compare against the old version before replacing it.
+    await executor.execute(
+      `INSERT INTO ${this.tables.snapshots} (tenant_id, category, stream_id, version, schema_version, state, taken_at) VALUES (${this.snapshotValues(params, snapshot)})
+       ON DUPLICATE KEY UPDATE
+         schema_version = IF(VALUES(version) >= version, VALUES(schema_version), schema_version),
+         state = IF(VALUES(version) >= version, VALUES(state), state),
+         taken_at = IF(VALUES(version) >= version, VALUES(taken_at), taken_at),
+         version = IF(VALUES(version) >= version, VALUES(version), version)`,
+      params.values,
+    );
+  }
+}

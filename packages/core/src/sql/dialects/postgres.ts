@@ -1,0 +1,120 @@
+import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import type { StreamKey } from '../../streams/index.js';
+import type { SqlExecutor } from '../executor.js';
+import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
+import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+
+/**
+ * PostgreSQL. Positions come from an identity column, so they are allocated at insert time and
+ * can commit out of order: a transaction that took position 10 may commit after the one that
+ * took 11. Each event therefore records its writing transaction (`pg_current_xact_id()`), and the
+ * log is read in (transaction id, position) order, only below the snapshot's xmin: every
+ * transaction with a smaller id has finished, so nothing can still appear behind the cursor.
+ * The cost: one long-open writing transaction holds every log reader back until it ends.
+ */
+export class PostgresDialect extends SqlDialect {
+  readonly name = 'postgres' as const;
+  protected override readonly extraEventColumns = ', transaction_id';
+
+  protected placeholder(index: number): string {
+    return `$${index}`;
+  }
+
+  protected timeValue(params: Params, date: Date): string {
+    return `${params.add(date.toISOString())}::timestamptz`;
+  }
+
+  protected jsonValue(params: Params, json: string): string {
+    return `${params.add(json)}::jsonb`;
+  }
+
+  protected uuidValue(params: Params, uuid: string): string {
+    return `${params.add(uuid)}::uuid`;
+  }
+
+  protected selectTime(column: string): string {
+    return `(extract(epoch from ${column}) * 1000)::bigint`;
+  }
+
+  protected override bigintValue(params: Params, value: bigint): string {
+    return `${params.add(value.toString())}::bigint`;
+  }
+
+  async bumpStreamVersion(
+    executor: SqlExecutor,
+    stream: StreamKey,
+    expected: ExpectedVersion,
+    count: number,
+  ): Promise<number | undefined> {
+    const { streams } = this.tables;
+    const params = this.params();
+    const key = `${params.add(stream.tenant)}, ${params.add(stream.category)}, ${params.add(stream.id)}`;
+    const n = params.add(count);
+    let sql: string;
+    if (expected === 'no_stream' || expected === 0) {
+      // A concurrent insert of the same key waits for the first to commit, then does nothing.
+      sql = `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${n}) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING RETURNING version`;
+    } else if (expected === 'any') {
+      sql = `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${n}) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = ${streams}.version + EXCLUDED.version RETURNING version`;
+    } else {
+      // The row lock taken here serializes writers of one stream; a waiter re-checks the
+      // condition against the committed version (READ COMMITTED) and so loses cleanly.
+      const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
+      sql = `UPDATE ${streams} SET version = version + ${n} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND ${condition} RETURNING version`;
+    }
+    const rows = await executor.query<{ version: unknown }>(sql, params.values);
+    return rows[0] ? toNumber(rows[0].version) : undefined;
+  }
+
+  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
+    const params = this.params();
+    const values = this.eventValues(params, request, firstVersion, () => ['pg_current_xact_id()::text::bigint']);
+    const rows = await executor.query<{ event_id: unknown; position: unknown; transaction_id: unknown }>(
+      `INSERT INTO ${this.tables.events} (transaction_id, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id, position, transaction_id`,
+      params.values,
+    );
+    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
+    const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
+    await this.insertOutbox(executor, request, firstVersion, positions);
+    return { positions, transactionId: toBigInt(rows[0]?.transaction_id ?? 0) };
+  }
+
+  async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
+    const params = this.params();
+    const afterTx = this.bigintValue(params, query.after.transactionId);
+    const afterPosition = this.bigintValue(params, query.after.position);
+    const filter = this.logFilter(params, query);
+    const limit = params.add(query.limit);
+    // One round trip: the horizon, and the events below it (a LEFT JOIN keeps the horizon row
+    // when there are no events).
+    const rows = await executor.query<EventRow & { horizon: unknown }>(
+      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+       SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL (
+         SELECT ${this.eventColumns} FROM ${this.tables.events}
+         WHERE (transaction_id, position) > (${afterTx}, ${afterPosition}) AND transaction_id < h.horizon${filter}
+         ORDER BY transaction_id, position LIMIT ${limit}
+       ) e ON true ORDER BY e.transaction_id, e.position`,
+      params.values,
+    );
+    const horizon = toBigInt(rows[0]?.horizon ?? 0);
+    const events = rows.filter((row) => row.position !== null && row.position !== undefined).map(toStoredEvent);
+    const last = events.at(-1);
+    if (events.length >= query.limit && last) {
+      return { events, next: { transactionId: last.transactionId, position: last.position } };
+    }
+    // Not a full page: everything below the horizon after the cursor has been seen.
+    const next = query.after.transactionId >= horizon ? query.after : { transactionId: horizon, position: 0n };
+    return { events, next };
+  }
+
+  async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {
+    const params = this.params();
+    const { snapshots } = this.tables;
+    await executor.execute(
+      `INSERT INTO ${snapshots} (tenant_id, category, stream_id, version, schema_version, state, taken_at) VALUES (${this.snapshotValues(params, snapshot)})
+       ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version, state = EXCLUDED.state, taken_at = EXCLUDED.taken_at
+       WHERE ${snapshots}.version <= EXCLUDED.version`,
+      params.values,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import type { StreamKey } from '../../streams/index.js';
+import type { SqlExecutor } from '../executor.js';
+import { toBigInt, toNumber } from '../rows.js';
+import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+
+/**
+ * SQLite. One writer at a time: a write transaction holds the database's write lock until it
+ * ends, so positions (an AUTOINCREMENT key, never reused) commit in order, and a reader that
+ * reads up to the committed maximum can never miss one that appears later.
+ */
+export class SqliteDialect extends SqlDialect {
+  readonly name = 'sqlite' as const;
+
+  protected placeholder(): string {
+    return '?';
+  }
+
+  protected timeValue(params: Params, date: Date): string {
+    return params.add(date.toISOString());
+  }
+
+  protected jsonValue(params: Params, json: string): string {
+    return params.add(json);
+  }
+
+  protected uuidValue(params: Params, uuid: string): string {
+    return params.add(uuid);
+  }
+
+  protected selectTime(column: string): string {
+    return column;
+  }
+
+  async bumpStreamVersion(
+    executor: SqlExecutor,
+    stream: StreamKey,
+    expected: ExpectedVersion,
+    count: number,
+  ): Promise<number | undefined> {
+    const { streams } = this.tables;
+    const params = this.params();
+    let sql: string;
+    if (expected === 'no_stream' || expected === 0 || expected === 'any') {
+      const values = params.list([stream.tenant, stream.category, stream.id, count]);
+      const onConflict = expected === 'any' ? 'DO UPDATE SET version = version + excluded.version' : 'DO NOTHING';
+      sql = `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${values}) ON CONFLICT (tenant_id, category, stream_id) ${onConflict} RETURNING version`;
+    } else {
+      const n = params.add(count);
+      const where = this.streamWhere(params, stream);
+      const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
+      sql = `UPDATE ${streams} SET version = version + ${n} WHERE ${where} AND ${condition} RETURNING version`;
+    }
+    const rows = await executor.query<{ version: unknown }>(sql, params.values);
+    return rows[0] ? toNumber(rows[0].version) : undefined;
+  }
+
+  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
+    const params = this.params();
+    const values = this.eventValues(params, request, firstVersion);
+    const rows = await executor.query<{ event_id: unknown; position: unknown }>(
+      `INSERT INTO ${this.tables.events} (${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id, position`,
+      params.values,
+    );
+    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
+    const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
+    await this.insertOutbox(executor, request, firstVersion, positions);
+    return { positions, transactionId: 0n };
+  }
+
+  async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
+    const [row] = await executor.query<{ head: unknown }>(
+      `SELECT COALESCE(MAX(position), 0) AS head FROM ${this.tables.events}`,
+    );
+    return this.readLogUpTo(executor, query, toBigInt(row?.head ?? 0));
+  }
+
+  async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {
+    const params = this.params();
+    const { snapshots } = this.tables;
+    await executor.execute(
+      `INSERT INTO ${snapshots} (tenant_id, category, stream_id, version, schema_version, state, taken_at) VALUES (${this.snapshotValues(params, snapshot)})
+       ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version, state = excluded.state, taken_at = excluded.taken_at
+       WHERE ${snapshots}.version <= excluded.version`,
+      params.values,
+    );
+  }
+}

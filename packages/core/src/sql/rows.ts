@@ -1,0 +1,83 @@
+import type { StoredEvent, StoredSnapshot } from '../backend/index.js';
+
+/** Drivers return BIGINT as string, number or bigint, JSON as text or parsed, times as Date or
+ * text: these normalise each column once, whatever the ORM underneath. */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(value);
+  if (typeof value === 'string') return BigInt(value);
+  throw new TypeError(`expected an integer column, got ${typeof value}`);
+}
+
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function toJson(value: unknown): unknown {
+  if (typeof value === 'string') return JSON.parse(value);
+  if (Buffer.isBuffer(value)) return JSON.parse(value.toString('utf8'));
+  return value;
+}
+
+/** Times are written and read as UTC text or epoch milliseconds: never through a driver's idea
+ * of the local time zone. */
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value)) return new Date(Number(value));
+    const iso = value.includes('T') ? value : value.replace(' ', 'T');
+    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+  }
+  throw new TypeError(`expected a time column, got ${typeof value}`);
+}
+
+export interface EventRow {
+  position: unknown;
+  transaction_id?: unknown;
+  event_id: unknown;
+  tenant_id: unknown;
+  category: unknown;
+  stream_id: unknown;
+  stream_version: unknown;
+  type: unknown;
+  schema_version: unknown;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: unknown;
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    position: toBigInt(row.position),
+    transactionId: row.transaction_id === undefined || row.transaction_id === null ? 0n : toBigInt(row.transaction_id),
+    eventId: String(row.event_id),
+    stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
+    version: toNumber(row.stream_version),
+    type: String(row.type),
+    schemaVersion: toNumber(row.schema_version),
+    data: toJson(row.data),
+    metadata: toJson(row.metadata),
+    recordedAt: toDate(row.recorded_at),
+  };
+}
+
+export interface SnapshotRow {
+  tenant_id: unknown;
+  category: unknown;
+  stream_id: unknown;
+  version: unknown;
+  schema_version: unknown;
+  state: unknown;
+  taken_at: unknown;
+}
+
+export function toStoredSnapshot(row: SnapshotRow): StoredSnapshot {
+  return {
+    stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
+    version: toNumber(row.version),
+    schemaVersion: toNumber(row.schema_version),
+    state: toJson(row.state),
+    takenAt: toDate(row.taken_at),
+  };
+}

@@ -1,0 +1,160 @@
+import type {
+  AppendOutcome,
+  AppendRequest,
+  BackendSession,
+  EventStoreBackend,
+  SessionOptions,
+} from '../backend/index.js';
+import { ConcurrencyError, DuplicateEventIdError, EsError, StoreError } from '../errors/index.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import { MysqlDialect } from './dialects/mysql.js';
+import { PostgresDialect } from './dialects/postgres.js';
+import { SqliteDialect } from './dialects/sqlite.js';
+import { classifySqlError } from './errors.js';
+import type { SqlConnection, SqlDialectName, SqlExecutor } from './executor.js';
+import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
+
+export interface SqlBackendOptions<THandle> {
+  /** The ORM package's name, for reports: `drizzle`, `typeorm` ... */
+  readonly name: string;
+  readonly connection: SqlConnection<THandle>;
+  /** Table-name prefix (default `es_`); must match the models registered with the host. */
+  readonly tablePrefix?: string;
+}
+
+export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
+  readonly tables: TableNames;
+  readonly sql: SqlDialect;
+  readonly connection: SqlConnection<THandle>;
+}
+
+export function createDialect(name: SqlDialectName, tables: TableNames): SqlDialect {
+  switch (name) {
+    case 'postgres':
+      return new PostgresDialect(tables);
+    case 'mysql':
+      return new MysqlDialect(tables);
+    case 'sqlite':
+      return new SqliteDialect(tables);
+  }
+}
+
+/** A race the database caught (a unique key) after the version check passed. */
+class RaceLost extends Error {
+  constructor(readonly request: AppendRequest) {
+    super('lost a race on a unique key');
+  }
+}
+
+/**
+ * The backend every ORM package uses: the dialect's SQL run over the ORM's connection. Own
+ * transactions are opened by the connection; inside the host's transaction each write runs
+ * under a savepoint, so a failed append leaves the host's transaction usable and untouched.
+ */
+export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): SqlBackend<THandle> {
+  const { connection } = options;
+  const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const dialect = createDialect(connection.dialect, tables);
+
+  const conflict = async (executor: SqlExecutor, request: AppendRequest): Promise<never> => {
+    if (request.callerEventIds) {
+      const taken = await dialect.findEventIds(
+        executor,
+        request.events.map((event) => event.eventId),
+      );
+      if (taken.length > 0) throw new DuplicateEventIdError(taken);
+    }
+    const actual = await dialect.streamVersion(executor, request.stream);
+    throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
+  };
+
+  const session = (executor: SqlExecutor, joined: boolean): BackendSession => {
+    let savepoints = 0;
+    /** Inside the host's transaction, make one write all-or-nothing. */
+    const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (!joined) return work();
+      const name = `es_sp_${++savepoints}`;
+      await executor.execute(dialect.savepoint(name));
+      try {
+        const result = await work();
+        await executor.execute(dialect.releaseSavepoint(name));
+        return result;
+      } catch (error) {
+        await executor.execute(dialect.rollbackToSavepoint(name));
+        await executor.execute(dialect.releaseSavepoint(name));
+        if (error instanceof RaceLost) return conflict(executor, error.request);
+        throw error;
+      }
+    };
+
+    return {
+      append: (request) =>
+        atomically(async (): Promise<AppendOutcome> => {
+          if (request.callerEventIds) {
+            const taken = await dialect.findEventIds(
+              executor,
+              request.events.map((event) => event.eventId),
+            );
+            if (taken.length > 0) throw new DuplicateEventIdError(taken);
+          }
+          const count = request.events.length;
+          const version = await dialect.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
+          if (version === undefined) {
+            throw new ConcurrencyError(
+              request.stream,
+              request.expectedVersion,
+              await dialect.streamVersion(executor, request.stream),
+            );
+          }
+          try {
+            const inserted = await dialect.insertEvents(executor, request, version - count + 1);
+            return { version, ...inserted };
+          } catch (error) {
+            if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
+            throw error;
+          }
+        }),
+      readStream: (query) => dialect.readStream(executor, query),
+      streamVersion: (stream) => dialect.streamVersion(executor, stream),
+      deleteStream: (stream) => atomically(() => dialect.deleteStream(executor, stream)),
+      readLog: (query) => dialect.readLog(executor, query),
+      saveSnapshot: (snapshot) => atomically(() => dialect.saveSnapshot(executor, snapshot)),
+      loadSnapshot: (stream) => dialect.loadSnapshot(executor, stream),
+    };
+  };
+
+  const wrapErrors = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof EsError) throw error;
+      if (error instanceof RaceLost) {
+        // Our own transaction was rolled back: report the version as it stands now.
+        return connection.transaction((executor) => conflict(executor, error.request));
+      }
+      const kind = classifySqlError(error);
+      throw new StoreError(`${options.name}/${connection.dialect}: ${kind} – ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  };
+
+  return {
+    name: options.name,
+    dialect: connection.dialect,
+    capabilities: { concurrentAppends: connection.dialect === 'postgres' },
+    tables,
+    sql: dialect,
+    connection,
+    transaction<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
+      if (sessionOptions?.handle !== undefined) {
+        return wrapErrors(() => work(session(connection.join(sessionOptions.handle as THandle), true)));
+      }
+      return wrapErrors(() => connection.transaction((executor) => work(session(executor, false))));
+    },
+    read<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
+      const executor = sessionOptions?.handle !== undefined ? connection.join(sessionOptions.handle) : connection;
+      return wrapErrors(() => work(session(executor, sessionOptions?.handle !== undefined)));
+    },
+  };
+}

@@ -1,0 +1,368 @@
+import type {
+  BackendSession,
+  EventStoreBackend,
+  EventToStore,
+  ExpectedVersion,
+  LogPosition,
+  StoredEvent,
+} from '../backend/index.js';
+import { LOG_START, validateExpectedVersion } from '../backend/index.js';
+import {
+  DuplicateEventIdError,
+  EventValidationError,
+  InvalidArgumentError,
+  PayloadTooLargeError,
+} from '../errors/index.js';
+import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
+import type { EventMetadata } from '../events/metadata.js';
+import { EventRegistry } from '../events/registry.js';
+import { isUuid, uuidv7 } from '../ids/uuid.js';
+import { byteLength, deserialize, serialize } from '../serialization/index.js';
+import {
+  DEFAULT_TENANT,
+  type StreamKey,
+  type StreamName,
+  toStreamKey,
+  validateCategory,
+  validateTenant,
+} from '../streams/index.js';
+import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
+import type { RecordedEvent, RecordedEventOf } from './recordedEvent.js';
+
+export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> {
+  readonly backend: EventStoreBackend<THandle>;
+  /** Every event type this store appends or reads. */
+  readonly events: readonly TEvents[];
+  /** The tenant of the root store (default `'default'`); see `forTenant`. */
+  readonly tenant?: string;
+  readonly limits?: Partial<StoreLimits>;
+  /** Which appended events also get an outbox row (default: none). */
+  readonly outbox?: boolean | ((event: DomainEvent, stream: StreamKey) => boolean);
+  /** The clock stamping `recordedAt` (tests pin it). */
+  readonly clock?: () => Date;
+}
+
+export interface AppendOptions {
+  /** Required: say what you expect. `'any'` opts out of the check explicitly. */
+  readonly expectedVersion: ExpectedVersion;
+  /** Merged under each event's own metadata. */
+  readonly metadata?: EventMetadata;
+}
+
+export interface AppendResult<TEvents extends AnyEventDefinition> {
+  /** The stream's version now: pass it as the next append's expectedVersion. */
+  readonly nextExpectedVersion: number;
+  readonly lastPosition: bigint;
+  readonly events: RecordedEventOf<TEvents>[];
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. */
+  readonly fromVersion?: number;
+  /** Inclusive. */
+  readonly toVersion?: number;
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive start (default: the beginning). */
+  readonly after?: LogPosition;
+  /** Default 1,000. */
+  readonly limit?: number;
+  readonly categories?: readonly string[];
+  readonly types?: readonly string[];
+  /** Read every tenant's events instead of this store's tenant only. */
+  readonly allTenants?: boolean;
+}
+
+export interface ReadAllResult<TEvents extends AnyEventDefinition> {
+  readonly events: RecordedEventOf<TEvents>[];
+  /** Pass as `after` to continue; never past an event that can still appear. */
+  readonly next: LogPosition;
+}
+
+export interface Snapshot<TState> {
+  readonly version: number;
+  readonly state: TState;
+  /** The shape of `state`; a snapshot at another schema version is ignored by repositories. */
+  readonly schemaVersion: number;
+  readonly takenAt: Date;
+}
+
+interface Scope<THandle> {
+  readonly tenant: string;
+  readonly handle?: THandle;
+  /** Set inside `store.transaction(...)`: every operation shares this session. */
+  readonly session?: BackendSession;
+}
+
+/**
+ * The event store. Every operation validates its input before touching the backend, runs in
+ * one transaction (its own, or the host's via `withTransaction(handle)`), and returns events
+ * with data revived and upcast to the current schema versions.
+ */
+export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition, THandle = never> {
+  readonly tenant: string;
+  private readonly registry: EventRegistry;
+  private readonly limits: StoreLimits;
+
+  constructor(
+    private readonly options: EventStoreOptions<TEvents, THandle>,
+    private readonly scope: Scope<THandle> = { tenant: validateTenant(options.tenant ?? DEFAULT_TENANT) },
+    registry?: EventRegistry,
+  ) {
+    this.tenant = scope.tenant;
+    this.registry = registry ?? new EventRegistry(options.events);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  get backend(): EventStoreBackend<THandle> {
+    return this.options.backend;
+  }
+
+  /** The same store scoped to another tenant: it reads and writes only that tenant's streams. */
+  forTenant(tenant: string): EventStore<TEvents, THandle> {
+    return this.derive({ ...this.scope, tenant: validateTenant(tenant) });
+  }
+
+  /** The same store joined to the host's open transaction: nothing here commits or rolls it back. */
+  withTransaction(handle: THandle): EventStore<TEvents, THandle> {
+    if (handle === undefined || handle === null) throw new InvalidArgumentError('withTransaction needs a handle');
+    return this.derive({ tenant: this.scope.tenant, handle });
+  }
+
+  /**
+   * Runs `work` with a store whose operations all share one transaction (the host's when this
+   * store is joined to one): commits when `work` resolves, rolls back when it throws.
+   */
+  async transaction<T>(work: (store: EventStore<TEvents, THandle>) => Promise<T>): Promise<T> {
+    if (this.scope.session) return work(this);
+    return this.options.backend.transaction(
+      (session) => work(this.derive({ ...this.scope, session })),
+      this.sessionOptions(),
+    );
+  }
+
+  async append(
+    stream: StreamName,
+    events: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
+    options: AppendOptions,
+  ): Promise<AppendResult<TEvents>> {
+    const key = toStreamKey(stream, this.scope.tenant);
+    if (options === null || typeof options !== 'object' || !('expectedVersion' in options)) {
+      throw new InvalidArgumentError('append needs { expectedVersion }');
+    }
+    const expectedVersion = validateExpectedVersion(options.expectedVersion);
+    const list = (Array.isArray(events) ? events : [events]) as readonly DomainEvent[];
+    if (list.length === 0) throw new InvalidArgumentError('append needs at least one event');
+    if (list.length > this.limits.maxEventsPerAppend) {
+      throw new InvalidArgumentError(
+        `append takes at most ${this.limits.maxEventsPerAppend} events at once; got ${list.length}`,
+      );
+    }
+    const prepared = list.map((event) => this.prepare(event, key, options.metadata));
+    const ids = new Set<string>();
+    for (const event of prepared) {
+      if (ids.has(event.eventId)) throw new DuplicateEventIdError([event.eventId]);
+      ids.add(event.eventId);
+    }
+    const recordedAt = (this.options.clock ?? (() => new Date()))();
+    const request = {
+      stream: key,
+      expectedVersion,
+      events: prepared,
+      recordedAt,
+      callerEventIds: list.some((event) => event.id !== undefined),
+    };
+    const outcome = await this.write((session) => session.append(request));
+    const first = outcome.version - prepared.length + 1;
+    const recorded = prepared.map(
+      (event, index): RecordedEvent => ({
+        id: event.eventId,
+        type: event.type,
+        data: deserialize(event.data),
+        metadata: deserialize(event.metadata) as EventMetadata,
+        stream: key,
+        version: first + index,
+        position: outcome.positions[index] as bigint,
+        transactionId: outcome.transactionId,
+        storedSchemaVersion: event.schemaVersion,
+        recordedAt,
+      }),
+    );
+    return {
+      nextExpectedVersion: outcome.version,
+      lastPosition: outcome.positions.at(-1) as bigint,
+      events: recorded as RecordedEventOf<TEvents>[],
+    };
+  }
+
+  async readStream(stream: StreamName, options: ReadStreamOptions = {}): Promise<RecordedEventOf<TEvents>[]> {
+    const key = toStreamKey(stream, this.scope.tenant);
+    const direction = options.direction ?? 'forwards';
+    if (direction !== 'forwards' && direction !== 'backwards') {
+      throw new InvalidArgumentError(`direction must be 'forwards' or 'backwards'`);
+    }
+    for (const [name, value] of Object.entries({
+      fromVersion: options.fromVersion,
+      toVersion: options.toVersion,
+      limit: options.limit,
+    })) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+        throw new InvalidArgumentError(`${name} must be an integer >= 0`);
+      }
+    }
+    const stored = await this.readOnly((session) =>
+      session.readStream({
+        stream: key,
+        direction,
+        ...(options.fromVersion !== undefined && { fromVersion: options.fromVersion }),
+        ...(options.toVersion !== undefined && { toVersion: options.toVersion }),
+        ...(options.limit !== undefined && { limit: options.limit }),
+      }),
+    );
+    return stored.map((event) => this.revive(event));
+  }
+
+  async streamVersion(stream: StreamName): Promise<number> {
+    const key = toStreamKey(stream, this.scope.tenant);
+    return this.readOnly((session) => session.streamVersion(key));
+  }
+
+  /** Deletes the stream's events and snapshot for good (for erasure requests). */
+  async deleteStream(stream: StreamName): Promise<boolean> {
+    const key = toStreamKey(stream, this.scope.tenant);
+    return this.write((session) => session.deleteStream(key));
+  }
+
+  /** Reads the global log in order, never skipping an event committed late (see DESIGN.md). */
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult<TEvents>> {
+    const limit = options.limit ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
+    const after = options.after ?? LOG_START;
+    if (typeof after.position !== 'bigint' || typeof after.transactionId !== 'bigint') {
+      throw new InvalidArgumentError('after must be a LogPosition { transactionId: bigint, position: bigint }');
+    }
+    options.categories?.forEach(validateCategory);
+    const page = await this.readOnly((session) =>
+      session.readLog({
+        after,
+        limit,
+        filter: {
+          ...(!options.allTenants && { tenant: this.scope.tenant }),
+          ...(options.categories && { categories: options.categories }),
+          ...(options.types && { types: options.types }),
+        },
+      }),
+    );
+    return { events: page.events.map((event) => this.revive(event)), next: page.next };
+  }
+
+  async saveSnapshot(stream: StreamName, snapshot: { version: number; state: unknown; schemaVersion?: number }) {
+    const key = toStreamKey(stream, this.scope.tenant);
+    if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 1) {
+      throw new InvalidArgumentError('snapshot version must be an integer >= 1');
+    }
+    const state = serialize(snapshot.state, 'snapshot state');
+    const bytes = byteLength(state);
+    if (bytes > this.limits.maxSnapshotBytes) {
+      throw new PayloadTooLargeError('snapshot state', bytes, this.limits.maxSnapshotBytes);
+    }
+    const takenAt = (this.options.clock ?? (() => new Date()))();
+    await this.write((session) =>
+      session.saveSnapshot({
+        stream: key,
+        version: snapshot.version,
+        schemaVersion: snapshot.schemaVersion ?? 1,
+        state,
+        takenAt,
+      }),
+    );
+  }
+
+  async loadSnapshot<TState = unknown>(stream: StreamName): Promise<Snapshot<TState> | undefined> {
+    const key = toStreamKey(stream, this.scope.tenant);
+    const stored = await this.readOnly((session) => session.loadSnapshot(key));
+    if (!stored) return undefined;
+    return {
+      version: stored.version,
+      schemaVersion: stored.schemaVersion,
+      state: deserialize(stored.state) as TState,
+      takenAt: stored.takenAt,
+    };
+  }
+
+  private prepare(event: DomainEvent, stream: StreamKey, shared: EventMetadata | undefined): EventToStore {
+    if (event === null || typeof event !== 'object' || typeof event.type !== 'string') {
+      throw new InvalidArgumentError('an event is { type, data }');
+    }
+    const { definition, data } = this.registry.validate(event);
+    const eventId = event.id ?? uuidv7();
+    if (!isUuid(eventId)) throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(eventId)}`);
+    const metadata = { ...shared, ...event.metadata };
+    if (event.metadata !== undefined && (event.metadata === null || typeof event.metadata !== 'object')) {
+      throw new EventValidationError(event.type, [{ path: [], message: 'metadata must be an object' }], 'metadata');
+    }
+    const dataJson = serialize(data, `data of '${event.type}'`);
+    const dataBytes = byteLength(dataJson);
+    if (dataBytes > this.limits.maxEventBytes) {
+      throw new PayloadTooLargeError(`data of '${event.type}'`, dataBytes, this.limits.maxEventBytes);
+    }
+    const metadataJson = serialize(metadata, `metadata of '${event.type}'`);
+    const metadataBytes = byteLength(metadataJson);
+    if (metadataBytes > this.limits.maxMetadataBytes) {
+      throw new PayloadTooLargeError(`metadata of '${event.type}'`, metadataBytes, this.limits.maxMetadataBytes);
+    }
+    const outbox = this.options.outbox;
+    return {
+      eventId,
+      type: event.type,
+      schemaVersion: definition.schemaVersion,
+      data: dataJson,
+      metadata: metadataJson,
+      outbox: typeof outbox === 'function' ? outbox(event, stream) : outbox === true,
+    };
+  }
+
+  private revive(event: StoredEvent): RecordedEventOf<TEvents> {
+    const data = this.registry.upcast(event.type, event.schemaVersion, deserialize(event.data));
+    const recorded: RecordedEvent = {
+      id: event.eventId,
+      type: event.type,
+      data,
+      metadata: (deserialize(event.metadata) ?? {}) as EventMetadata,
+      stream: event.stream,
+      version: event.version,
+      position: event.position,
+      transactionId: event.transactionId,
+      storedSchemaVersion: event.schemaVersion,
+      recordedAt: event.recordedAt,
+    };
+    return recorded as RecordedEventOf<TEvents>;
+  }
+
+  private write<T>(work: (session: BackendSession) => Promise<T>): Promise<T> {
+    if (this.scope.session) return work(this.scope.session);
+    return this.options.backend.transaction(work, this.sessionOptions());
+  }
+
+  private readOnly<T>(work: (session: BackendSession) => Promise<T>): Promise<T> {
+    if (this.scope.session) return work(this.scope.session);
+    return this.options.backend.read(work, this.sessionOptions());
+  }
+
+  private sessionOptions() {
+    return this.scope.handle === undefined ? {} : { handle: this.scope.handle };
+  }
+
+  private derive(scope: Scope<THandle>): EventStore<TEvents, THandle> {
+    return new EventStore(this.options, scope, this.registry);
+  }
+}
+
+export function createEventStore<TEvents extends AnyEventDefinition, THandle = never>(
+  options: EventStoreOptions<TEvents, THandle>,
+): EventStore<TEvents, THandle> {
+  return new EventStore(options);
+}

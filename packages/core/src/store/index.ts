@@ -1,0 +1,3 @@
+export * from './eventStore.js';
+export * from './limits.js';
+export * from './recordedEvent.js';

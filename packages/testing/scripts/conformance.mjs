@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Runs the conformance kit against every backend present (each package's
+// test/*.conformance.spec.ts), then writes conformance-report.json at the repository root and
+// prints the same as a table. Exits non-zero if any row failed or skipped a test.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const jest = join(root, 'node_modules/jest/bin/jest.js');
+const outDir = join(root, 'conformance-results');
+mkdirSync(outDir, { recursive: true });
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => join(root, 'packages', name))
+  .filter((dir) => existsSync(join(dir, 'test')) && readdirSync(join(dir, 'test')).some((f) => f.endsWith('.conformance.spec.ts')));
+
+const rows = new Map();
+let runnerFailed = false;
+for (const dir of packages) {
+  const name = relative(join(root, 'packages'), dir);
+  const outputFile = join(outDir, `${name}.json`);
+  console.log(`conformance: running ${name}`);
+  const run = spawnSync(
+    process.execPath,
+    ['--experimental-vm-modules', jest, '--runInBand', '--json', `--outputFile=${outputFile}`, '--testPathPatterns', 'conformance'],
+    { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
+  );
+  if (!existsSync(outputFile)) {
+    console.error(`conformance: ${name} produced no results (exit ${run.status})`);
+    runnerFailed = true;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+  for (const file of report.testResults) {
+    if (file.assertionResults.length === 0) {
+      console.error(`conformance: ${relative(root, file.name)} ran no test: ${file.message.split('\n')[0]}`);
+      runnerFailed = true;
+    }
+    for (const test of file.assertionResults) {
+      const title = test.ancestorTitles[0] ?? '';
+      const match = /^conformance (\S+)\/(\S+)$/.exec(title);
+      if (!match) continue;
+      const key = `${match[1]}/${match[2]}`;
+      const row = rows.get(key) ?? { backend: match[1], dialect: match[2], passed: 0, failed: 0, skipped: 0 };
+      if (test.status === 'passed') row.passed++;
+      else if (test.status === 'failed') row.failed++;
+      else row.skipped++;
+      rows.set(key, row);
+    }
+  }
+}
+
+const order = ['memory', 'drizzle', 'typeorm', 'prisma', 'mikro-orm'];
+const results = [...rows.values()].sort(
+  (a, b) => order.indexOf(a.backend) - order.indexOf(b.backend) || a.dialect.localeCompare(b.dialect),
+);
+writeFileSync(join(root, 'conformance-report.json'), `${JSON.stringify({ results })}\n`);
+
+const header = ['backend', 'dialect', 'passed', 'failed', 'skipped'];
+const table = [header, ...results.map((r) => header.map((h) => String(r[h])))];
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+
+const reference = results.find((r) => r.backend === 'memory')?.passed;
+const bad = results.filter((r) => r.failed > 0 || r.skipped > 0 || r.passed !== reference);
+if (runnerFailed || bad.length > 0 || results.length === 0) {
+  for (const r of bad) console.error(`conformance: ${r.backend}/${r.dialect} is not clean (memory passed ${reference})`);
+  process.exit(1);
+}

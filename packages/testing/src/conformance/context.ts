@@ -1,0 +1,35 @@
+import { createEventStore, type EventStore, type EventStoreBackend, type EventStoreOptions } from '@es/core';
+import { type BankEventDefinition, bankEvents } from './fixtures.js';
+import type { ConformanceTarget } from './target.js';
+
+export interface SuiteContext<THandle> {
+  readonly target: ConformanceTarget<THandle>;
+  /** A store over the target's backend with the bank events registered. */
+  store(options?: Partial<EventStoreOptions<BankEventDefinition, THandle>>): EventStore<BankEventDefinition, THandle>;
+  backend(): EventStoreBackend<THandle>;
+}
+
+export function suiteContext<THandle>(target: ConformanceTarget<THandle>): SuiteContext<THandle> {
+  return {
+    target,
+    backend: () => target.backendInstance(),
+    store: (options = {}) => createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options }),
+  };
+}
+
+let counter = 0;
+/** A stream id no other test uses. */
+export function uniqueId(prefix = 'acc'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

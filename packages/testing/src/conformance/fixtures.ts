@@ -1,0 +1,41 @@
+import { defineEvent } from '@es/core';
+import { z } from 'zod';
+
+/** The bank-account events every suite uses. */
+export const AccountOpened = defineEvent(
+  'AccountOpened',
+  z.object({ owner: z.string().min(1), currency: z.enum(['EUR', 'USD']), openedAt: z.date() }),
+  {
+    version: 3,
+    upcasters: {
+      1: (v1: { holder: string }) => ({ owner: v1.holder }),
+      2: (v2: { owner: string }) => ({ ...v2, currency: 'EUR', openedAt: new Date(0) }),
+    },
+  },
+);
+
+/** The same event as version-1 code wrote it. */
+export const AccountOpenedV1 = defineEvent('AccountOpened', z.object({ holder: z.string() }), { version: 1 });
+
+export const Deposited = defineEvent(
+  'Deposited',
+  z.object({ amount: z.number().positive(), cents: z.bigint().optional(), note: z.string().max(10_000).optional() }),
+);
+
+export const Withdrawn = defineEvent('Withdrawn', z.object({ amount: z.number().positive() }));
+
+export const Tagged = defineEvent(
+  'Tagged',
+  z.object({
+    tags: z.set(z.string()),
+    labels: z.map(z.string(), z.number()),
+    nested: z.object({ deep: z.array(z.object({ at: z.date() })) }),
+  }),
+);
+
+export const bankEvents = [AccountOpened, Deposited, Withdrawn, Tagged] as const;
+export type BankEventDefinition = (typeof bankEvents)[number];
+
+export function deposit(amount: number) {
+  return Deposited.create({ amount });
+}

@@ -1,0 +1,31 @@
+import { createMemoryBackend, type MemoryBackend, type MemoryTransaction } from '@es/core';
+import type { ConformanceTarget } from './target.js';
+
+/** The in-memory backend as a conformance target: the kit's reference row. */
+export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
+  let backend: MemoryBackend = createMemoryBackend();
+  let hostRows: string[] = [];
+  return {
+    backend: 'memory',
+    dialect: 'memory',
+    async setup() {},
+    backendInstance: () => backend,
+    async reset() {
+      backend = createMemoryBackend();
+      hostRows = [];
+    },
+    async countRows() {
+      return { ...backend.counts(), outbox: 0 };
+    },
+    hostTransaction: (work) =>
+      backend.runTransaction((transaction) =>
+        work(transaction, {
+          insertRow: async (id) => transaction.afterCommit(() => hostRows.push(id)),
+        }),
+      ),
+    async countHostRows() {
+      return hostRows.length;
+    },
+    async teardown() {},
+  };
+}

@@ -1,0 +1,159 @@
+import { uuidv7 } from '@es/core';
+import { describe, expect, it } from '@jest/globals';
+import { type SuiteContext, uniqueId } from '../context.js';
+import { AccountOpened, Deposited, Tagged, Withdrawn } from '../fixtures.js';
+
+export function appendAndReadSuite<H>(ctx: SuiteContext<H>): void {
+  describe('append and read', () => {
+    it('appends events and reads them back in version order with all their fields', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const openedAt = new Date('2024-05-01T10:11:12.345Z');
+      const result = await store.append(
+        stream,
+        [AccountOpened.create({ owner: 'ada', currency: 'EUR', openedAt }), Deposited.create({ amount: 10 })],
+        { expectedVersion: 'no_stream', metadata: { correlationId: 'req-1' } },
+      );
+      expect(result.nextExpectedVersion).toBe(2);
+      const events = await store.readStream(stream);
+      expect(events.map((e) => [e.type, e.version])).toEqual([
+        ['AccountOpened', 1],
+        ['Deposited', 2],
+      ]);
+      const [opened, deposited] = events;
+      expect(opened?.data).toEqual({ owner: 'ada', currency: 'EUR', openedAt });
+      expect(deposited?.data).toEqual({ amount: 10 });
+      expect(opened?.metadata).toEqual({ correlationId: 'req-1' });
+      expect(opened?.stream).toEqual({ tenant: 'default', ...stream });
+      expect(opened?.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(opened?.id).toBe(result.events[0]?.id);
+      expect(opened?.position).toBe(result.events[0]?.position);
+      expect(typeof opened?.position).toBe('bigint');
+      expect(opened?.recordedAt).toBeInstanceOf(Date);
+    });
+
+    it('returns the recorded events of an append with increasing positions', async () => {
+      const store = ctx.store();
+      const result = await store.append(
+        { category: 'account', id: uniqueId() },
+        [Deposited.create({ amount: 1 }), Deposited.create({ amount: 2 }), Deposited.create({ amount: 3 })],
+        { expectedVersion: 'no_stream' },
+      );
+      const positions = result.events.map((e) => e.position);
+      expect(positions).toHaveLength(3);
+      expect(positions[0]! < positions[1]! && positions[1]! < positions[2]!).toBe(true);
+      expect(result.lastPosition).toBe(positions[2]);
+      expect(result.events.map((e) => e.version)).toEqual([1, 2, 3]);
+    });
+
+    it('round-trips dates, bigints, sets, maps and nested objects exactly', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const data = {
+        tags: new Set(['a', 'b']),
+        labels: new Map([['x', 1.5]]),
+        nested: { deep: [{ at: new Date('1999-12-31T23:59:59.999Z') }] },
+      };
+      await store.append(stream, Tagged.create(data), { expectedVersion: 'any' });
+      await store.append(stream, Deposited.create({ amount: 0.1, cents: 12345678901234567890n }), {
+        expectedVersion: 1,
+      });
+      const [tagged, deposited] = await store.readStream(stream);
+      expect(tagged?.data).toEqual(data);
+      expect(deposited?.data).toEqual({ amount: 0.1, cents: 12345678901234567890n });
+    });
+
+    it('keeps user objects that look like serializer tags as plain data', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const note = JSON.stringify({ $es: 'date', v: 'x' });
+      await store.append(stream, Deposited.create({ amount: 1, note }), { expectedVersion: 'any' });
+      const [event] = await store.readStream(stream);
+      expect(event?.data).toEqual({ amount: 1, note });
+    });
+
+    it('reads backwards, between versions and with a limit', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const amounts = [1, 2, 3, 4, 5, 6];
+      await store.append(
+        stream,
+        amounts.map((amount) => Deposited.create({ amount })),
+        { expectedVersion: 'no_stream' },
+      );
+      const backwards = await store.readStream(stream, { direction: 'backwards' });
+      expect(backwards.map((e) => e.version)).toEqual([6, 5, 4, 3, 2, 1]);
+      const middle = await store.readStream(stream, { fromVersion: 2, toVersion: 4 });
+      expect(middle.map((e) => e.version)).toEqual([2, 3, 4]);
+      const limited = await store.readStream(stream, { fromVersion: 3, limit: 2 });
+      expect(limited.map((e) => e.version)).toEqual([3, 4]);
+      const lastTwo = await store.readStream(stream, { direction: 'backwards', limit: 2 });
+      expect(lastTwo.map((e) => e.version)).toEqual([6, 5]);
+    });
+
+    it('reads an unknown stream as empty at version 0', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      expect(await store.readStream(stream)).toEqual([]);
+      expect(await store.streamVersion(stream)).toBe(0);
+    });
+
+    it('reports the stream version after appends', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      await store.append(stream, [Withdrawn.create({ amount: 1 }), Deposited.create({ amount: 2 })], {
+        expectedVersion: 1,
+      });
+      expect(await store.streamVersion(stream)).toBe(3);
+    });
+
+    it('keeps streams of different categories with the same id apart', async () => {
+      const store = ctx.store();
+      const id = uniqueId();
+      await store.append({ category: 'account', id }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      await store.append({ category: 'ledger', id }, Deposited.create({ amount: 2 }), { expectedVersion: 'no_stream' });
+      expect((await store.readStream({ category: 'account', id })).map((e) => e.data)).toEqual([{ amount: 1 }]);
+      expect((await store.readStream({ category: 'ledger', id })).map((e) => e.data)).toEqual([{ amount: 2 }]);
+    });
+
+    it('merges append metadata under each event metadata', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(
+        stream,
+        [Deposited.create({ amount: 1 }, { metadata: { causationId: 'cmd-9', userId: 'u1' } })],
+        { expectedVersion: 'any', metadata: { correlationId: 'corr-1', userId: 'system' } },
+      );
+      const [event] = await store.readStream(stream);
+      expect(event?.metadata).toEqual({ correlationId: 'corr-1', causationId: 'cmd-9', userId: 'u1' });
+    });
+
+    it('stores a caller-chosen event id', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const id = uuidv7();
+      await store.append(stream, Deposited.create({ amount: 1 }, { id }), { expectedVersion: 'any' });
+      const [event] = await store.readStream(stream);
+      expect(event?.id).toBe(id);
+    });
+
+    it('deletes a stream with its snapshot, and the id can start over', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, [Deposited.create({ amount: 1 }), Deposited.create({ amount: 2 })], {
+        expectedVersion: 'no_stream',
+      });
+      await store.saveSnapshot(stream, { version: 2, state: { balance: 3 } });
+      expect(await store.deleteStream(stream)).toBe(true);
+      expect(await store.readStream(stream)).toEqual([]);
+      expect(await store.streamVersion(stream)).toBe(0);
+      expect(await store.loadSnapshot(stream)).toBeUndefined();
+      expect(await store.deleteStream(stream)).toBe(false);
+      const again = await store.append(stream, Deposited.create({ amount: 5 }), { expectedVersion: 'no_stream' });
+      expect(again.nextExpectedVersion).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { type SuiteContext, uniqueId } from '../context.js';
+
+export function snapshotsSuite<H>(ctx: SuiteContext<H>): void {
+  describe('snapshots', () => {
+    it('saves and loads a snapshot with its version, schema version and revived state', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const state = { balance: 10n, since: new Date('2020-02-02T02:02:02.002Z'), owners: ['a'] };
+      await store.saveSnapshot(stream, { version: 7, state, schemaVersion: 2 });
+      const loaded = await store.loadSnapshot(stream);
+      expect(loaded?.version).toBe(7);
+      expect(loaded?.schemaVersion).toBe(2);
+      expect(loaded?.state).toEqual(state);
+      expect(loaded?.takenAt).toBeInstanceOf(Date);
+    });
+
+    it('keeps the snapshot with the highest version, whatever the saving order', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await store.saveSnapshot(stream, { version: 5, state: { at: 5 } });
+      await store.saveSnapshot(stream, { version: 9, state: { at: 9 } });
+      await store.saveSnapshot(stream, { version: 3, state: { at: 3 } });
+      const loaded = await store.loadSnapshot(stream);
+      expect(loaded?.version).toBe(9);
+      expect(loaded?.state).toEqual({ at: 9 });
+    });
+
+    it('has no snapshot for a stream that never had one', async () => {
+      expect(await ctx.store().loadSnapshot({ category: 'account', id: uniqueId() })).toBeUndefined();
+    });
+  });
+}

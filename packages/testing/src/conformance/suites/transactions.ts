@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { type SuiteContext, uniqueId } from '../context.js';
+import { Deposited } from '../fixtures.js';
+
+class Boom extends Error {}
+
+export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
+  describe('transactions', () => {
+    it("commits the host's row and the events together", async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await ctx.target.hostTransaction(async (handle, host) => {
+        await host.insertRow(stream.id);
+        await store.withTransaction(handle).append(stream, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+      });
+      expect(await ctx.target.countHostRows()).toBe(1);
+      expect(await store.streamVersion(stream)).toBe(1);
+      expect((await ctx.target.countRows()).events).toBe(1);
+    });
+
+    it("rolls back the host's row and the events together when the host throws", async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await expect(
+        ctx.target.hostTransaction(async (handle, host) => {
+          await host.insertRow(stream.id);
+          const joined = store.withTransaction(handle);
+          await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+          await joined.saveSnapshot(stream, { version: 1, state: {} });
+          throw new Boom('host failed after the append');
+        }),
+      ).rejects.toBeInstanceOf(Boom);
+      expect(await ctx.target.countHostRows()).toBe(0);
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+    });
+
+    it('sees its own appends inside the host transaction before commit', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await ctx.target.hostTransaction(async (handle) => {
+        const joined = store.withTransaction(handle);
+        await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+        await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+        expect(await joined.streamVersion(stream)).toBe(2);
+        expect(await joined.readStream(stream)).toHaveLength(2);
+      });
+    });
+
+    it('a failed append inside the host transaction leaves the host transaction usable', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      await ctx.target.hostTransaction(async (handle, host) => {
+        const joined = store.withTransaction(handle);
+        await expect(
+          joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' }),
+        ).rejects.toThrow();
+        await host.insertRow(stream.id);
+        await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+      });
+      expect(await ctx.target.countHostRows()).toBe(1);
+      expect(await store.streamVersion(stream)).toBe(2);
+    });
+
+    it('store.transaction commits every operation together or none', async () => {
+      const store = ctx.store();
+      const a = { category: 'account', id: uniqueId() };
+      const b = { category: 'account', id: uniqueId() };
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.append(a, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+          await tx.append(b, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+          throw new Boom();
+        }),
+      ).rejects.toBeInstanceOf(Boom);
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      await store.transaction(async (tx) => {
+        await tx.append(a, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+        await tx.append(b, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      });
+      expect((await ctx.target.countRows()).events).toBe(2);
+    });
+  });
+}

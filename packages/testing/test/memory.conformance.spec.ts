@@ -1,0 +1,3 @@
+import { describeConformance, memoryTarget } from '../src/conformance/index.js';
+
+describeConformance(memoryTarget());
