@@ -14,7 +14,10 @@ mkdirSync(outDir, { recursive: true });
 
 const packages = readdirSync(join(root, 'packages'))
   .map((name) => join(root, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'test')) && readdirSync(join(dir, 'test')).some((f) => f.endsWith('.conformance.spec.ts')));
+  .filter(
+    (dir) =>
+      existsSync(join(dir, 'test')) && readdirSync(join(dir, 'test')).some((f) => f.endsWith('.conformance.spec.ts')),
+  );
 
 const rows = new Map();
 let runnerFailed = false;
@@ -24,7 +27,15 @@ for (const dir of packages) {
   console.log(`conformance: running ${name}`);
   const run = spawnSync(
     process.execPath,
-    ['--experimental-vm-modules', jest, '--runInBand', '--json', `--outputFile=${outputFile}`, '--testPathPatterns', 'conformance'],
+    [
+      '--experimental-vm-modules',
+      jest,
+      '--runInBand',
+      '--json',
+      `--outputFile=${outputFile}`,
+      '--testPathPatterns',
+      'conformance',
+    ],
     { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
   );
   if (!existsSync(outputFile)) {
@@ -66,6 +77,7 @@ for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])
 const reference = results.find((r) => r.backend === 'memory')?.passed;
 const bad = results.filter((r) => r.failed > 0 || r.skipped > 0 || r.passed !== reference);
 if (runnerFailed || bad.length > 0 || results.length === 0) {
-  for (const r of bad) console.error(`conformance: ${r.backend}/${r.dialect} is not clean (memory passed ${reference})`);
+  for (const r of bad)
+    console.error(`conformance: ${r.backend}/${r.dialect} is not clean (memory passed ${reference})`);
   process.exit(1);
 }

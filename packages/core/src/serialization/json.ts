@@ -26,6 +26,9 @@ export function deserialize(json: unknown): unknown {
   return revive(json);
 }
 
+/** Wrappers and copies made while escaping: written as they are, not escaped again. */
+const escaping = new WeakSet<object>();
+
 function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const original = this[key];
   if (original instanceof Date) {
@@ -45,8 +48,13 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   if (value instanceof Map) return { [TAG]: 'map', v: [...value.entries()] };
   if (value instanceof Set) return { [TAG]: 'set', v: [...value.values()] };
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, TAG)) {
-    // Escape, then let JSON.stringify walk the copy; a `$es` key inside is escaped again.
-    return { [TAG]: 'object', v: { ...(value as object) } };
+    if (escaping.has(value)) return value;
+    // Escape, then let JSON.stringify walk the copy (its own children are escaped in turn).
+    const copy = { ...(value as object) };
+    const wrapper = { [TAG]: 'object', v: copy };
+    escaping.add(copy);
+    escaping.add(wrapper);
+    return wrapper;
   }
   return value;
 }

@@ -6,4 +6,5 @@ export { classifySqlError, type SqlErrorKind } from './errors.js';
 export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from './executor.js';
 export { toBigInt, toDate, toJson, toNumber } from './rows.js';
 export { createDialect, createSqlBackend, type SqlBackend, type SqlBackendOptions } from './sqlBackend.js';
+export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
 export { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';

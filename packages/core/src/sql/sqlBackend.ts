@@ -11,7 +11,7 @@ import { MysqlDialect } from './dialects/mysql.js';
 import { PostgresDialect } from './dialects/postgres.js';
 import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
-import type { SqlConnection, SqlDialectName, SqlExecutor } from './executor.js';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from './executor.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
 export interface SqlBackendOptions<THandle> {
@@ -123,21 +123,49 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     };
   };
 
-  const wrapErrors = async <T>(work: () => Promise<T>): Promise<T> => {
+  const describe = (error: unknown) =>
+    `${options.name}/${connection.dialect} (${classifySqlError(error)}): ${(error as Error)?.message ?? String(error)}`;
+
+  /** Driver errors become StoreError at the statement that failed (the cause keeps the original). */
+  const guarded = (executor: SqlExecutor): SqlExecutor => ({
+    dialect: executor.dialect,
+    query: <Row>(sql: string, params?: readonly SqlParam[]) =>
+      executor.query<Row>(sql, params).catch((error: unknown): never => {
+        throw new StoreError(describe(error), { cause: error });
+      }),
+    execute: (sql, params) =>
+      executor.execute(sql, params).catch((error: unknown) => {
+        throw new StoreError(describe(error), { cause: error });
+      }),
+  });
+
+  /**
+   * Errors thrown by `work` (the caller's own, or already-typed ones) pass through unchanged; a
+   * failure of the transaction itself (BEGIN, COMMIT, a lost connection) becomes a StoreError.
+   */
+  async function run<T>(
+    open: (inner: (executor: SqlExecutor) => Promise<T>) => Promise<T>,
+    work: (executor: SqlExecutor) => Promise<T>,
+  ): Promise<T> {
+    const fromWork = new WeakSet<object>();
     try {
-      return await work();
+      return await open(async (executor) => {
+        try {
+          return await work(guarded(executor));
+        } catch (error) {
+          if (error !== null && typeof error === 'object') fromWork.add(error);
+          throw error;
+        }
+      });
     } catch (error) {
-      if (error instanceof EsError) throw error;
       if (error instanceof RaceLost) {
         // Our own transaction was rolled back: report the version as it stands now.
-        return connection.transaction((executor) => conflict(executor, error.request));
+        return connection.transaction((executor) => conflict(guarded(executor), error.request));
       }
-      const kind = classifySqlError(error);
-      throw new StoreError(`${options.name}/${connection.dialect}: ${kind} – ${(error as Error).message}`, {
-        cause: error,
-      });
+      if (error instanceof EsError || (error !== null && typeof error === 'object' && fromWork.has(error))) throw error;
+      throw new StoreError(describe(error), { cause: error });
     }
-  };
+  }
 
   return {
     name: options.name,
@@ -147,14 +175,26 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     sql: dialect,
     connection,
     transaction<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
-      if (sessionOptions?.handle !== undefined) {
-        return wrapErrors(() => work(session(connection.join(sessionOptions.handle as THandle), true)));
+      const { handle } = sessionOptions ?? {};
+      if (handle !== undefined) {
+        // Joined: nothing to open or end; the caller's transaction stays the caller's.
+        return run<T>(
+          (inner) => inner(connection.join(handle)),
+          (executor) => work(session(executor, true)),
+        );
       }
-      return wrapErrors(() => connection.transaction((executor) => work(session(executor, false))));
+      return run<T>(
+        (inner) => connection.transaction(inner),
+        (executor) => work(session(executor, false)),
+      );
     },
     read<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
-      const executor = sessionOptions?.handle !== undefined ? connection.join(sessionOptions.handle) : connection;
-      return wrapErrors(() => work(session(executor, sessionOptions?.handle !== undefined)));
+      const { handle } = sessionOptions ?? {};
+      const executor = handle !== undefined ? connection.join(handle) : connection;
+      return run<T>(
+        (inner) => inner(executor),
+        (inner) => work(session(inner, handle !== undefined)),
+      );
     },
   };
 }

@@ -1,0 +1,16 @@
+import { classifySqlError } from './errors.js';
+
+describe('classifySqlError', () => {
+  it.each([
+    [{ code: '23505' }, 'unique_violation'],
+    [{ errno: 1062, code: 'ER_DUP_ENTRY' }, 'unique_violation'],
+    [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, 'unique_violation'],
+    [{ message: 'wrapped', driverError: { code: '23505' } }, 'unique_violation'],
+    [{ message: 'prisma', meta: { code: '1062' } }, 'unique_violation'],
+    [{ message: 'drizzle', cause: { code: '40P01' } }, 'deadlock'],
+    [{ code: 'SQLITE_BUSY' }, 'busy'],
+    [{ message: 'connection refused' }, 'other'],
+  ])('%p is %s', (error, kind) => {
+    expect(classifySqlError(error)).toBe(kind);
+  });
+});

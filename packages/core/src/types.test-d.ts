@@ -1,0 +1,74 @@
+// Type-level tests: checked by `pnpm typecheck` (tsc), they pin what users see.
+import { expectTypeOf } from 'expect-type';
+import { z } from 'zod';
+import {
+  createEventStore,
+  createMemoryBackend,
+  createRepository,
+  type Decider,
+  defineEvent,
+  type EventOf,
+  type LogPosition,
+  type MemoryTransaction,
+  type RecordedEventOf,
+} from './index.js';
+
+const Opened = defineEvent('Opened', z.object({ owner: z.string(), at: z.date() }));
+const Deposited = defineEvent('Deposited', z.object({ amount: z.number(), cents: z.bigint().optional() }));
+const Parsed = defineEvent('Parsed', z.object({ count: z.string().transform((s) => Number(s)) }));
+
+// An event's type name and payload are inferred from its definition.
+expectTypeOf(Opened.type).toEqualTypeOf<'Opened'>();
+expectTypeOf(Opened.create).parameter(0).toEqualTypeOf<{ owner: string; at: Date }>();
+expectTypeOf(Deposited.create({ amount: 1 }).data).toEqualTypeOf<{ amount: number; cents?: bigint | undefined }>();
+expectTypeOf(Parsed.create).parameter(0).toEqualTypeOf<{ count: string }>();
+expectTypeOf(Parsed.create({ count: '3' }).data).toEqualTypeOf<{ count: number }>();
+// @ts-expect-error: amount must be a number
+Deposited.create({ amount: '1' });
+
+type Account = typeof Opened | typeof Deposited;
+expectTypeOf<EventOf<Account>['type']>().toEqualTypeOf<'Opened' | 'Deposited'>();
+
+const store = createEventStore({ backend: createMemoryBackend(), events: [Opened, Deposited] });
+expectTypeOf(store.withTransaction).parameter(0).toEqualTypeOf<MemoryTransaction>();
+
+async function appendsAndReads() {
+  // Plain objects are checked against the registered types.
+  await store.append(
+    { category: 'account', id: '1' },
+    { type: 'Deposited', data: { amount: 1 } },
+    { expectedVersion: 'any' },
+  );
+  // @ts-expect-error: unknown event type for this store
+  await store.append({ category: 'account', id: '1' }, { type: 'Closed', data: {} }, { expectedVersion: 'any' });
+  // @ts-expect-error: payload of the wrong shape
+  await store.append(
+    { category: 'account', id: '1' },
+    { type: 'Deposited', data: { owner: 'x' } },
+    { expectedVersion: 'any' },
+  );
+  // @ts-expect-error: expectedVersion is required
+  await store.append({ category: 'account', id: '1' }, Deposited.create({ amount: 1 }), {});
+
+  const events = await store.readStream({ category: 'account', id: '1' });
+  expectTypeOf(events).toEqualTypeOf<RecordedEventOf<Account>[]>();
+  const [first] = events;
+  if (first?.type === 'Deposited') expectTypeOf(first.data.amount).toEqualTypeOf<number>();
+  if (first && Opened.is(first)) expectTypeOf(first.data.at).toEqualTypeOf<Date>();
+  expectTypeOf(first!.position).toEqualTypeOf<bigint>();
+  const page = await store.readAll();
+  expectTypeOf(page.next).toEqualTypeOf<LogPosition>();
+}
+void appendsAndReads;
+
+// Deciders see the union of their events, narrowed by `type`.
+const decider: Decider<number, { add: number }, Account> = {
+  initialState: () => 0,
+  evolve: (state, event) => {
+    expectTypeOf(event).toEqualTypeOf<EventOf<Account>>();
+    return event.type === 'Deposited' ? state + event.data.amount : state;
+  },
+  decide: (command) => Deposited.create({ amount: command.add }),
+};
+const repository = createRepository(store, { category: 'account', decider });
+expectTypeOf(repository.handle).parameter(1).toEqualTypeOf<{ add: number }>();
