@@ -1,5 +1,6 @@
 export * from './aggregates/index.js';
 export * from './backend/index.js';
+export * from './consumers/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';
 export { isUuid, uuidv7 } from './ids/uuid.js';

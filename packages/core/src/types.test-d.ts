@@ -41,12 +41,9 @@ async function appendsAndReads() {
   );
   // @ts-expect-error: unknown event type for this store
   await store.append({ category: 'account', id: '1' }, { type: 'Closed', data: {} }, { expectedVersion: 'any' });
+  const account = { category: 'account', id: '1' };
   // @ts-expect-error: payload of the wrong shape
-  await store.append(
-    { category: 'account', id: '1' },
-    { type: 'Deposited', data: { owner: 'x' } },
-    { expectedVersion: 'any' },
-  );
+  await store.append(account, { type: 'Deposited', data: { owner: 'x' } }, { expectedVersion: 'any' });
   // @ts-expect-error: expectedVersion is required
   await store.append({ category: 'account', id: '1' }, Deposited.create({ amount: 1 }), {});
 

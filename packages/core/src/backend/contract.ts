@@ -117,9 +117,31 @@ export interface StoredSnapshot {
   readonly takenAt: Date;
 }
 
+/** A consumer's row: where it stands in the log, and who holds it. */
+export interface ConsumerCheckpoint {
+  readonly position: LogPosition;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+  /** Never stored yet: the consumer starts where its options say. */
+  readonly isNew: boolean;
+}
+
+/** The open transaction the database reports as oldest (PostgreSQL): it holds log readers back. */
+export interface OldestTransaction {
+  readonly pid: number;
+  readonly transactionId: bigint;
+  readonly ageMs: number;
+  readonly state: string;
+  readonly query: string;
+}
+
 /** Everything a backend does, inside one transaction (or one autocommit read). */
-export interface BackendSession {
-  append(request: AppendRequest): Promise<AppendOutcome>;
+export interface BackendSession<THandle = unknown> {
+  /** The transaction this session runs in, as the host's ORM knows it (undefined for autocommit
+   * reads): projections write through it so their rows commit with the checkpoint or the append. */
+  readonly handle: THandle | undefined;
+  /** Appends; `within` runs inside the same all-or-nothing unit (inline projections). */
+  append(request: AppendRequest, within?: (outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome>;
   readStream(query: ReadStreamQuery): Promise<StoredEvent[]>;
   /** 0 when the stream has no events. */
   streamVersion(stream: StreamKey): Promise<number>;
@@ -129,6 +151,22 @@ export interface BackendSession {
   /** Keeps the snapshot unless the stored one is at a higher version. */
   saveSnapshot(snapshot: SnapshotToStore): Promise<void>;
   loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined>;
+  /** Where the log ends now: reading after it returns only events committed from now on. */
+  logHead(): Promise<LogPosition>;
+  /** How many committed events match `filter` after `after`. */
+  countLog(after: LogPosition, filter: LogFilter): Promise<number>;
+  /**
+   * Locks the consumer's row for this transaction (creating it) and takes or renews its lease for
+   * `owner` until `now + leaseMs`. Undefined when another owner holds an unexpired lease.
+   */
+  claimConsumer(name: string, owner: string, now: Date, leaseMs: number): Promise<ConsumerCheckpoint | undefined>;
+  /** Moves a claimed consumer's checkpoint (same transaction as the claim). */
+  storeCheckpoint(name: string, position: LogPosition, now: Date): Promise<void>;
+  /** Gives the lease up if `owner` holds it. */
+  releaseConsumer(name: string, owner: string): Promise<void>;
+  readCheckpoint(name: string): Promise<ConsumerCheckpoint | undefined>;
+  /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */
+  oldestOpenTransaction(): Promise<OldestTransaction | undefined>;
 }
 
 export interface BackendCapabilities {
@@ -154,7 +192,7 @@ export interface EventStoreBackend<THandle = never> {
    * or rolled back here), else a new one, committed when `work` resolves and rolled back when it
    * throws.
    */
-  transaction<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
+  transaction<T>(work: (session: BackendSession<THandle>) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
   /** Runs read-only `work` without opening a transaction (or inside the host's, given one). */
-  read<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
+  read<T>(work: (session: BackendSession<THandle>) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
 }

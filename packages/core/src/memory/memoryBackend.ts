@@ -2,8 +2,11 @@ import type {
   AppendOutcome,
   AppendRequest,
   BackendSession,
+  ConsumerCheckpoint,
   EventStoreBackend,
+  LogFilter,
   LogPage,
+  LogPosition,
   ReadLogQuery,
   ReadStreamQuery,
   SessionOptions,
@@ -11,7 +14,7 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../backend/index.js';
-import { assertExpectedVersion } from '../backend/index.js';
+import { assertExpectedVersion, LOG_START } from '../backend/index.js';
 import { DuplicateEventIdError, StoreError } from '../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../streams/index.js';
 import { Mutex } from '../util/mutex.js';
@@ -30,7 +33,15 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   counts(): { events: number; streams: number; snapshots: number };
 }
 
+interface StoredCheckpoint {
+  position: LogPosition;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  stored: boolean;
+}
+
 interface State {
+  checkpoints: Map<string, StoredCheckpoint>;
   events: StoredEvent[];
   streams: Map<string, { key: StreamKey; events: StoredEvent[] }>;
   snapshots: Map<string, StoredSnapshot>;
@@ -52,6 +63,7 @@ export class MemoryTransaction {
       events: state.events.slice(),
       streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
       snapshots: new Map(state.snapshots),
+      checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
       eventIds: new Set(state.eventIds),
       nextPosition: state.nextPosition,
     };
@@ -89,7 +101,14 @@ export class MemoryTransaction {
 
 export function createMemoryBackend(): MemoryBackend {
   const committed: { state: State } = {
-    state: { events: [], streams: new Map(), snapshots: new Map(), eventIds: new Set(), nextPosition: 1n },
+    state: {
+      events: [],
+      streams: new Map(),
+      snapshots: new Map(),
+      checkpoints: new Map(),
+      eventIds: new Set(),
+      nextPosition: 1n,
+    },
   };
   const writers = new Mutex();
 
@@ -113,16 +132,23 @@ export function createMemoryBackend(): MemoryBackend {
     capabilities: { concurrentAppends: false },
     begin,
     runTransaction,
-    async transaction<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<MemoryTransaction>) {
+    async transaction<T>(
+      work: (session: BackendSession<MemoryTransaction>) => Promise<T>,
+      options?: SessionOptions<MemoryTransaction>,
+    ) {
       if (options?.handle) {
         options.handle.assertOpen();
-        return work(memorySession(options.handle.staged));
+        return work(memorySession(options.handle.staged, options.handle));
       }
-      return runTransaction((transaction) => work(memorySession(transaction.staged)));
+      return runTransaction((transaction) => work(memorySession(transaction.staged, transaction)));
     },
-    async read<T>(work: (session: BackendSession) => Promise<T>, options?: SessionOptions<MemoryTransaction>) {
+    async read<T>(
+      work: (session: BackendSession<MemoryTransaction>) => Promise<T>,
+      options?: SessionOptions<MemoryTransaction>,
+    ) {
       // Outside a transaction, reads see committed state only.
-      return work(memorySession(options?.handle ? options.handle.staged : committed.state, true));
+      const handle = options?.handle;
+      return work(memorySession(handle ? handle.staged : committed.state, handle));
     },
     counts() {
       const { state } = committed;
@@ -131,101 +157,164 @@ export function createMemoryBackend(): MemoryBackend {
   };
 }
 
-function memorySession(state: State, readOnly = false): BackendSession {
+function memorySession(state: State, handle: MemoryTransaction | undefined): BackendSession<MemoryTransaction> {
   const writable = () => {
-    if (readOnly) throw new StoreError('Write outside a transaction');
+    if (!handle) throw new StoreError('Write outside a transaction');
   };
+  const matches = (event: StoredEvent, filter: LogFilter) =>
+    (filter.tenant === undefined || event.stream.tenant === filter.tenant) &&
+    (!filter.categories || filter.categories.includes(event.stream.category)) &&
+    (!filter.types || filter.types.includes(event.type));
+  const toCheckpoint = (stored: StoredCheckpoint): ConsumerCheckpoint => ({
+    position: stored.position,
+    leaseOwner: stored.leaseOwner,
+    leaseExpiresAt: stored.leaseExpiresAt,
+    isNew: !stored.stored,
+  });
   return {
-    async append(request: AppendRequest): Promise<AppendOutcome> {
+    handle,
+    async append(request, within) {
+      const outcome = await appendEvents(request);
+      // The transaction is the unit here: a throwing `within` rolls the whole transaction back.
+      if (within) await within(outcome);
+      return outcome;
+    },
+    readStream,
+    streamVersion,
+    deleteStream,
+    readLog,
+    saveSnapshot,
+    loadSnapshot,
+    async logHead() {
+      return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
+    },
+    async countLog(after, filter) {
+      return state.events.filter((event) => event.position > after.position && matches(event, filter)).length;
+    },
+    async claimConsumer(name, owner, now, leaseMs) {
       writable();
-      const id = formatStreamKey(request.stream);
-      const existing = state.streams.get(id);
-      const current = existing?.events.at(-1)?.version ?? 0;
-      assertExpectedVersion(request.stream, request.expectedVersion, current);
-      const duplicates = request.events.filter((event) => state.eventIds.has(event.eventId)).map((e) => e.eventId);
-      if (duplicates.length > 0) throw new DuplicateEventIdError(duplicates);
-
-      const entry = existing ?? { key: request.stream, events: [] };
-      const positions: bigint[] = [];
-      request.events.forEach((event, index) => {
-        const stored: StoredEvent = {
-          position: state.nextPosition++,
-          transactionId: 0n,
-          eventId: event.eventId,
-          stream: request.stream,
-          version: current + index + 1,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: JSON.parse(event.data),
-          metadata: JSON.parse(event.metadata),
-          recordedAt: request.recordedAt,
-        };
-        positions.push(stored.position);
-        entry.events.push(stored);
-        state.events.push(stored);
-        state.eventIds.add(event.eventId);
-      });
-      state.streams.set(id, entry);
-      return { version: current + request.events.length, positions, transactionId: 0n };
-    },
-
-    async readStream(query: ReadStreamQuery): Promise<StoredEvent[]> {
-      const events = state.streams.get(formatStreamKey(query.stream))?.events ?? [];
-      const from = query.fromVersion ?? 1;
-      const to = query.toVersion ?? Number.MAX_SAFE_INTEGER;
-      let selected = events.filter((event) => event.version >= from && event.version <= to);
-      if (query.direction === 'backwards') selected = selected.reverse();
-      return cloneEvents(query.limit === undefined ? selected : selected.slice(0, query.limit));
-    },
-
-    async streamVersion(stream: StreamKey): Promise<number> {
-      return state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
-    },
-
-    async deleteStream(stream: StreamKey): Promise<boolean> {
-      writable();
-      const id = formatStreamKey(stream);
-      const entry = state.streams.get(id);
-      state.snapshots.delete(id);
-      if (!entry) return false;
-      state.streams.delete(id);
-      const removed = new Set(entry.events);
-      state.events = state.events.filter((event) => !removed.has(event));
-      for (const event of entry.events) state.eventIds.delete(event.eventId);
-      return true;
-    },
-
-    async readLog(query: ReadLogQuery): Promise<LogPage> {
-      const { filter } = query;
-      const categories = filter.categories ? new Set(filter.categories) : undefined;
-      const types = filter.types ? new Set(filter.types) : undefined;
-      const events: StoredEvent[] = [];
-      let scanned = query.after.position;
-      for (const event of state.events) {
-        if (event.position <= query.after.position) continue;
-        scanned = event.position;
-        if (filter.tenant !== undefined && event.stream.tenant !== filter.tenant) continue;
-        if (categories && !categories.has(event.stream.category)) continue;
-        if (types && !types.has(event.type)) continue;
-        events.push(event);
-        if (events.length >= query.limit) break;
+      const stored = state.checkpoints.get(name) ?? {
+        position: LOG_START,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        stored: false,
+      };
+      state.checkpoints.set(name, stored);
+      if (stored.leaseOwner && stored.leaseOwner !== owner && stored.leaseExpiresAt && stored.leaseExpiresAt > now) {
+        return undefined;
       }
-      return { events: cloneEvents(events), next: { transactionId: 0n, position: scanned } };
+      stored.leaseOwner = owner;
+      stored.leaseExpiresAt = new Date(now.getTime() + leaseMs);
+      return toCheckpoint(stored);
     },
-
-    async saveSnapshot(snapshot: SnapshotToStore): Promise<void> {
+    async storeCheckpoint(name, position) {
       writable();
-      const id = formatStreamKey(snapshot.stream);
-      const stored = state.snapshots.get(id);
-      if (stored && stored.version > snapshot.version) return;
-      state.snapshots.set(id, { ...snapshot, state: JSON.parse(snapshot.state) });
+      const stored = state.checkpoints.get(name);
+      if (!stored) throw new StoreError(`Consumer '${name}' was not claimed in this transaction`);
+      stored.position = position;
+      stored.stored = true;
     },
-
-    async loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
-      const snapshot = state.snapshots.get(formatStreamKey(stream));
-      return snapshot && cloneSnapshot(snapshot);
+    async releaseConsumer(name, owner) {
+      writable();
+      const stored = state.checkpoints.get(name);
+      if (stored?.leaseOwner === owner) {
+        stored.leaseOwner = null;
+        stored.leaseExpiresAt = null;
+      }
+    },
+    async readCheckpoint(name) {
+      const stored = state.checkpoints.get(name);
+      return stored && toCheckpoint({ ...stored });
+    },
+    async oldestOpenTransaction() {
+      return undefined;
     },
   };
+
+  async function appendEvents(request: AppendRequest): Promise<AppendOutcome> {
+    writable();
+    const id = formatStreamKey(request.stream);
+    const existing = state.streams.get(id);
+    const current = existing?.events.at(-1)?.version ?? 0;
+    assertExpectedVersion(request.stream, request.expectedVersion, current);
+    const duplicates = request.events.filter((event) => state.eventIds.has(event.eventId)).map((e) => e.eventId);
+    if (duplicates.length > 0) throw new DuplicateEventIdError(duplicates);
+
+    const entry = existing ?? { key: request.stream, events: [] };
+    const positions: bigint[] = [];
+    request.events.forEach((event, index) => {
+      const stored: StoredEvent = {
+        position: state.nextPosition++,
+        transactionId: 0n,
+        eventId: event.eventId,
+        stream: request.stream,
+        version: current + index + 1,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: JSON.parse(event.data),
+        metadata: JSON.parse(event.metadata),
+        recordedAt: request.recordedAt,
+      };
+      positions.push(stored.position);
+      entry.events.push(stored);
+      state.events.push(stored);
+      state.eventIds.add(event.eventId);
+    });
+    state.streams.set(id, entry);
+    return { version: current + request.events.length, positions, transactionId: 0n };
+  }
+
+  async function readStream(query: ReadStreamQuery): Promise<StoredEvent[]> {
+    const events = state.streams.get(formatStreamKey(query.stream))?.events ?? [];
+    const from = query.fromVersion ?? 1;
+    const to = query.toVersion ?? Number.MAX_SAFE_INTEGER;
+    let selected = events.filter((event) => event.version >= from && event.version <= to);
+    if (query.direction === 'backwards') selected = selected.reverse();
+    return cloneEvents(query.limit === undefined ? selected : selected.slice(0, query.limit));
+  }
+
+  async function streamVersion(stream: StreamKey): Promise<number> {
+    return state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
+  }
+
+  async function deleteStream(stream: StreamKey): Promise<boolean> {
+    writable();
+    const id = formatStreamKey(stream);
+    const entry = state.streams.get(id);
+    state.snapshots.delete(id);
+    if (!entry) return false;
+    state.streams.delete(id);
+    const removed = new Set(entry.events);
+    state.events = state.events.filter((event) => !removed.has(event));
+    for (const event of entry.events) state.eventIds.delete(event.eventId);
+    return true;
+  }
+
+  async function readLog(query: ReadLogQuery): Promise<LogPage> {
+    const events: StoredEvent[] = [];
+    let scanned = query.after.position;
+    for (const event of state.events) {
+      if (event.position <= query.after.position) continue;
+      scanned = event.position;
+      if (!matches(event, query.filter)) continue;
+      events.push(event);
+      if (events.length >= query.limit) break;
+    }
+    return { events: cloneEvents(events), next: { transactionId: 0n, position: scanned } };
+  }
+
+  async function saveSnapshot(snapshot: SnapshotToStore): Promise<void> {
+    writable();
+    const id = formatStreamKey(snapshot.stream);
+    const stored = state.snapshots.get(id);
+    if (stored && stored.version > snapshot.version) return;
+    state.snapshots.set(id, { ...snapshot, state: JSON.parse(snapshot.state) });
+  }
+
+  async function loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+    const snapshot = state.snapshots.get(formatStreamKey(stream));
+    return snapshot && cloneSnapshot(snapshot);
+  }
 }
 
 // Callers revive tagged JSON in place: hand out copies so stored rows stay untouched. (Not

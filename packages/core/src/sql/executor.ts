@@ -21,6 +21,7 @@ export interface SqlExecutor {
  * `join` runs inside the host's open transaction and never ends it.
  */
 export interface SqlConnection<THandle> extends SqlExecutor {
-  transaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Opens a transaction; `work` gets an executor inside it and the ORM's own handle for it. */
+  transaction<T>(work: (executor: SqlExecutor, handle: THandle) => Promise<T>): Promise<T>;
   join(handle: THandle): SqlExecutor;
 }

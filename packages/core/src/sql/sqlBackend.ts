@@ -68,7 +68,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
-  const session = (executor: SqlExecutor, joined: boolean): BackendSession => {
+  const session = (executor: SqlExecutor, handle: THandle | undefined, joined: boolean): BackendSession<THandle> => {
     let savepoints = 0;
     /** Inside the host's transaction, make one write all-or-nothing. */
     const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -88,7 +88,8 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     };
 
     return {
-      append: (request) =>
+      handle,
+      append: (request, within) =>
         atomically(async (): Promise<AppendOutcome> => {
           if (request.callerEventIds) {
             const taken = await dialect.findEventIds(
@@ -106,13 +107,15 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
               await dialect.streamVersion(executor, request.stream),
             );
           }
+          let outcome: AppendOutcome;
           try {
-            const inserted = await dialect.insertEvents(executor, request, version - count + 1);
-            return { version, ...inserted };
+            outcome = { version, ...(await dialect.insertEvents(executor, request, version - count + 1)) };
           } catch (error) {
             if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
             throw error;
           }
+          if (within) await within(outcome);
+          return outcome;
         }),
       readStream: (query) => dialect.readStream(executor, query),
       streamVersion: (stream) => dialect.streamVersion(executor, stream),
@@ -120,6 +123,13 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       readLog: (query) => dialect.readLog(executor, query),
       saveSnapshot: (snapshot) => atomically(() => dialect.saveSnapshot(executor, snapshot)),
       loadSnapshot: (stream) => dialect.loadSnapshot(executor, stream),
+      logHead: () => dialect.logHead(executor),
+      countLog: (after, filter) => dialect.countLog(executor, after, filter),
+      claimConsumer: (name, owner, now, leaseMs) => dialect.claimConsumer(executor, name, owner, now, leaseMs),
+      storeCheckpoint: (name, position, now) => dialect.storeCheckpoint(executor, name, position, now),
+      releaseConsumer: (name, owner) => dialect.releaseConsumer(executor, name, owner),
+      readCheckpoint: (name) => dialect.readCheckpoint(executor, name),
+      oldestOpenTransaction: () => dialect.oldestOpenTransaction(executor),
     };
   };
 
@@ -144,14 +154,14 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
    * failure of the transaction itself (BEGIN, COMMIT, a lost connection) becomes a StoreError.
    */
   async function run<T>(
-    open: (inner: (executor: SqlExecutor) => Promise<T>) => Promise<T>,
-    work: (executor: SqlExecutor) => Promise<T>,
+    open: (inner: (executor: SqlExecutor, handle: THandle | undefined) => Promise<T>) => Promise<T>,
+    work: (executor: SqlExecutor, handle: THandle | undefined) => Promise<T>,
   ): Promise<T> {
     const fromWork = new WeakSet<object>();
     try {
-      return await open(async (executor) => {
+      return await open(async (executor, handle) => {
         try {
-          return await work(guarded(executor));
+          return await work(guarded(executor), handle);
         } catch (error) {
           if (error !== null && typeof error === 'object') fromWork.add(error);
           throw error;
@@ -174,26 +184,27 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     tables,
     sql: dialect,
     connection,
-    transaction<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
+    transaction<T>(work: (session: BackendSession<THandle>) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
       const { handle } = sessionOptions ?? {};
       if (handle !== undefined) {
         // Joined: nothing to open or end; the caller's transaction stays the caller's.
+        const joined = connection.join(handle);
         return run<T>(
-          (inner) => inner(connection.join(handle)),
-          (executor) => work(session(executor, true)),
+          (inner) => inner(joined, handle),
+          (executor) => work(session(executor, handle, true)),
         );
       }
       return run<T>(
         (inner) => connection.transaction(inner),
-        (executor) => work(session(executor, false)),
+        (executor, own) => work(session(executor, own, false)),
       );
     },
-    read<T>(work: (session: BackendSession) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
+    read<T>(work: (session: BackendSession<THandle>) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
       const { handle } = sessionOptions ?? {};
       const executor = handle !== undefined ? connection.join(handle) : connection;
       return run<T>(
-        (inner) => inner(executor),
-        (inner) => work(session(inner, handle !== undefined)),
+        (inner) => inner(executor, handle),
+        (inner) => work(session(inner, handle, handle !== undefined)),
       );
     },
   };

@@ -1,8 +1,10 @@
 import type {
+  AppendOutcome,
   BackendSession,
   EventStoreBackend,
   EventToStore,
   ExpectedVersion,
+  LogFilter,
   LogPosition,
   StoredEvent,
 } from '../backend/index.js';
@@ -40,6 +42,23 @@ export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> 
   readonly outbox?: boolean | ((event: DomainEvent, stream: StreamKey) => boolean);
   /** The clock stamping `recordedAt` (tests pin it). */
   readonly clock?: () => Date;
+  /** Run inside every append's transaction; one that throws rolls the append back. */
+  readonly projections?: readonly InlineProjection<TEvents, THandle>[];
+}
+
+/** What a projection handler gets besides the events. */
+export interface ProjectionContext<TEvents extends AnyEventDefinition, THandle> {
+  /** The transaction the events (or a consumer's checkpoint) commit in, as the host's ORM knows
+   * it: write the projection's rows through it and they commit or roll back together. */
+  readonly transaction: THandle;
+  /** This store, joined to that transaction. */
+  readonly store: EventStore<TEvents, THandle>;
+}
+
+/** A projection updated in the same transaction as the append (read-your-writes). */
+export interface InlineProjection<TEvents extends AnyEventDefinition, THandle> {
+  readonly name: string;
+  handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
 }
 
 export interface AppendOptions {
@@ -94,7 +113,7 @@ interface Scope<THandle> {
   readonly tenant: string;
   readonly handle?: THandle;
   /** Set inside `store.transaction(...)`: every operation shares this session. */
-  readonly session?: BackendSession;
+  readonly session?: BackendSession<THandle>;
 }
 
 /**
@@ -175,26 +194,42 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       recordedAt,
       callerEventIds: list.some((event) => event.id !== undefined),
     };
-    const outcome = await this.write((session) => session.append(request));
-    const first = outcome.version - prepared.length + 1;
-    const recorded = prepared.map(
-      (event, index): RecordedEvent => ({
-        id: event.eventId,
-        type: event.type,
-        data: deserialize(event.data),
-        metadata: deserialize(event.metadata) as EventMetadata,
-        stream: key,
-        version: first + index,
-        position: outcome.positions[index] as bigint,
-        transactionId: outcome.transactionId,
-        storedSchemaVersion: event.schemaVersion,
-        recordedAt,
-      }),
+    const record = (outcome: AppendOutcome): RecordedEventOf<TEvents>[] => {
+      const first = outcome.version - prepared.length + 1;
+      return prepared.map(
+        (event, index): RecordedEvent => ({
+          id: event.eventId,
+          type: event.type,
+          data: deserialize(event.data),
+          metadata: deserialize(event.metadata) as EventMetadata,
+          stream: key,
+          version: first + index,
+          position: outcome.positions[index] as bigint,
+          transactionId: outcome.transactionId,
+          storedSchemaVersion: event.schemaVersion,
+          recordedAt,
+        }),
+      ) as RecordedEventOf<TEvents>[];
+    };
+    const projections = this.options.projections ?? [];
+    const outcome = await this.write((session) =>
+      session.append(
+        request,
+        projections.length === 0
+          ? undefined
+          : async (appended) => {
+              const context = {
+                transaction: session.handle as THandle,
+                store: this.derive({ ...this.scope, session }),
+              };
+              for (const projection of projections) await projection.handle(record(appended), context);
+            },
+      ),
     );
     return {
       nextExpectedVersion: outcome.version,
       lastPosition: outcome.positions.at(-1) as bigint,
-      events: recorded as RecordedEventOf<TEvents>[],
+      events: record(outcome),
     };
   }
 
@@ -244,18 +279,8 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     if (typeof after.position !== 'bigint' || typeof after.transactionId !== 'bigint') {
       throw new InvalidArgumentError('after must be a LogPosition { transactionId: bigint, position: bigint }');
     }
-    options.categories?.forEach(validateCategory);
-    const page = await this.readOnly((session) =>
-      session.readLog({
-        after,
-        limit,
-        filter: {
-          ...(!options.allTenants && { tenant: this.scope.tenant }),
-          ...(options.categories && { categories: options.categories }),
-          ...(options.types && { types: options.types }),
-        },
-      }),
-    );
+    const filter = this.logFilter(options);
+    const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
     return { events: page.events.map((event) => this.revive(event)), next: page.next };
   }
 
@@ -342,18 +367,40 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return recorded as RecordedEventOf<TEvents>;
   }
 
-  private write<T>(work: (session: BackendSession) => Promise<T>): Promise<T> {
+  /** Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */
+  write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
     return this.options.backend.transaction(work, this.sessionOptions());
   }
 
-  private readOnly<T>(work: (session: BackendSession) => Promise<T>): Promise<T> {
+  /** Runs read-only `work` outside a transaction unless this store is inside one. */
+  readOnly<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
     return this.options.backend.read(work, this.sessionOptions());
   }
 
   private sessionOptions() {
     return this.scope.handle === undefined ? {} : { handle: this.scope.handle };
+  }
+
+  /** @internal The same store bound to `session`: consumers use it for their batch transaction. */
+  withSession(session: BackendSession<THandle>): EventStore<TEvents, THandle> {
+    return this.derive({ ...this.scope, session });
+  }
+
+  /** @internal Revives a stored event (consumers read the log through the session). */
+  reviveStored(event: StoredEvent): RecordedEventOf<TEvents> {
+    return this.revive(event);
+  }
+
+  /** @internal The log filter of this store's tenant scope. */
+  logFilter(options: Pick<ReadAllOptions, 'categories' | 'types' | 'allTenants'>): LogFilter {
+    options.categories?.forEach(validateCategory);
+    return {
+      ...(!options.allTenants && { tenant: this.scope.tenant }),
+      ...(options.categories && { categories: options.categories }),
+      ...(options.types && { types: options.types }),
+    };
   }
 
   private derive(scope: Scope<THandle>): EventStore<TEvents, THandle> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe } from '@jest/globals';
 import { suiteContext } from './context.js';
 import { aggregatesSuite } from './suites/aggregates.js';
 import { appendAndReadSuite } from './suites/appendAndRead.js';
+import { consumersSuite } from './suites/consumers.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
@@ -24,6 +25,7 @@ export const conformanceSuites = [
   invalidInputSuite,
   globalLogSuite,
   aggregatesSuite,
+  consumersSuite,
 ];
 
 /**

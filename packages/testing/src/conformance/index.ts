@@ -2,4 +2,4 @@ export { type SuiteContext, suiteContext, uniqueId } from './context.js';
 export { conformanceSuites, describeConformance } from './describeConformance.js';
 export * from './fixtures.js';
 export { memoryTarget } from './memoryTarget.js';
-export type { ConformanceTarget, HostWriter, StoreRowCounts } from './target.js';
+export type { ConformanceTarget, StoreRowCounts } from './target.js';

@@ -17,14 +17,18 @@ export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
     async countRows() {
       return { ...backend.counts(), outbox: 0 };
     },
-    hostTransaction: (work) =>
-      backend.runTransaction((transaction) =>
-        work(transaction, {
-          insertRow: async (id) => transaction.afterCommit(() => hostRows.push(id)),
-        }),
-      ),
-    async countHostRows() {
-      return hostRows.length;
+    hostTransaction: (work) => backend.runTransaction(work),
+    async writeHostRow(transaction, id) {
+      transaction.assertOpen();
+      transaction.afterCommit(() => hostRows.push(id));
+    },
+    async clearHostRows(transaction) {
+      transaction.afterCommit(() => {
+        hostRows = [];
+      });
+    },
+    async hostRowIds() {
+      return [...hostRows];
     },
     async teardown() {},
   };

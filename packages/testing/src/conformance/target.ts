@@ -7,11 +7,6 @@ export interface StoreRowCounts {
   readonly outbox: number;
 }
 
-export interface HostWriter {
-  /** Writes one row of the host's own (through the host's ORM, in the host's transaction). */
-  insertRow(id: string): Promise<void>;
-}
-
 /**
  * What a backend supplies to run the conformance kit: a store over real tables (created by the
  * ORM's own tooling), raw row counts read around the library, and the host's own transaction.
@@ -29,7 +24,20 @@ export interface ConformanceTarget<THandle> {
   reset(): Promise<void>;
   countRows(): Promise<StoreRowCounts>;
   /** Runs `work` in the host's own transaction: commits when it resolves, rolls back when it throws. */
-  hostTransaction<T>(work: (handle: THandle, host: HostWriter) => Promise<T>): Promise<T>;
-  countHostRows(): Promise<number>;
+  hostTransaction<T>(work: (handle: THandle) => Promise<T>): Promise<T>;
+  /** Writes one row of the host's own table with the host's ORM, inside the transaction `handle`
+   * (a host transaction, or the one a projection handler is given). The id is its primary key. */
+  writeHostRow(handle: THandle, id: string): Promise<void>;
+  /** Deletes every host row inside `handle` (a projection rebuild's clear hook). */
+  clearHostRows(handle: THandle): Promise<void>;
+  /** The ids in the host table, read outside the library. */
+  hostRowIds(): Promise<string[]>;
+  /**
+   * For the crash test: the absolute path of a compiled module exporting
+   * `openTarget(): Promise<ConformanceTarget>` (connected to the same database, tables already
+   * there), so a consumer can run in a child process and be killed with SIGKILL. Absent where a
+   * store cannot be shared across processes (memory): the kit crashes the batch in-process.
+   */
+  readonly processModule?: string;
   teardown(): Promise<void>;
 }

@@ -1,7 +1,11 @@
 import type {
   AppendRequest,
+  ConsumerCheckpoint,
   ExpectedVersion,
+  LogFilter,
   LogPage,
+  LogPosition,
+  OldestTransaction,
   ReadLogQuery,
   ReadStreamQuery,
   SnapshotToStore,
@@ -10,7 +14,15 @@ import type {
 } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlDialectName, SqlExecutor, SqlParam } from '../executor.js';
-import { type EventRow, type SnapshotRow, toNumber, toStoredEvent, toStoredSnapshot } from '../rows.js';
+import {
+  type EventRow,
+  type SnapshotRow,
+  toBigInt,
+  toDate,
+  toNumber,
+  toStoredEvent,
+  toStoredSnapshot,
+} from '../rows.js';
 import type { TableNames } from '../tables.js';
 
 /** Collects bound values and hands out the dialect's placeholder for each. */
@@ -27,6 +39,14 @@ export class Params {
   list(values: readonly SqlParam[]): string {
     return values.map((value) => this.add(value)).join(', ');
   }
+}
+
+interface CheckpointRow {
+  transaction_id: unknown;
+  position: unknown;
+  lease_owner: unknown;
+  lease_expires_at: unknown;
+  updated_at: unknown;
 }
 
 export interface InsertedEvents {
@@ -204,7 +224,7 @@ export abstract class SqlDialect {
   }
 
   /** WHERE fragments of a log read's filter. */
-  protected logFilter(params: Params, query: ReadLogQuery): string {
+  protected logFilter(params: Params, query: Pick<ReadLogQuery, 'filter'>): string {
     const { tenant, categories, types } = query.filter;
     let where = '';
     if (tenant !== undefined) where += ` AND tenant_id = ${params.add(tenant)}`;
@@ -244,6 +264,103 @@ export abstract class SqlDialect {
       this.jsonValue(params, snapshot.state),
       this.timeValue(params, snapshot.takenAt),
     ].join(', ');
+  }
+
+  /** `INSERT ... ` that does nothing when the key exists (dialect syntax). */
+  protected abstract insertIgnoring(table: string, columns: string, values: string, key: string): string;
+  /** Row-lock suffix for a select (none on SQLite: the write lock is already exclusive). */
+  protected readonly forUpdate: string = ' FOR UPDATE';
+
+  abstract logHead(executor: SqlExecutor): Promise<LogPosition>;
+
+  async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
+    const params = this.params();
+    const from = this.bigintValue(params, after.position);
+    const where = this.logFilter(params, { filter });
+    const [row] = await executor.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM ${this.tables.events} WHERE position > ${from}${where}`,
+      params.values,
+    );
+    return toNumber(row?.n ?? 0);
+  }
+
+  async oldestOpenTransaction(_executor: SqlExecutor): Promise<OldestTransaction | undefined> {
+    return undefined;
+  }
+
+  private checkpointColumns(): string {
+    return `transaction_id, position, lease_owner, ${this.selectTime('lease_expires_at')} AS lease_expires_at, ${this.selectTime('updated_at')} AS updated_at`;
+  }
+
+  private toCheckpoint(row: CheckpointRow): ConsumerCheckpoint {
+    return {
+      position: { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) },
+      leaseOwner: row.lease_owner === null || row.lease_owner === undefined ? null : String(row.lease_owner),
+      leaseExpiresAt:
+        row.lease_expires_at === null || row.lease_expires_at === undefined ? null : toDate(row.lease_expires_at),
+      isNew: toDate(row.updated_at).getTime() === 0,
+    };
+  }
+
+  async claimConsumer(
+    executor: SqlExecutor,
+    name: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ConsumerCheckpoint | undefined> {
+    const { checkpoints } = this.tables;
+    let params = this.params();
+    // updated_at = the epoch marks a row never stored (the consumer picks its start then).
+    const values = `${params.add(name)}, 0, 0, ${this.timeValue(params, new Date(0))}`;
+    await executor.execute(
+      this.insertIgnoring(checkpoints, 'consumer, transaction_id, position, updated_at', values, 'consumer'),
+      params.values,
+    );
+    params = this.params();
+    const [row] = await executor.query<CheckpointRow>(
+      `SELECT ${this.checkpointColumns()} FROM ${checkpoints} WHERE consumer = ${params.add(name)}${this.forUpdate}`,
+      params.values,
+    );
+    if (!row) return undefined;
+    const current = this.toCheckpoint(row);
+    const heldByOther =
+      current.leaseOwner !== null &&
+      current.leaseOwner !== owner &&
+      (current.leaseExpiresAt?.getTime() ?? 0) > now.getTime();
+    if (heldByOther) return undefined;
+    const expiresAt = new Date(now.getTime() + leaseMs);
+    params = this.params();
+    await executor.execute(
+      `UPDATE ${checkpoints} SET lease_owner = ${params.add(owner)}, lease_expires_at = ${this.timeValue(params, expiresAt)} WHERE consumer = ${params.add(name)}`,
+      params.values,
+    );
+    return { ...current, leaseOwner: owner, leaseExpiresAt: expiresAt };
+  }
+
+  async storeCheckpoint(executor: SqlExecutor, name: string, position: LogPosition, now: Date): Promise<void> {
+    const params = this.params();
+    await executor.execute(
+      `UPDATE ${this.tables.checkpoints} SET transaction_id = ${this.bigintValue(params, position.transactionId)}, position = ${this.bigintValue(params, position.position)}, updated_at = ${this.timeValue(params, now)} WHERE consumer = ${params.add(name)}`,
+      params.values,
+    );
+  }
+
+  async releaseConsumer(executor: SqlExecutor, name: string, owner: string): Promise<void> {
+    const params = this.params();
+    await executor.execute(
+      `UPDATE ${this.tables.checkpoints} SET lease_owner = NULL, lease_expires_at = NULL WHERE consumer = ${params.add(name)} AND lease_owner = ${params.add(owner)}`,
+      params.values,
+    );
+  }
+
+  async readCheckpoint(executor: SqlExecutor, name: string): Promise<ConsumerCheckpoint | undefined> {
+    const params = this.params();
+    const [row] = await executor.query<CheckpointRow>(
+      `SELECT ${this.checkpointColumns()} FROM ${this.tables.checkpoints} WHERE consumer = ${params.add(name)}`,
+      params.values,
+    );
+    return row ? this.toCheckpoint(row) : undefined;
   }
 
   /** Savepoints make a write inside the host's transaction all-or-nothing without ending it. */

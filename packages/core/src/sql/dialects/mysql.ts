@@ -1,4 +1,11 @@
-import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import type {
+  AppendRequest,
+  ExpectedVersion,
+  LogPage,
+  LogPosition,
+  ReadLogQuery,
+  SnapshotToStore,
+} from '../../backend/index.js';
 import { expectedVersionHolds } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
@@ -38,6 +45,21 @@ export class MysqlDialect extends SqlDialect {
 
   protected selectTime(column: string): string {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
+  }
+
+  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key} = ${key}`;
+  }
+
+  async logHead(executor: SqlExecutor): Promise<LogPosition> {
+    return { transactionId: 0n, position: await this.committedHead(executor) };
+  }
+
+  private async committedHead(executor: SqlExecutor): Promise<bigint> {
+    const [row] = await executor.query<{ head: unknown }>(
+      `SELECT position AS head FROM ${this.tables.logHead} WHERE id = 1`,
+    );
+    return row ? toBigInt(row.head) : 0n;
   }
 
   async bumpStreamVersion(
@@ -99,10 +121,7 @@ export class MysqlDialect extends SqlDialect {
   async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
     // The committed head, read before the events: everything at or below a committed head is
     // committed (see the class comment), so nothing at or below it can appear later.
-    const [row] = await executor.query<{ head: unknown }>(
-      `SELECT position AS head FROM ${this.tables.logHead} WHERE id = 1`,
-    );
-    return this.readLogUpTo(executor, query, row ? toBigInt(row.head) : 0n);
+    return this.readLogUpTo(executor, query, await this.committedHead(executor));
   }
 
   async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {

@@ -1,4 +1,13 @@
-import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import type {
+  AppendRequest,
+  ExpectedVersion,
+  LogFilter,
+  LogPage,
+  LogPosition,
+  OldestTransaction,
+  ReadLogQuery,
+  SnapshotToStore,
+} from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
@@ -34,6 +43,46 @@ export class PostgresDialect extends SqlDialect {
 
   protected selectTime(column: string): string {
     return `(extract(epoch from ${column}) * 1000)::bigint`;
+  }
+
+  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
+  }
+
+  /** The horizon: everything before (xmin, 0) is settled. */
+  async logHead(executor: SqlExecutor): Promise<LogPosition> {
+    const [row] = await executor.query<{ horizon: unknown }>(
+      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon',
+    );
+    return { transactionId: toBigInt(row?.horizon ?? 0), position: 0n };
+  }
+
+  override async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
+    const params = this.params();
+    const tx = this.bigintValue(params, after.transactionId);
+    const position = this.bigintValue(params, after.position);
+    const where = this.logFilter(params, { filter });
+    const [row] = await executor.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM ${this.tables.events} WHERE (transaction_id, position) > (${tx}, ${position})${where}`,
+      params.values,
+    );
+    return toNumber(row?.n ?? 0);
+  }
+
+  /** The oldest transaction holding an xid: while it is open, log readers wait behind it. */
+  override async oldestOpenTransaction(executor: SqlExecutor): Promise<OldestTransaction | undefined> {
+    const [row] = await executor.query<{ pid: unknown; xid: unknown; age_ms: unknown; state: unknown; query: unknown }>(
+      `SELECT pid, backend_xid::text AS xid, (extract(epoch from clock_timestamp() - xact_start) * 1000)::bigint AS age_ms, state, left(query, 200) AS query
+       FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY age(backend_xid) DESC LIMIT 1`,
+    );
+    if (!row) return undefined;
+    return {
+      pid: toNumber(row.pid),
+      transactionId: toBigInt(row.xid),
+      ageMs: toNumber(row.age_ms),
+      state: String(row.state),
+      query: String(row.query),
+    };
   }
 
   protected override bigintValue(params: Params, value: bigint): string {

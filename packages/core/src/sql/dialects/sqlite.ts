@@ -1,4 +1,11 @@
-import type { AppendRequest, ExpectedVersion, LogPage, ReadLogQuery, SnapshotToStore } from '../../backend/index.js';
+import type {
+  AppendRequest,
+  ExpectedVersion,
+  LogPage,
+  LogPosition,
+  ReadLogQuery,
+  SnapshotToStore,
+} from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
@@ -30,6 +37,23 @@ export class SqliteDialect extends SqlDialect {
 
   protected selectTime(column: string): string {
     return column;
+  }
+
+  protected override readonly forUpdate = '';
+
+  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
+  }
+
+  async logHead(executor: SqlExecutor): Promise<LogPosition> {
+    return { transactionId: 0n, position: await this.committedHead(executor) };
+  }
+
+  private async committedHead(executor: SqlExecutor): Promise<bigint> {
+    const [row] = await executor.query<{ head: unknown }>(
+      `SELECT COALESCE(MAX(position), 0) AS head FROM ${this.tables.events}`,
+    );
+    return toBigInt(row?.head ?? 0);
   }
 
   async bumpStreamVersion(
@@ -69,10 +93,7 @@ export class SqliteDialect extends SqlDialect {
   }
 
   async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
-    const [row] = await executor.query<{ head: unknown }>(
-      `SELECT COALESCE(MAX(position), 0) AS head FROM ${this.tables.events}`,
-    );
-    return this.readLogUpTo(executor, query, toBigInt(row?.head ?? 0));
+    return this.readLogUpTo(executor, query, await this.committedHead(executor));
   }
 
   async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {

@@ -1,0 +1,248 @@
+import { hostname } from 'node:os';
+import type { BackendSession, LogPosition, OldestTransaction } from '../backend/index.js';
+import { compareLogPositions, LOG_START } from '../backend/index.js';
+import { InvalidArgumentError } from '../errors/index.js';
+import type { AnyEventDefinition } from '../events/defineEvent.js';
+import type { EventStore, ProjectionContext } from '../store/eventStore.js';
+import type { RecordedEventOf } from '../store/recordedEvent.js';
+
+export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
+  /** Identifies the consumer's checkpoint: every process running this name shares it. */
+  readonly name: string;
+  /**
+   * Handles one batch, in log order. It runs in the transaction that also moves the checkpoint:
+   * writes made through `context.transaction` (or `context.store`) commit exactly once with it.
+   * Throwing rolls the batch back; it is retried after a pause.
+   */
+  handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
+  /** Where a consumer without a checkpoint starts (default: the beginning). */
+  readonly start?: 'beginning' | 'end' | LogPosition;
+  readonly categories?: readonly string[];
+  readonly types?: readonly string[];
+  /** Every tenant's events (default: only the store's tenant). */
+  readonly allTenants?: boolean;
+  /** Events per batch (default 100). */
+  readonly batchSize?: number;
+  /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
+  readonly polling?: { readonly minMs?: number; readonly maxMs?: number };
+  /** How long a holder keeps the consumer without renewing (default 15 s). */
+  readonly leaseMs?: number;
+  /** This instance's name in the lease (default host:pid:random). */
+  readonly owner?: string;
+  /** Called with errors of failed batches (they are retried); default: console.error. */
+  readonly onError?: (error: unknown) => void;
+  /** A wake-up hint (e.g. PostgreSQL LISTEN): call `wake` when new events may be there. The
+   * consumer still reads by position; the hint only cuts the polling delay. */
+  readonly wakeUp?: (wake: () => void) => Promise<() => Promise<void>>;
+  readonly clock?: () => Date;
+}
+
+export type BatchOutcome =
+  | { readonly status: 'processed'; readonly count: number; readonly position: LogPosition }
+  | { readonly status: 'idle'; readonly position: LogPosition }
+  | { readonly status: 'not-holder'; readonly holder: string | null };
+
+export interface ConsumerStatus {
+  readonly name: string;
+  /** Undefined until the consumer stored a checkpoint. */
+  readonly checkpoint: LogPosition | undefined;
+  readonly head: LogPosition;
+  /** Committed events matching the filter after the checkpoint. */
+  readonly lag: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+  /** PostgreSQL: the oldest open writing transaction, which holds every log reader back. */
+  readonly oldestOpenTransaction: OldestTransaction | undefined;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
+
+/**
+ * A named reader of the global log. Each batch is one transaction: take or renew the lease,
+ * read after the checkpoint, hand the events to the handler, move the checkpoint. The row lock
+ * on the consumer's checkpoint serializes instances, so an event is handled once across every
+ * process running the consumer; the lease just keeps one of them in charge.
+ */
+export class Consumer<TEvents extends AnyEventDefinition, THandle> {
+  readonly name: string;
+  readonly owner: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly store: EventStore<TEvents, THandle>,
+    private readonly options: ConsumerOptions<TEvents, THandle>,
+  ) {
+    if (typeof options.name !== 'string' || !NAME_PATTERN.test(options.name)) {
+      throw new InvalidArgumentError(`Consumer name ${JSON.stringify(options.name)} must match ${NAME_PATTERN}`);
+    }
+    const batchSize = options.batchSize ?? 100;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
+    this.name = options.name;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? (() => new Date()))();
+  }
+
+  private get filter() {
+    return this.store.logFilter(this.options);
+  }
+
+  private async startPosition(session: BackendSession<THandle>): Promise<LogPosition> {
+    const start = this.options.start ?? 'beginning';
+    if (start === 'beginning') return LOG_START;
+    if (start === 'end') return session.logHead();
+    return start;
+  }
+
+  /** Processes at most one batch. */
+  async processBatch(): Promise<BatchOutcome> {
+    const { leaseMs = 15_000, batchSize = 100 } = this.options;
+    return this.store.write(async (session): Promise<BatchOutcome> => {
+      const now = this.now();
+      const claimed = await session.claimConsumer(this.name, this.owner, now, leaseMs);
+      if (!claimed) {
+        const current = await session.readCheckpoint(this.name);
+        return { status: 'not-holder', holder: current?.leaseOwner ?? null };
+      }
+      const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
+      const page = await session.readLog({ after, limit: batchSize, filter: this.filter });
+      if (page.events.length > 0) {
+        const events = page.events.map((event) => this.store.reviveStored(event));
+        await this.options.handle(events, {
+          transaction: session.handle as THandle,
+          store: this.store.withSession(session),
+        });
+      }
+      if (claimed.isNew || compareLogPositions(page.next, claimed.position) !== 0) {
+        await session.storeCheckpoint(this.name, page.next, now);
+      }
+      return page.events.length > 0
+        ? { status: 'processed', count: page.events.length, position: page.next }
+        : { status: 'idle', position: page.next };
+    });
+  }
+
+  /** Runs batches until one finds nothing to do (or another instance holds the consumer). */
+  async catchUp(onProgress?: (handled: number) => void): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const outcome = await this.processBatch();
+      if (outcome.status !== 'processed') return handled;
+      handled += outcome.count;
+      onProgress?.(handled);
+    }
+  }
+
+  /** Starts polling in the background (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops polling, waits for the batch in flight, gives the lease up. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
+  }
+
+  private async run(): Promise<void> {
+    const minMs = this.options.polling?.minMs ?? 10;
+    const maxMs = this.options.polling?.maxMs ?? 1_000;
+    if (this.options.wakeUp) this.unsubscribe = await this.options.wakeUp(() => this.wake?.());
+    let delay = minMs;
+    while (this.running) {
+      try {
+        const outcome = await this.processBatch();
+        if (outcome.status === 'processed') {
+          delay = minMs;
+          continue;
+        }
+      } catch (error) {
+        (this.options.onError ?? ((e) => console.error(`consumer ${this.name}:`, e)))(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      delay = Math.min(delay * 2, maxMs);
+    }
+  }
+
+  /**
+   * Resolves once the checkpoint has reached the log's end as of this call (for tests and
+   * scripts). The consumer must be running here or in another process.
+   */
+  async whenCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    const target = await this.store.readOnly((session) => session.logHead());
+    for (;;) {
+      const checkpoint = await this.store.readOnly((session) => session.readCheckpoint(this.name));
+      if (checkpoint && !checkpoint.isNew && compareLogPositions(checkpoint.position, target) >= 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`consumer ${this.name} did not catch up within ${options.timeoutMs ?? 30_000} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async status(): Promise<ConsumerStatus> {
+    return this.store.readOnly(async (session) => {
+      const checkpoint = await session.readCheckpoint(this.name);
+      const stored = checkpoint && !checkpoint.isNew ? checkpoint.position : undefined;
+      const head = await session.logHead();
+      return {
+        name: this.name,
+        checkpoint: stored,
+        head,
+        lag: await session.countLog(stored ?? LOG_START, this.filter),
+        leaseOwner: checkpoint?.leaseOwner ?? null,
+        leaseExpiresAt: checkpoint?.leaseExpiresAt ?? null,
+        oldestOpenTransaction: await session.oldestOpenTransaction(),
+      };
+    });
+  }
+
+  /**
+   * Rebuilds from the start: in one transaction `clear` empties the projection and the
+   * checkpoint goes back to the start position; then the log is replayed with progress reported.
+   */
+  async rebuild(
+    options: {
+      clear?: (context: ProjectionContext<TEvents, THandle>) => Promise<void>;
+      onProgress?: (progress: { handled: number; total: number }) => void;
+    } = {},
+  ): Promise<number> {
+    const total = await this.store.write(async (session) => {
+      const claimed = await session.claimConsumer(this.name, this.owner, this.now(), this.options.leaseMs ?? 15_000);
+      if (!claimed)
+        throw new Error(`consumer ${this.name} is held by ${(await session.readCheckpoint(this.name))?.leaseOwner}`);
+      await options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) });
+      const start = await this.startPosition(session);
+      await session.storeCheckpoint(this.name, start, this.now());
+      return session.countLog(start, this.filter);
+    });
+    return this.catchUp((handled) => options.onProgress?.({ handled, total }));
+  }
+}
+
+export function createConsumer<TEvents extends AnyEventDefinition, THandle>(
+  store: EventStore<TEvents, THandle>,
+  options: ConsumerOptions<TEvents, THandle>,
+): Consumer<TEvents, THandle> {
+  return new Consumer(store, options);
+}

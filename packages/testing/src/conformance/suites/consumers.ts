@@ -1,0 +1,280 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { compareLogPositions, createConsumer, LOG_START, type LogPosition, type RecordedEvent } from '@es/core';
+import { describe, expect, it } from '@jest/globals';
+import { deferred, type SuiteContext, sleep, uniqueId } from '../context.js';
+import { Deposited, Withdrawn } from '../fixtures.js';
+
+const logPosition = (event: RecordedEvent): LogPosition => ({
+  transactionId: event.transactionId,
+  position: event.position,
+});
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export function consumersSuite<H>(ctx: SuiteContext<H>): void {
+  describe('consumers and projections', () => {
+    it('handles every event exactly once, in cursor order, while 8 writers append and a slow transaction holds its events open', async () => {
+      const writers = 8;
+      const perWriter = 500;
+      const handled: RecordedEvent[] = [];
+      const consumer = createConsumer(ctx.store(), {
+        name: uniqueId('projection'),
+        batchSize: 200,
+        polling: { minMs: 1, maxMs: 20 },
+        async handle(events, context) {
+          for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+          handled.push(...events);
+        },
+      });
+      consumer.start();
+      const slowRelease = deferred();
+      const slowWrote = deferred();
+      const slowStream = { category: 'account', id: uniqueId('slow') };
+      const slow = ctx.store().transaction(async (tx) => {
+        await tx.append(slowStream, [Deposited.create({ amount: 1 }), Deposited.create({ amount: 2 })], {
+          expectedVersion: 'no_stream',
+        });
+        slowWrote.resolve();
+        await slowRelease.promise;
+      });
+      await slowWrote.promise;
+      const concurrent = ctx.backend().capabilities.concurrentAppends;
+      const writes = Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          const store = ctx.store();
+          const stream = { category: 'account', id: uniqueId(`writer${w}`) };
+          for (let i = 0; i < perWriter; i++) {
+            await store.append(stream, Deposited.create({ amount: i + 1 }), { expectedVersion: i });
+            if (concurrent && w === 0 && i === 100) slowRelease.resolve();
+          }
+        }),
+      );
+      // Where appends cannot commit while the slow transaction is open, let it go soon.
+      if (!concurrent) setTimeout(() => slowRelease.resolve(), 50);
+      await Promise.all([slow, writes]);
+      await consumer.whenCaughtUp({ timeoutMs: 120_000 });
+      await consumer.stop();
+
+      const total = writers * perWriter + 2;
+      expect(handled).toHaveLength(total);
+      expect(new Set(handled.map((e) => e.id)).size).toBe(total);
+      for (let i = 1; i < handled.length; i++) {
+        expect(compareLogPositions(logPosition(handled[i - 1]!), logPosition(handled[i]!))).toBeLessThan(0);
+      }
+      expect((await ctx.target.hostRowIds()).length).toBe(total);
+      const status = await consumer.status();
+      expect(status.lag).toBe(0);
+    }, 180_000);
+
+    it('two instances of one consumer started together handle each event once overall', async () => {
+      const name = uniqueId('shared');
+      const handledBy = new Map<string, string[]>();
+      const instance = (owner: string) =>
+        createConsumer(ctx.store(), {
+          name,
+          owner,
+          batchSize: 10,
+          leaseMs: 5_000,
+          polling: { minMs: 1, maxMs: 10 },
+          async handle(events, context) {
+            for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+            handledBy.set(owner, [...(handledBy.get(owner) ?? []), ...events.map((e) => e.id)]);
+          },
+        });
+      const a = instance('a');
+      const b = instance('b');
+      a.start();
+      b.start();
+      const store = ctx.store();
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const result = await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+        ids.push(result.events[0]!.id);
+      }
+      await waitFor('both instances to project 60 rows', async () => (await ctx.target.hostRowIds()).length >= 60);
+      await a.whenCaughtUp();
+      await Promise.all([a.stop(), b.stop()]);
+      const all = [...(handledBy.get('a') ?? []), ...(handledBy.get('b') ?? [])];
+      expect(all.sort()).toEqual([...ids].sort());
+      expect((await ctx.target.hostRowIds()).sort()).toEqual([...ids].sort());
+    }, 120_000);
+
+    it('a consumer killed mid-batch and restarted leaves the projection equal to a clean rebuild', async () => {
+      const store = ctx.store({ tenant: 'crash' });
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const result = await store.append(
+          { category: 'account', id: uniqueId() },
+          Array.from({ length: 10 }, (_, n) => Deposited.create({ amount: n + 1 })),
+          { expectedVersion: 'no_stream' },
+        );
+        ids.push(...result.events.map((e) => e.id));
+      }
+      const name = uniqueId('crashy');
+      const { processModule } = ctx.target;
+      if (processModule) {
+        const script = fileURLToPath(new URL('../consumerProcess.js', import.meta.url)).replace('/src/', '/dist/');
+        const spawn = (): ChildProcess =>
+          fork(script, [processModule, name, '30'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        let kills = 0;
+        for (let round = 0; round < 3; round++) {
+          const child = spawn();
+          const before = (await ctx.target.hostRowIds()).length;
+          await waitFor('the child to commit a batch', async () => (await ctx.target.hostRowIds()).length > before);
+          await sleep(15);
+          child.kill('SIGKILL');
+          await new Promise((resolve) => child.once('exit', resolve));
+          kills++;
+        }
+        expect(kills).toBe(3);
+        const last = spawn();
+        try {
+          await waitFor(
+            'the restarted child to finish',
+            async () => (await ctx.target.hostRowIds()).length >= ids.length,
+          );
+          await sleep(200);
+        } finally {
+          last.kill('SIGKILL');
+          await new Promise((resolve) => last.once('exit', resolve));
+        }
+      } else {
+        // No second process can share this store: crash the batch in-process instead.
+        let batches = 0;
+        const crashing = createConsumer(store, {
+          name,
+          batchSize: 25,
+          leaseMs: 500,
+          async handle(events, context) {
+            for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+            if (++batches % 3 === 0) throw new Error('crash mid-batch');
+          },
+        });
+        for (let attempt = 0; attempt < 40; attempt++) {
+          try {
+            await crashing.catchUp();
+            break;
+          } catch {
+            // the batch rolled back; run again from the last checkpoint
+          }
+        }
+      }
+      const afterCrashes = (await ctx.target.hostRowIds()).sort();
+      expect(afterCrashes).toEqual([...ids].sort());
+
+      // A clean rebuild of the same projection gives the same rows.
+      const rebuilt = createConsumer(store, {
+        name,
+        batchSize: 50,
+        async handle(events, context) {
+          for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+        },
+      });
+      const progress: number[] = [];
+      await sleep(600); // let a killed holder's lease run out
+      const handled = await rebuilt.rebuild({
+        clear: (context) => ctx.target.clearHostRows(context.transaction),
+        onProgress: ({ handled }) => progress.push(handled),
+      });
+      expect(handled).toBe(ids.length);
+      expect(progress.at(-1)).toBe(ids.length);
+      expect((await ctx.target.hostRowIds()).sort()).toEqual(afterCrashes);
+    }, 180_000);
+
+    it('an inline projection that throws rolls the append back: no events, no outbox rows, no checkpoint move', async () => {
+      const consumerName = uniqueId('watcher');
+      const watcher = createConsumer(ctx.store(), { name: consumerName, async handle() {} });
+      await watcher.catchUp();
+      const before = await watcher.status();
+      const store = ctx.store({
+        outbox: true,
+        projections: [
+          {
+            name: 'balance',
+            async handle(events, context) {
+              for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+              if (events.some((e) => e.type === 'Withdrawn')) throw new Error('projection refused');
+            },
+          },
+        ],
+      });
+      const stream = { category: 'account', id: uniqueId() };
+      await expect(
+        store.append(stream, [Deposited.create({ amount: 1 }), Withdrawn.create({ amount: 1 })], {
+          expectedVersion: 'no_stream',
+        }),
+      ).rejects.toThrow('projection refused');
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      expect(await ctx.target.hostRowIds()).toEqual([]);
+      expect((await watcher.status()).checkpoint).toEqual(before.checkpoint);
+      const ok = await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      expect(await ctx.target.hostRowIds()).toEqual([ok.events[0]!.id]);
+    });
+
+    it('a crashed holder is replaced once its lease runs out', async () => {
+      const name = uniqueId('leased');
+      const seen: string[] = [];
+      const make = (owner: string) =>
+        createConsumer(ctx.store(), {
+          name,
+          owner,
+          leaseMs: 300,
+          async handle(events) {
+            seen.push(...events.map((e) => `${owner}:${e.version}`));
+          },
+        });
+      const first = make('first');
+      const second = make('second');
+      await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      expect((await first.processBatch()).status).toBe('processed');
+      // `first` dies without releasing; `second` must wait for the lease to run out.
+      const blocked = await second.processBatch();
+      expect(blocked).toEqual({ status: 'not-holder', holder: 'first' });
+      await sleep(400);
+      await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 2 }), {
+        expectedVersion: 'no_stream',
+      });
+      expect((await second.processBatch()).status).toBe('processed');
+      expect(seen).toEqual(['first:1', 'second:1']);
+    });
+
+    it('starts at the end when asked, filters by type, and reports status and lag', async () => {
+      const store = ctx.store();
+      await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      const seen: string[] = [];
+      const consumer = createConsumer(store, {
+        name: uniqueId('tail'),
+        start: 'end',
+        types: ['Withdrawn'],
+        async handle(events) {
+          seen.push(...events.map((e) => e.type));
+        },
+      });
+      expect((await consumer.processBatch()).status).toBe('idle');
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, [Deposited.create({ amount: 5 }), Withdrawn.create({ amount: 2 })], {
+        expectedVersion: 'no_stream',
+      });
+      const status = await consumer.status();
+      expect(status.lag).toBe(1);
+      expect(status.checkpoint).toBeDefined();
+      expect(compareLogPositions(status.head, status.checkpoint ?? LOG_START)).toBeGreaterThanOrEqual(0);
+      await consumer.catchUp();
+      expect(seen).toEqual(['Withdrawn']);
+      expect((await consumer.status()).lag).toBe(0);
+    });
+  });
+}
