@@ -135,6 +135,23 @@ export interface OldestTransaction {
   readonly query: string;
 }
 
+/** An outbox row claimed by a relay, with its event. */
+export interface OutboxEntry {
+  readonly id: bigint;
+  /** Delivery attempts so far, this one included. */
+  readonly attempts: number;
+  readonly event: StoredEvent;
+}
+
+export interface DeadOutboxEntry extends OutboxEntry {
+  readonly lastError: string | null;
+}
+
+export interface OutboxCounts {
+  readonly pending: number;
+  readonly dead: number;
+}
+
 /** Everything a backend does, inside one transaction (or one autocommit read). */
 export interface BackendSession<THandle = unknown> {
   /** The transaction this session runs in, as the host's ORM knows it (undefined for autocommit
@@ -167,6 +184,25 @@ export interface BackendSession<THandle = unknown> {
   readCheckpoint(name: string): Promise<ConsumerCheckpoint | undefined>;
   /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */
   oldestOpenTransaction(): Promise<OldestTransaction | undefined>;
+
+  /**
+   * Claims due outbox rows for `owner` until `leaseUntil`: the first pending row of each stream
+   * (never one behind an earlier row of its stream, so a stream publishes in order), then the
+   * rows behind it, up to `limit`. Rows other relays are claiming are skipped, not waited for.
+   * Returned in id order.
+   */
+  claimOutbox(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<OutboxEntry[]>;
+  /** Deletes delivered rows still claimed by `owner`. */
+  completeOutbox(owner: string, ids: readonly bigint[]): Promise<void>;
+  /** Records a failed delivery: retry at `retryAt`, or park the row as dead when it is null. */
+  failOutbox(owner: string, id: bigint, error: string, retryAt: Date | null): Promise<void>;
+  /** Hands back claimed rows that were not attempted (behind a failure in their stream). */
+  releaseOutbox(owner: string, ids: readonly bigint[], now: Date): Promise<void>;
+  listDeadOutbox(limit: number): Promise<DeadOutboxEntry[]>;
+  /** Makes dead rows (all, or those ids) pending again with a fresh attempt count. */
+  reviveDeadOutbox(ids: readonly bigint[] | undefined, now: Date): Promise<number>;
+  purgeDeadOutbox(ids: readonly bigint[] | undefined): Promise<number>;
+  countOutbox(): Promise<OutboxCounts>;
 }
 
 export interface BackendCapabilities {

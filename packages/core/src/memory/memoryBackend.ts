@@ -30,7 +30,7 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
   runTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
   /** Row counts, for tests that check nothing was written. */
-  counts(): { events: number; streams: number; snapshots: number };
+  counts(): { events: number; streams: number; snapshots: number; outbox: number };
 }
 
 interface StoredCheckpoint {
@@ -40,7 +40,20 @@ interface StoredCheckpoint {
   stored: boolean;
 }
 
+interface OutboxRow {
+  id: bigint;
+  position: bigint;
+  streamId: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  status: 'pending' | 'dead';
+  claimedBy: string | null;
+}
+
 interface State {
+  outbox: OutboxRow[];
+  nextOutboxId: bigint;
   checkpoints: Map<string, StoredCheckpoint>;
   events: StoredEvent[];
   streams: Map<string, { key: StreamKey; events: StoredEvent[] }>;
@@ -64,6 +77,8 @@ export class MemoryTransaction {
       streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
       snapshots: new Map(state.snapshots),
       checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
+      outbox: state.outbox.map((row) => ({ ...row })),
+      nextOutboxId: state.nextOutboxId,
       eventIds: new Set(state.eventIds),
       nextPosition: state.nextPosition,
     };
@@ -106,6 +121,8 @@ export function createMemoryBackend(): MemoryBackend {
       streams: new Map(),
       snapshots: new Map(),
       checkpoints: new Map(),
+      outbox: [],
+      nextOutboxId: 1n,
       eventIds: new Set(),
       nextPosition: 1n,
     },
@@ -152,7 +169,12 @@ export function createMemoryBackend(): MemoryBackend {
     },
     counts() {
       const { state } = committed;
-      return { events: state.events.length, streams: state.streams.size, snapshots: state.snapshots.size };
+      return {
+        events: state.events.length,
+        streams: state.streams.size,
+        snapshots: state.snapshots.size,
+        outbox: state.outbox.length,
+      };
     },
   };
 }
@@ -229,7 +251,88 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
     async oldestOpenTransaction() {
       return undefined;
     },
+    async claimOutbox(owner, now, leaseUntil, limit) {
+      writable();
+      const claimedStreams = new Set<string>();
+      const seenStreams = new Set<string>();
+      const claimed: OutboxRow[] = [];
+      for (const row of state.outbox) {
+        if (claimed.length >= limit) break;
+        const first = !seenStreams.has(row.streamId);
+        seenStreams.add(row.streamId);
+        const due = row.status === 'pending' && row.nextAttemptAt <= now;
+        if ((first && due) || (claimedStreams.has(row.streamId) && row.status === 'pending')) {
+          claimedStreams.add(row.streamId);
+          row.claimedBy = owner;
+          row.nextAttemptAt = leaseUntil;
+          row.attempts += 1;
+          claimed.push(row);
+        }
+      }
+      return claimed.map((row) => ({ id: row.id, attempts: row.attempts, event: eventAt(row.position) }));
+    },
+    async completeOutbox(owner, ids) {
+      writable();
+      const done = new Set(ids);
+      state.outbox = state.outbox.filter((row) => !(done.has(row.id) && row.claimedBy === owner));
+    },
+    async failOutbox(owner, id, error, retryAt) {
+      writable();
+      const row = state.outbox.find((candidate) => candidate.id === id && candidate.claimedBy === owner);
+      if (!row) return;
+      row.claimedBy = null;
+      row.lastError = error;
+      if (retryAt) row.nextAttemptAt = retryAt;
+      else row.status = 'dead';
+    },
+    async releaseOutbox(owner, ids, now) {
+      writable();
+      const released = new Set(ids);
+      for (const row of state.outbox) {
+        if (released.has(row.id) && row.claimedBy === owner) {
+          row.claimedBy = null;
+          row.nextAttemptAt = now;
+          row.attempts -= 1;
+        }
+      }
+    },
+    async listDeadOutbox(limit) {
+      return state.outbox
+        .filter((row) => row.status === 'dead')
+        .slice(0, limit)
+        .map((row) => ({ id: row.id, attempts: row.attempts, lastError: row.lastError, event: eventAt(row.position) }));
+    },
+    async reviveDeadOutbox(ids, now) {
+      writable();
+      const wanted = ids && new Set(ids);
+      let revived = 0;
+      for (const row of state.outbox) {
+        if (row.status !== 'dead' || (wanted && !wanted.has(row.id))) continue;
+        Object.assign(row, { status: 'pending', attempts: 0, nextAttemptAt: now, claimedBy: null });
+        revived++;
+      }
+      return revived;
+    },
+    async purgeDeadOutbox(ids) {
+      writable();
+      const wanted = ids && new Set(ids);
+      const before = state.outbox.length;
+      state.outbox = state.outbox.filter((row) => !(row.status === 'dead' && (!wanted || wanted.has(row.id))));
+      return before - state.outbox.length;
+    },
+    async countOutbox() {
+      return {
+        pending: state.outbox.filter((row) => row.status === 'pending').length,
+        dead: state.outbox.filter((row) => row.status === 'dead').length,
+      };
+    },
   };
+
+  function eventAt(position: bigint): StoredEvent {
+    const event = state.events.find((candidate) => candidate.position === position);
+    if (!event) throw new StoreError(`Outbox row points at a missing event (position ${position})`);
+    return cloneEvents([event])[0] as StoredEvent;
+  }
 
   async function appendEvents(request: AppendRequest): Promise<AppendOutcome> {
     writable();
@@ -256,6 +359,18 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
         recordedAt: request.recordedAt,
       };
       positions.push(stored.position);
+      if (event.outbox) {
+        state.outbox.push({
+          id: state.nextOutboxId++,
+          position: stored.position,
+          streamId: id,
+          attempts: 0,
+          nextAttemptAt: request.recordedAt,
+          lastError: null,
+          status: 'pending',
+          claimedBy: null,
+        });
+      }
       entry.events.push(stored);
       state.events.push(stored);
       state.eventIds.add(event.eventId);
@@ -282,6 +397,7 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
     const id = formatStreamKey(stream);
     const entry = state.streams.get(id);
     state.snapshots.delete(id);
+    state.outbox = state.outbox.filter((row) => row.streamId !== id);
     if (!entry) return false;
     state.streams.delete(id);
     const removed = new Set(entry.events);

@@ -130,6 +130,14 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       releaseConsumer: (name, owner) => dialect.releaseConsumer(executor, name, owner),
       readCheckpoint: (name) => dialect.readCheckpoint(executor, name),
       oldestOpenTransaction: () => dialect.oldestOpenTransaction(executor),
+      claimOutbox: (owner, now, leaseUntil, limit) => dialect.claimOutbox(executor, owner, now, leaseUntil, limit),
+      completeOutbox: (owner, ids) => dialect.completeOutbox(executor, owner, ids),
+      failOutbox: (owner, id, error, retryAt) => dialect.failOutbox(executor, owner, id, error, retryAt),
+      releaseOutbox: (owner, ids, now) => dialect.releaseOutbox(executor, owner, ids, now),
+      listDeadOutbox: (limit) => dialect.listDeadOutbox(executor, limit),
+      reviveDeadOutbox: (ids, now) => dialect.reviveDeadOutbox(executor, ids, now),
+      purgeDeadOutbox: (ids) => dialect.purgeDeadOutbox(executor, ids),
+      countOutbox: () => dialect.countOutbox(executor),
     };
   };
 

@@ -6,6 +6,7 @@ import { consumersSuite } from './suites/consumers.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
+import { outboxSuite } from './suites/outbox.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
 import { tenancySuite } from './suites/tenancy.js';
@@ -26,6 +27,7 @@ export const conformanceSuites = [
   globalLogSuite,
   aggregatesSuite,
   consumersSuite,
+  outboxSuite,
 ];
 
 /**

@@ -1,11 +1,14 @@
 import type {
   AppendRequest,
   ConsumerCheckpoint,
+  DeadOutboxEntry,
   ExpectedVersion,
   LogFilter,
   LogPage,
   LogPosition,
   OldestTransaction,
+  OutboxCounts,
+  OutboxEntry,
   ReadLogQuery,
   ReadStreamQuery,
   SnapshotToStore,
@@ -71,8 +74,8 @@ export abstract class SqlDialect {
   protected abstract uuidValue(params: Params, uuid: string): string;
   /** A select expression giving the column as UTC text or epoch milliseconds. */
   protected abstract selectTime(column: string): string;
-  /** Extra select columns (PostgreSQL: the transaction id). */
-  protected readonly extraEventColumns: string = '';
+  /** Whether events carry the writing transaction's id (PostgreSQL). */
+  protected readonly hasTransactionId: boolean = false;
 
   /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
   abstract bumpStreamVersion(
@@ -93,8 +96,11 @@ export abstract class SqlDialect {
     return new Params((index) => this.placeholder(index));
   }
 
-  protected get eventColumns(): string {
-    return `position${this.extraEventColumns}, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, ${this.selectTime('recorded_at')} AS recorded_at`;
+  /** The select list of an event row, optionally qualified by a table alias. */
+  protected eventColumns(alias?: string): string {
+    const a = alias ? `${alias}.` : '';
+    const transactionId = this.hasTransactionId ? `, ${a}transaction_id` : '';
+    return `${a}position${transactionId}, ${a}event_id, ${a}tenant_id, ${a}category, ${a}stream_id, ${a}stream_version, ${a}type, ${a}schema_version, ${a}data, ${a}metadata, ${this.selectTime(`${a}recorded_at`)} AS recorded_at`;
   }
 
   protected streamWhere(params: Params, stream: StreamKey): string {
@@ -187,7 +193,7 @@ export abstract class SqlDialect {
     const order = query.direction === 'backwards' ? 'DESC' : 'ASC';
     const limit = query.limit !== undefined ? ` LIMIT ${params.add(query.limit)}` : '';
     const rows = await executor.query<EventRow>(
-      `SELECT ${this.eventColumns} FROM ${this.tables.events} WHERE ${where} ORDER BY stream_version ${order}${limit}`,
+      `SELECT ${this.eventColumns()} FROM ${this.tables.events} WHERE ${where} ORDER BY stream_version ${order}${limit}`,
       params.values,
     );
     return rows.map(toStoredEvent);
@@ -244,7 +250,7 @@ export abstract class SqlDialect {
     const filter = this.logFilter(params, query);
     const limit = params.add(query.limit);
     const rows = await executor.query<EventRow>(
-      `SELECT ${this.eventColumns} FROM ${this.tables.events} WHERE position > ${after} AND position <= ${upTo}${filter} ORDER BY position LIMIT ${limit}`,
+      `SELECT ${this.eventColumns()} FROM ${this.tables.events} WHERE position > ${after} AND position <= ${upTo}${filter} ORDER BY position LIMIT ${limit}`,
       params.values,
     );
     const events = rows.map(toStoredEvent);
@@ -361,6 +367,158 @@ export abstract class SqlDialect {
       params.values,
     );
     return row ? this.toCheckpoint(row) : undefined;
+  }
+
+  /** Suffix of a locking read that skips rows other transactions hold (none on SQLite). */
+  protected readonly skipLocked: string = ' FOR UPDATE SKIP LOCKED';
+
+  async claimOutbox(
+    executor: SqlExecutor,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<OutboxEntry[]> {
+    const { outbox } = this.tables;
+    // 1. Candidate heads: due rows with no earlier row in their stream (a plain read, so the
+    //    NOT EXISTS never skips a row another relay is locking).
+    let params = this.params();
+    const heads = await executor.query<{ id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown }>(
+      `SELECT o.id, o.tenant_id, o.category, o.stream_id FROM ${outbox} o
+       WHERE o.status = 'pending' AND o.next_attempt_at <= ${this.timeValue(params, now)}
+         AND NOT EXISTS (SELECT 1 FROM ${outbox} p WHERE p.tenant_id = o.tenant_id AND p.category = o.category AND p.stream_id = o.stream_id AND p.id < o.id)
+       ORDER BY o.id LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    if (heads.length === 0) return [];
+    // 2. Lock them, skipping any another relay is claiming; re-check they are still due.
+    params = this.params();
+    const locked = await executor.query<{ id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown }>(
+      `SELECT id, tenant_id, category, stream_id FROM ${outbox}
+       WHERE id IN (${heads.map((row) => this.bigintValue(params, toBigInt(row.id))).join(', ')})
+         AND status = 'pending' AND next_attempt_at <= ${this.timeValue(params, now)}
+       ORDER BY id${this.skipLocked}`,
+      params.values,
+    );
+    if (locked.length === 0) return [];
+    // 3. The rows behind each claimed head, in order. Nobody else claims rows behind a head, but
+    //    they are read plainly and then locked by primary key like the heads: locking a range
+    //    would take gap locks on MySQL and deadlock with appenders inserting outbox rows.
+    params = this.params();
+    const streams = locked
+      .map((row) => `(${params.list([String(row.tenant_id), String(row.category), String(row.stream_id)])})`)
+      .join(', ');
+    const behind = await executor.query<{ id: unknown }>(
+      `SELECT id FROM ${outbox} WHERE (tenant_id, category, stream_id) IN (${streams}) AND status = 'pending'
+       ORDER BY id LIMIT ${params.add(Math.max(limit, locked.length))}`,
+      params.values,
+    );
+    const headIds = new Set(locked.map((row) => toBigInt(row.id)));
+    const followers = behind.map((row) => toBigInt(row.id)).filter((id) => !headIds.has(id));
+    let lockedFollowers: bigint[] = [];
+    if (followers.length > 0) {
+      params = this.params();
+      const rows = await executor.query<{ id: unknown }>(
+        `SELECT id FROM ${outbox} WHERE id IN (${followers.map((id) => this.bigintValue(params, id)).join(', ')}) AND status = 'pending' ORDER BY id${this.skipLocked}`,
+        params.values,
+      );
+      lockedFollowers = rows.map((row) => toBigInt(row.id));
+    }
+    const ids = [...headIds, ...lockedFollowers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // 4. Claim, then read them back with their events.
+    params = this.params();
+    const idList = () => ids.map((id) => this.bigintValue(params, id)).join(', ');
+    await executor.execute(
+      `UPDATE ${outbox} SET claimed_by = ${params.add(owner)}, next_attempt_at = ${this.timeValue(params, leaseUntil)}, attempts = attempts + 1 WHERE id IN (${idList()})`,
+      params.values,
+    );
+    params = this.params();
+    const entries = await executor.query<EventRow & { outbox_id: unknown; attempts: unknown }>(
+      `SELECT o.id AS outbox_id, o.attempts, ${this.eventColumns('e')} FROM ${outbox} o JOIN ${this.tables.events} e ON e.position = o.position WHERE o.id IN (${idList()}) ORDER BY o.id`,
+      params.values,
+    );
+    return entries.map((row) => ({
+      id: toBigInt(row.outbox_id),
+      attempts: toNumber(row.attempts),
+      event: toStoredEvent(row),
+    }));
+  }
+
+  async completeOutbox(executor: SqlExecutor, owner: string, ids: readonly bigint[]): Promise<void> {
+    if (ids.length === 0) return;
+    const params = this.params();
+    await executor.execute(
+      `DELETE FROM ${this.tables.outbox} WHERE id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ')}) AND claimed_by = ${params.add(owner)}`,
+      params.values,
+    );
+  }
+
+  async failOutbox(
+    executor: SqlExecutor,
+    owner: string,
+    id: bigint,
+    error: string,
+    retryAt: Date | null,
+  ): Promise<void> {
+    // With `?` placeholders values bind in textual order: build the statement left to right.
+    const params = this.params();
+    const lastError = params.add(error.slice(0, 4000));
+    const status = params.add(retryAt ? 'pending' : 'dead');
+    const next = retryAt ? `, next_attempt_at = ${this.timeValue(params, retryAt)}` : '';
+    const where = `id = ${this.bigintValue(params, id)} AND claimed_by = ${params.add(owner)}`;
+    await executor.execute(
+      `UPDATE ${this.tables.outbox} SET claimed_by = NULL, last_error = ${lastError}, status = ${status}${next} WHERE ${where}`,
+      params.values,
+    );
+  }
+
+  async releaseOutbox(executor: SqlExecutor, owner: string, ids: readonly bigint[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    const params = this.params();
+    await executor.execute(
+      `UPDATE ${this.tables.outbox} SET claimed_by = NULL, next_attempt_at = ${this.timeValue(params, now)}, attempts = attempts - 1
+       WHERE id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ')}) AND claimed_by = ${params.add(owner)}`,
+      params.values,
+    );
+  }
+
+  async listDeadOutbox(executor: SqlExecutor, limit: number): Promise<DeadOutboxEntry[]> {
+    const params = this.params();
+    const rows = await executor.query<EventRow & { outbox_id: unknown; attempts: unknown; last_error: unknown }>(
+      `SELECT o.id AS outbox_id, o.attempts, o.last_error, ${this.eventColumns('e')} FROM ${this.tables.outbox} o JOIN ${this.tables.events} e ON e.position = o.position
+       WHERE o.status = 'dead' ORDER BY o.id LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map((row) => ({
+      id: toBigInt(row.outbox_id),
+      attempts: toNumber(row.attempts),
+      lastError: row.last_error === null || row.last_error === undefined ? null : String(row.last_error),
+      event: toStoredEvent(row),
+    }));
+  }
+
+  async reviveDeadOutbox(executor: SqlExecutor, ids: readonly bigint[] | undefined, now: Date): Promise<number> {
+    const params = this.params();
+    const next = this.timeValue(params, now);
+    const only = ids ? ` AND id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ') || 'NULL'})` : '';
+    return executor.execute(
+      `UPDATE ${this.tables.outbox} SET status = 'pending', attempts = 0, claimed_by = NULL, next_attempt_at = ${next} WHERE status = 'dead'${only}`,
+      params.values,
+    );
+  }
+
+  async purgeDeadOutbox(executor: SqlExecutor, ids: readonly bigint[] | undefined): Promise<number> {
+    const params = this.params();
+    const only = ids ? ` AND id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ') || 'NULL'})` : '';
+    return executor.execute(`DELETE FROM ${this.tables.outbox} WHERE status = 'dead'${only}`, params.values);
+  }
+
+  async countOutbox(executor: SqlExecutor): Promise<OutboxCounts> {
+    const rows = await executor.query<{ status: unknown; n: unknown }>(
+      `SELECT status, COUNT(*) AS n FROM ${this.tables.outbox} GROUP BY status`,
+    );
+    const count = (status: string) => toNumber(rows.find((row) => row.status === status)?.n ?? 0);
+    return { pending: count('pending'), dead: count('dead') };
   }
 
   /** Savepoints make a write inside the host's transaction all-or-nothing without ending it. */

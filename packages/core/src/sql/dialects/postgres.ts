@@ -23,7 +23,7 @@ import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
  */
 export class PostgresDialect extends SqlDialect {
   readonly name = 'postgres' as const;
-  protected override readonly extraEventColumns = ', transaction_id';
+  protected override readonly hasTransactionId = true;
 
   protected placeholder(index: number): string {
     return `$${index}`;
@@ -139,7 +139,7 @@ export class PostgresDialect extends SqlDialect {
     const rows = await executor.query<EventRow & { horizon: unknown }>(
       `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
        SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL (
-         SELECT ${this.eventColumns} FROM ${this.tables.events}
+         SELECT ${this.eventColumns()} FROM ${this.tables.events}
          WHERE (transaction_id, position) > (${afterTx}, ${afterPosition}) AND transaction_id < h.horizon${filter}
          ORDER BY transaction_id, position LIMIT ${limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,

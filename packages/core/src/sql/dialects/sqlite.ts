@@ -40,6 +40,7 @@ export class SqliteDialect extends SqlDialect {
   }
 
   protected override readonly forUpdate = '';
+  protected override readonly skipLocked = '';
 
   protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
     return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;

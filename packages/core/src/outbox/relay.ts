@@ -1,0 +1,186 @@
+import { hostname } from 'node:os';
+import type { OutboxCounts } from '../backend/index.js';
+import { InvalidArgumentError } from '../errors/index.js';
+import type { AnyEventDefinition } from '../events/defineEvent.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { RecordedEventOf } from '../store/recordedEvent.js';
+
+/**
+ * Delivers one event to a broker. Delivery is at-least-once: after a crash or a lost lease the
+ * same event can be handed over again, so the receiving side deduplicates by `event.id`.
+ */
+export type Publisher<TEvents extends AnyEventDefinition> = (event: RecordedEventOf<TEvents>) => Promise<void>;
+
+export interface OutboxRelayOptions<TEvents extends AnyEventDefinition> {
+  readonly publish: Publisher<TEvents>;
+  /** Rows claimed per batch (default 100). */
+  readonly batchSize?: number;
+  /** How long a claim lasts before another relay may take the rows over (default 30 s). */
+  readonly leaseMs?: number;
+  /** Attempts before a row is parked as dead (default 10). */
+  readonly maxAttempts?: number;
+  /** Retry delay: `baseMs * 2^(attempt-1)`, capped at `maxMs` (defaults 500 ms and 5 min). */
+  readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
+  /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
+  readonly polling?: { readonly minMs?: number; readonly maxMs?: number };
+  readonly owner?: string;
+  readonly onError?: (error: unknown) => void;
+  readonly clock?: () => Date;
+}
+
+export interface RelayBatch {
+  readonly claimed: number;
+  readonly published: number;
+  readonly failed: number;
+}
+
+export interface DeadLetter<TEvents extends AnyEventDefinition> {
+  readonly id: bigint;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly event: RecordedEventOf<TEvents>;
+}
+
+/**
+ * Moves outbox rows to a publisher. Each batch claims due rows in a short transaction, publishes
+ * outside it (so no transaction stays open across network calls), then deletes what was
+ * delivered. A stream's rows go out in version order: only the first pending row of a stream is
+ * ever claimable, so a failed row holds the rows behind it until it is delivered or purged.
+ */
+export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
+  readonly owner: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly store: EventStore<TEvents, THandle>,
+    private readonly options: OutboxRelayOptions<TEvents>,
+  ) {
+    if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? (() => new Date()))();
+  }
+
+  private retryAt(attempts: number, now: Date): Date | null {
+    if (attempts >= (this.options.maxAttempts ?? 10)) return null;
+    const base = this.options.backoff?.baseMs ?? 500;
+    const max = this.options.backoff?.maxMs ?? 300_000;
+    return new Date(now.getTime() + Math.min(base * 2 ** (attempts - 1), max));
+  }
+
+  /** Claims, publishes and settles one batch. */
+  async processBatch(): Promise<RelayBatch> {
+    const now = this.now();
+    const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 30_000));
+    const entries = await this.store.write((session) =>
+      session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100),
+    );
+    if (entries.length === 0) return { claimed: 0, published: 0, failed: 0 };
+
+    const delivered: bigint[] = [];
+    const blocked = new Set<string>();
+    const skipped: bigint[] = [];
+    let failed = 0;
+    for (const entry of entries) {
+      const { stream } = entry.event;
+      const key = `${stream.tenant}/${stream.category}/${stream.id}`;
+      if (blocked.has(key)) {
+        skipped.push(entry.id);
+        continue;
+      }
+      try {
+        await this.options.publish(this.store.reviveStored(entry.event));
+        delivered.push(entry.id);
+      } catch (error) {
+        failed++;
+        blocked.add(key);
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        await this.store.write((session) =>
+          session.failOutbox(this.owner, entry.id, message, this.retryAt(entry.attempts, this.now())),
+        );
+        this.options.onError?.(error);
+      }
+    }
+    await this.store.write(async (session) => {
+      await session.completeOutbox(this.owner, delivered);
+      await session.releaseOutbox(this.owner, skipped, this.now());
+    });
+    return { claimed: entries.length, published: delivered.length, failed };
+  }
+
+  /** Runs batches until one claims nothing (rows waiting for a retry stay). */
+  async drain(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const batch = await this.processBatch();
+      published += batch.published;
+      if (batch.claimed === 0) return published;
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const minMs = this.options.polling?.minMs ?? 10;
+    const maxMs = this.options.polling?.maxMs ?? 1_000;
+    let delay = minMs;
+    while (this.running) {
+      try {
+        if ((await this.processBatch()).claimed > 0) {
+          delay = minMs;
+          continue;
+        }
+      } catch (error) {
+        (this.options.onError ?? ((e) => console.error('outbox relay:', e)))(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      delay = Math.min(delay * 2, maxMs);
+    }
+  }
+
+  status(): Promise<OutboxCounts> {
+    return this.store.readOnly((session) => session.countOutbox());
+  }
+
+  /** The operator's view of parked rows. */
+  readonly dead = {
+    list: async (limit = 100): Promise<DeadLetter<TEvents>[]> => {
+      const rows = await this.store.readOnly((session) => session.listDeadOutbox(limit));
+      return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event) }));
+    },
+    /** Makes dead rows (all, or these) pending again with a fresh attempt count. */
+    retry: (ids?: readonly bigint[]): Promise<number> =>
+      this.store.write((session) => session.reviveDeadOutbox(ids, this.now())),
+    /** Deletes dead rows (all, or these) for good. */
+    purge: (ids?: readonly bigint[]): Promise<number> => this.store.write((session) => session.purgeDeadOutbox(ids)),
+  };
+}
+
+export function createOutboxRelay<TEvents extends AnyEventDefinition, THandle>(
+  store: EventStore<TEvents, THandle>,
+  options: OutboxRelayOptions<TEvents>,
+): OutboxRelay<TEvents, THandle> {
+  return new OutboxRelay(store, options);
+}

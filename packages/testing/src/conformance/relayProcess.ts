@@ -1,0 +1,31 @@
+// An outbox relay in its own OS process, for the crash test: `node relayProcess.js <targetModule>
+// <recordFile> <owner>`. Its publisher appends one line per delivered event to the record file
+// (`<event id> <stream> <version>`); the parent kills the process with SIGKILL at random times.
+import { appendFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createEventStore, createOutboxRelay } from '@es/core';
+import { bankEvents } from './fixtures.js';
+import type { ConformanceTarget } from './target.js';
+
+const [modulePath, recordFile, owner] = process.argv.slice(2);
+if (!modulePath || !recordFile || !owner) throw new Error('usage: relayProcess <targetModule> <recordFile> <owner>');
+const { openTarget } = (await import(pathToFileURL(modulePath).href)) as {
+  openTarget(): Promise<ConformanceTarget<unknown>>;
+};
+const target = await openTarget();
+const store = createEventStore({ backend: target.backendInstance(), events: bankEvents });
+const relay = createOutboxRelay(store, {
+  owner,
+  batchSize: 50,
+  leaseMs: 1_000,
+  polling: { minMs: 5, maxMs: 50 },
+  onError: () => {},
+  async publish(event) {
+    appendFileSync(
+      recordFile,
+      `${event.id} ${event.stream.tenant}/${event.stream.category}/${event.stream.id} ${event.version}\n`,
+    );
+  },
+});
+relay.start();
+process.send?.('started');

@@ -1,0 +1,244 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createOutboxRelay, type RecordedEvent } from '@es/core';
+import { describe, expect, it } from '@jest/globals';
+import { type SuiteContext, sleep, uniqueId } from '../context.js';
+import { Deposited, Withdrawn } from '../fixtures.js';
+
+interface Delivery {
+  readonly id: string;
+  readonly stream: string;
+  readonly version: number;
+}
+
+const streamKey = (event: RecordedEvent) => `${event.stream.tenant}/${event.stream.category}/${event.stream.id}`;
+
+/** Per stream, the first delivery of each version comes in version order. */
+function expectStreamOrder(deliveries: readonly Delivery[]): void {
+  const firstSeen = new Map<string, number[]>();
+  const delivered = new Set<string>();
+  for (const { id, stream, version } of deliveries) {
+    if (delivered.has(id)) continue;
+    delivered.add(id);
+    firstSeen.set(stream, [...(firstSeen.get(stream) ?? []), version]);
+  }
+  for (const versions of firstSeen.values()) {
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export function outboxSuite<H>(ctx: SuiteContext<H>): void {
+  describe('outbox', () => {
+    it('10,000 events from 4 writers reach the publisher at least once, in stream order, while relays are killed and restarted', async () => {
+      const writers = 4;
+      const appendsPerWriter = 250;
+      const eventsPerAppend = 10;
+      const total = writers * appendsPerWriter * eventsPerAppend;
+      const record = join(mkdtempSync(join(tmpdir(), 'es-outbox-')), 'delivered.log');
+      writeFileSync(record, '');
+      const deliveries = (): Delivery[] =>
+        readFileSync(record, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => {
+            const [id, stream, version] = line.split(' ');
+            return { id: id!, stream: stream!, version: Number(version) };
+          });
+      const distinct = () => new Set(deliveries().map((d) => d.id)).size;
+
+      const { processModule } = ctx.target;
+      const children: ChildProcess[] = [];
+      const relayInProcess = createOutboxRelay(ctx.store(), {
+        owner: 'steady',
+        batchSize: 50,
+        leaseMs: 1_000,
+        polling: { minMs: 5, maxMs: 50 },
+        async publish(event) {
+          const { appendFileSync } = await import('node:fs');
+          appendFileSync(record, `${event.id} ${streamKey(event)} ${event.version}\n`);
+        },
+      });
+      const script = fileURLToPath(new URL('../relayProcess.js', import.meta.url)).replace('/src/', '/dist/');
+      const spawnRelay = (owner: string) => {
+        const child = fork(script, [processModule ?? '', record, owner], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        children.push(child);
+        return child;
+      };
+      const kill = async (child: ChildProcess) => {
+        child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+      };
+
+      relayInProcess.start();
+      let crashing = processModule ? spawnRelay('crashing-0') : undefined;
+      const appendAll = Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          const store = ctx.store({ outbox: true });
+          for (let a = 0; a < appendsPerWriter; a++) {
+            const stream = { category: 'account', id: `w${w}-s${a % 5}` };
+            await store.append(
+              stream,
+              Array.from({ length: eventsPerAppend }, (_, n) => Deposited.create({ amount: n + 1 })),
+              { expectedVersion: 'any' },
+            );
+          }
+        }),
+      );
+      let kills = 0;
+      for (let round = 1; round <= 3; round++) {
+        await sleep(300);
+        if (crashing) {
+          await kill(crashing);
+          crashing = spawnRelay(`crashing-${round}`);
+        } else {
+          // No second process can share this store: a relay claims a batch, delivers part of it
+          // and dies without settling, which is what a killed process leaves behind.
+          const claimed = await ctx
+            .store()
+            .write((session) => session.claimOutbox(`crashing-${round}`, new Date(), new Date(Date.now() + 1_000), 50));
+          for (const entry of claimed.slice(0, 10)) {
+            writeFileSync(
+              record,
+              `${entry.event.eventId} ${entry.event.stream.tenant}/${entry.event.stream.category}/${entry.event.stream.id} ${entry.event.version}\n`,
+              { flag: 'a' },
+            );
+          }
+        }
+        kills++;
+      }
+      await appendAll;
+      try {
+        await waitFor('every event to be delivered', () => distinct() >= total, 180_000);
+        await waitFor('the outbox to empty', async () => (await ctx.target.countRows()).outbox === 0, 60_000);
+      } finally {
+        await relayInProcess.stop();
+        for (const child of children) await kill(child);
+      }
+      expect(kills).toBe(3);
+      const all = deliveries();
+      expect(new Set(all.map((d) => d.id)).size).toBe(total);
+      expectStreamOrder(all);
+      expect((await ctx.target.countRows()).outbox).toBe(0);
+    }, 300_000);
+
+    it('a publisher that fails twice then succeeds delivers once the retries pass', async () => {
+      const store = ctx.store({ outbox: true });
+      const stream = { category: 'account', id: uniqueId() };
+      const appended = await store.append(stream, Deposited.create({ amount: 7 }), { expectedVersion: 'no_stream' });
+      let calls = 0;
+      const delivered: string[] = [];
+      const relay = createOutboxRelay(ctx.store(), {
+        maxAttempts: 5,
+        backoff: { baseMs: 20, maxMs: 40 },
+        async publish(event) {
+          calls++;
+          if (calls <= 2) throw new Error(`broker down (${calls})`);
+          delivered.push(event.id);
+        },
+      });
+      for (let i = 0; i < 50 && delivered.length === 0; i++) {
+        await relay.processBatch();
+        await sleep(25);
+      }
+      expect(calls).toBe(3);
+      expect(delivered).toEqual([appended.events[0]!.id]);
+      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+    });
+
+    it('a publisher that always fails parks the row as dead with its error; the operator retry delivers it', async () => {
+      const store = ctx.store({ outbox: true });
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, [Deposited.create({ amount: 1 }), Withdrawn.create({ amount: 1 })], {
+        expectedVersion: 'no_stream',
+      });
+      let failing = true;
+      const delivered: number[] = [];
+      const relay = createOutboxRelay(ctx.store(), {
+        maxAttempts: 3,
+        backoff: { baseMs: 1, maxMs: 1 },
+        async publish(event) {
+          if (failing) throw new Error('rejected by broker');
+          delivered.push(event.version);
+        },
+      });
+      for (let i = 0; i < 30; i++) {
+        await relay.processBatch();
+        if ((await relay.status()).dead > 0) break;
+        await sleep(5);
+      }
+      const dead = await relay.dead.list();
+      expect(dead).toHaveLength(1);
+      expect(dead[0]?.attempts).toBe(3);
+      expect(dead[0]?.lastError).toContain('rejected by broker');
+      expect(dead[0]?.event.version).toBe(1);
+      // The row behind the dead one waits: its stream stays in order.
+      expect(await relay.status()).toEqual({ pending: 1, dead: 1 });
+      failing = false;
+      expect(await relay.dead.retry()).toBe(1);
+      await relay.drain();
+      expect(delivered).toEqual([1, 2]);
+      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+    });
+
+    it('the operator can purge dead rows', async () => {
+      const store = ctx.store({ outbox: true });
+      await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      const relay = createOutboxRelay(ctx.store(), {
+        maxAttempts: 1,
+        async publish() {
+          throw new Error('nope');
+        },
+      });
+      await relay.processBatch();
+      const [dead] = await relay.dead.list();
+      expect(dead).toBeDefined();
+      expect(await relay.dead.purge([dead!.id])).toBe(1);
+      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+    });
+
+    it('writes outbox rows only for the events the filter selects', async () => {
+      const store = ctx.store({ outbox: (event) => event.type === 'Withdrawn' });
+      await store.append(
+        { category: 'account', id: uniqueId() },
+        [Deposited.create({ amount: 1 }), Withdrawn.create({ amount: 1 })],
+        { expectedVersion: 'no_stream' },
+      );
+      const seen: string[] = [];
+      await createOutboxRelay(ctx.store(), {
+        async publish(event) {
+          seen.push(event.type);
+        },
+      }).drain();
+      expect(seen).toEqual(['Withdrawn']);
+    });
+
+    it('a host rollback leaves no outbox rows', async () => {
+      const store = ctx.store({ outbox: true });
+      await expect(
+        ctx.target.hostTransaction(async (handle) => {
+          const stream = { category: 'account', id: uniqueId() };
+          const joined = store.withTransaction(handle);
+          await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+          expect(await joined.readStream(stream)).toHaveLength(1);
+          throw new Error('host gives up');
+        }),
+      ).rejects.toThrow('host gives up');
+      expect((await ctx.target.countRows()).outbox).toBe(0);
+    });
+  });
+}
