@@ -21,7 +21,10 @@ if ! mysqladmin -h 127.0.0.1 -uroot ping >/dev/null 2>&1; then
 fi
 wait_for MariaDB mysqladmin -h 127.0.0.1 -uroot ping
 
-psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='es_test'" | grep -q 1 \
-  || psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database es_test'
-mysql -h 127.0.0.1 -uroot -e 'create database if not exists es_test'
+# One database per package (and example), so suites running side by side never share tables.
+for db in es_test es_drizzle es_typeorm es_prisma es_mikro_orm es_examples es_bench; do
+  psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db"
+  mysql -h 127.0.0.1 -uroot -e "create database if not exists $db"
+done
 echo "databases: PostgreSQL and MariaDB ready" >&2

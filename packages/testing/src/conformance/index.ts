@@ -2,4 +2,5 @@ export { type SuiteContext, suiteContext, uniqueId } from './context.js';
 export { conformanceSuites, describeConformance } from './describeConformance.js';
 export * from './fixtures.js';
 export { memoryTarget } from './memoryTarget.js';
+export { sqlTargetTables, testDatabases } from './sqlTarget.js';
 export type { ConformanceTarget, StoreRowCounts } from './target.js';
