@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { BackendSession, LogPosition, OldestTransaction } from '../backend/index.js';
 import { compareLogPositions, LOG_START } from '../backend/index.js';
-import { InvalidArgumentError } from '../errors/index.js';
+import { EsError, InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore, ProjectionContext } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
@@ -53,6 +53,18 @@ export interface ConsumerStatus {
   readonly leaseExpiresAt: Date | null;
   /** PostgreSQL: the oldest open writing transaction, which holds every log reader back. */
   readonly oldestOpenTransaction: OldestTransaction | undefined;
+}
+
+/** Another live instance holds the consumer's lease. */
+export class ConsumerHeldError extends EsError {
+  readonly code = 'CONSUMER_HELD';
+
+  constructor(
+    readonly consumer: string,
+    readonly holder: string | null,
+  ) {
+    super(`Consumer '${consumer}' is held by ${holder ?? 'another instance'} until its lease runs out`);
+  }
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
@@ -127,14 +139,23 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     });
   }
 
-  /** Runs batches until one finds nothing to do (or another instance holds the consumer). */
+  /**
+   * Runs batches until one finds nothing left, then gives the lease up (a script or a test can
+   * catch up and exit without holding other instances back). Throws `ConsumerHeldError` when
+   * another live instance holds the consumer.
+   */
   async catchUp(onProgress?: (handled: number) => void): Promise<number> {
     let handled = 0;
-    for (;;) {
-      const outcome = await this.processBatch();
-      if (outcome.status !== 'processed') return handled;
-      handled += outcome.count;
-      onProgress?.(handled);
+    try {
+      for (;;) {
+        const outcome = await this.processBatch();
+        if (outcome.status === 'not-holder') throw new ConsumerHeldError(this.name, outcome.holder);
+        if (outcome.status === 'idle') return handled;
+        handled += outcome.count;
+        onProgress?.(handled);
+      }
+    } finally {
+      if (!this.running) await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
     }
   }
 
@@ -230,7 +251,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const total = await this.store.write(async (session) => {
       const claimed = await session.claimConsumer(this.name, this.owner, this.now(), this.options.leaseMs ?? 15_000);
       if (!claimed)
-        throw new Error(`consumer ${this.name} is held by ${(await session.readCheckpoint(this.name))?.leaseOwner}`);
+        throw new ConsumerHeldError(this.name, (await session.readCheckpoint(this.name))?.leaseOwner ?? null);
       await options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) });
       const start = await this.startPosition(session);
       await session.storeCheckpoint(this.name, start, this.now());

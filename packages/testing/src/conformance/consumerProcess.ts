@@ -18,7 +18,7 @@ const consumer = createConsumer(store, {
   batchSize: 25,
   leaseMs: 500,
   polling: { minMs: 5, maxMs: 50 },
-  onError: () => {},
+  onError: (error) => console.error('consumer process:', error),
   async handle(events, context) {
     for (const event of events) await target.writeHostRow(context.transaction, event.id);
     // Hold the batch open so a kill lands mid-batch, after rows were written but before commit.
@@ -26,4 +26,6 @@ const consumer = createConsumer(store, {
   },
 });
 consumer.start();
+// The parent holds the IPC channel: when it goes away (even killed), so does this process.
+process.on('disconnect', () => process.exit(0));
 process.send?.('started');

@@ -1,6 +1,6 @@
 // An outbox relay in its own OS process, for the crash test: `node relayProcess.js <targetModule>
 // <recordFile> <owner>`. Its publisher appends one line per delivered event to the record file
-// (`<event id> <stream> <version>`); the parent kills the process with SIGKILL at random times.
+// (`<event id> <stream> <version> <owner>`); the parent kills the process with SIGKILL at random times.
 import { appendFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createEventStore, createOutboxRelay } from '@es/core';
@@ -19,13 +19,15 @@ const relay = createOutboxRelay(store, {
   batchSize: 50,
   leaseMs: 1_000,
   polling: { minMs: 5, maxMs: 50 },
-  onError: () => {},
+  onError: (error) => console.error('relay process:', error),
   async publish(event) {
     appendFileSync(
       recordFile,
-      `${event.id} ${event.stream.tenant}/${event.stream.category}/${event.stream.id} ${event.version}\n`,
+      `${event.id} ${event.stream.tenant}/${event.stream.category}/${event.stream.id} ${event.version} ${owner}\n`,
     );
   },
 });
 relay.start();
+// The parent holds the IPC channel: when it goes away (even killed), so does this process.
+process.on('disconnect', () => process.exit(0));
 process.send?.('started');

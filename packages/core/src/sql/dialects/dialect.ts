@@ -369,6 +369,9 @@ export abstract class SqlDialect {
     return row ? this.toCheckpoint(row) : undefined;
   }
 
+  /** Index hint making a locking read by id lock only those rows (MySQL: no gap locks on a
+   * secondary index, which appenders inserting outbox rows would deadlock against). */
+  protected readonly byPrimaryKey: string = '';
   /** Suffix of a locking read that skips rows other transactions hold (none on SQLite). */
   protected readonly skipLocked: string = ' FOR UPDATE SKIP LOCKED';
 
@@ -394,7 +397,7 @@ export abstract class SqlDialect {
     // 2. Lock them, skipping any another relay is claiming; re-check they are still due.
     params = this.params();
     const locked = await executor.query<{ id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown }>(
-      `SELECT id, tenant_id, category, stream_id FROM ${outbox}
+      `SELECT id, tenant_id, category, stream_id FROM ${outbox}${this.byPrimaryKey}
        WHERE id IN (${heads.map((row) => this.bigintValue(params, toBigInt(row.id))).join(', ')})
          AND status = 'pending' AND next_attempt_at <= ${this.timeValue(params, now)}
        ORDER BY id${this.skipLocked}`,
@@ -419,7 +422,7 @@ export abstract class SqlDialect {
     if (followers.length > 0) {
       params = this.params();
       const rows = await executor.query<{ id: unknown }>(
-        `SELECT id FROM ${outbox} WHERE id IN (${followers.map((id) => this.bigintValue(params, id)).join(', ')}) AND status = 'pending' ORDER BY id${this.skipLocked}`,
+        `SELECT id FROM ${outbox}${this.byPrimaryKey} WHERE id IN (${followers.map((id) => this.bigintValue(params, id)).join(', ')}) AND status = 'pending' ORDER BY id${this.skipLocked}`,
         params.values,
       );
       lockedFollowers = rows.map((row) => toBigInt(row.id));

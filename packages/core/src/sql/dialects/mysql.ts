@@ -47,6 +47,8 @@ export class MysqlDialect extends SqlDialect {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
   }
 
+  protected override readonly byPrimaryKey = ' FORCE INDEX (PRIMARY)';
+
   protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
     return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key} = ${key}`;
   }

@@ -123,30 +123,40 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       const { processModule } = ctx.target;
       if (processModule) {
         const script = fileURLToPath(new URL('../consumerProcess.js', import.meta.url)).replace('/src/', '/dist/');
-        const spawn = (): ChildProcess =>
-          fork(script, [processModule, name, '30'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-        let kills = 0;
-        for (let round = 0; round < 3; round++) {
-          const child = spawn();
-          const before = (await ctx.target.hostRowIds()).length;
-          await waitFor('the child to commit a batch', async () => (await ctx.target.hostRowIds()).length > before);
-          await sleep(15);
+        const children: ChildProcess[] = [];
+        const spawn = (): ChildProcess => {
+          // Jest hands tests a copy of process.env: pass it on, or the child misses the target's settings.
+          const child = fork(script, [processModule, name, '30'], {
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            env: { ...process.env },
+          });
+          children.push(child);
+          return child;
+        };
+        const kill = async (child: ChildProcess) => {
           child.kill('SIGKILL');
-          await new Promise((resolve) => child.once('exit', resolve));
-          kills++;
-        }
-        expect(kills).toBe(3);
-        const last = spawn();
+          if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+        };
+        let kills = 0;
         try {
+          for (let round = 0; round < 3; round++) {
+            const child = spawn();
+            const before = (await ctx.target.hostRowIds()).length;
+            await waitFor('the child to commit a batch', async () => (await ctx.target.hostRowIds()).length > before);
+            await sleep(15);
+            await kill(child);
+            kills++;
+          }
+          spawn();
           await waitFor(
             'the restarted child to finish',
             async () => (await ctx.target.hostRowIds()).length >= ids.length,
           );
           await sleep(200);
         } finally {
-          last.kill('SIGKILL');
-          await new Promise((resolve) => last.once('exit', resolve));
+          for (const child of children) await kill(child);
         }
+        expect(kills).toBe(3);
       } else {
         // No second process can share this store: crash the batch in-process instead.
         let batches = 0;

@@ -12,6 +12,7 @@ interface Delivery {
   readonly id: string;
   readonly stream: string;
   readonly version: number;
+  readonly owner: string;
 }
 
 const streamKey = (event: RecordedEvent) => `${event.stream.tenant}/${event.stream.category}/${event.stream.id}`;
@@ -52,8 +53,8 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
           .split('\n')
           .filter(Boolean)
           .map((line) => {
-            const [id, stream, version] = line.split(' ');
-            return { id: id!, stream: stream!, version: Number(version) };
+            const [id, stream, version, owner] = line.split(' ');
+            return { id: id!, stream: stream!, version: Number(version), owner: owner! };
           });
       const distinct = () => new Set(deliveries().map((d) => d.id)).size;
 
@@ -66,13 +67,15 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         polling: { minMs: 5, maxMs: 50 },
         async publish(event) {
           const { appendFileSync } = await import('node:fs');
-          appendFileSync(record, `${event.id} ${streamKey(event)} ${event.version}\n`);
+          appendFileSync(record, `${event.id} ${streamKey(event)} ${event.version} steady\n`);
         },
       });
       const script = fileURLToPath(new URL('../relayProcess.js', import.meta.url)).replace('/src/', '/dist/');
       const spawnRelay = (owner: string) => {
+        // Jest hands tests a copy of process.env: pass it on, or the child misses the target's settings.
         const child = fork(script, [processModule ?? '', record, owner], {
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          env: { ...process.env },
         });
         children.push(child);
         return child;
@@ -82,45 +85,55 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
       };
 
-      relayInProcess.start();
+      // The first crashing relay works alone, so it surely delivers before its first kill; the
+      // steady relay joins after that and competes with the restarted ones.
       let crashing = processModule ? spawnRelay('crashing-0') : undefined;
-      const appendAll = Promise.all(
-        Array.from({ length: writers }, async (_, w) => {
-          const store = ctx.store({ outbox: true });
-          for (let a = 0; a < appendsPerWriter; a++) {
-            const stream = { category: 'account', id: `w${w}-s${a % 5}` };
-            await store.append(
-              stream,
-              Array.from({ length: eventsPerAppend }, (_, n) => Deposited.create({ amount: n + 1 })),
-              { expectedVersion: 'any' },
-            );
-          }
-        }),
-      );
+      if (!crashing) relayInProcess.start();
       let kills = 0;
-      for (let round = 1; round <= 3; round++) {
-        await sleep(300);
-        if (crashing) {
-          await kill(crashing);
-          crashing = spawnRelay(`crashing-${round}`);
-        } else {
-          // No second process can share this store: a relay claims a batch, delivers part of it
-          // and dies without settling, which is what a killed process leaves behind.
-          const claimed = await ctx
-            .store()
-            .write((session) => session.claimOutbox(`crashing-${round}`, new Date(), new Date(Date.now() + 1_000), 50));
-          for (const entry of claimed.slice(0, 10)) {
-            writeFileSync(
-              record,
-              `${entry.event.eventId} ${entry.event.stream.tenant}/${entry.event.stream.category}/${entry.event.stream.id} ${entry.event.version}\n`,
-              { flag: 'a' },
-            );
-          }
-        }
-        kills++;
-      }
-      await appendAll;
       try {
+        const appendAll = Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            const store = ctx.store({ outbox: true });
+            for (let a = 0; a < appendsPerWriter; a++) {
+              const stream = { category: 'account', id: `w${w}-s${a % 5}` };
+              await store.append(
+                stream,
+                Array.from({ length: eventsPerAppend }, (_, n) => Deposited.create({ amount: n + 1 })),
+                { expectedVersion: 'any' },
+              );
+            }
+          }),
+        );
+        for (let round = 1; round <= 3; round++) {
+          if (crashing) {
+            // Kill it while it works: the first once it has delivered, later ones after a while.
+            if (round === 1) {
+              await waitFor('crashing-0 to deliver', () => deliveries().some((d) => d.owner === 'crashing-0'), 60_000);
+            } else {
+              await sleep(500);
+            }
+            await kill(crashing);
+            relayInProcess.start();
+            crashing = spawnRelay(`crashing-${round}`);
+          } else {
+            // No second process can share this store: a relay claims a batch, delivers part of it
+            // and dies without settling, which is what a killed process leaves behind.
+            const claimed = await ctx
+              .store()
+              .write((session) =>
+                session.claimOutbox(`crashing-${round}`, new Date(), new Date(Date.now() + 1_000), 50),
+              );
+            for (const entry of claimed.slice(0, 10)) {
+              writeFileSync(
+                record,
+                `${entry.event.eventId} ${entry.event.stream.tenant}/${entry.event.stream.category}/${entry.event.stream.id} ${entry.event.version} crashing-${round}\n`,
+                { flag: 'a' },
+              );
+            }
+          }
+          kills++;
+        }
+        await appendAll;
         await waitFor('every event to be delivered', () => distinct() >= total, 180_000);
         await waitFor('the outbox to empty', async () => (await ctx.target.countRows()).outbox === 0, 60_000);
       } finally {
@@ -129,6 +142,8 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       }
       expect(kills).toBe(3);
       const all = deliveries();
+      // The killed relays did real work before dying.
+      expect(all.filter((d) => d.owner.startsWith('crashing-')).length).toBeGreaterThan(0);
       expect(new Set(all.map((d) => d.id)).size).toBe(total);
       expectStreamOrder(all);
       expect((await ctx.target.countRows()).outbox).toBe(0);

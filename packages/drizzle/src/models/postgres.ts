@@ -1,0 +1,99 @@
+import { tableNames } from '@es/core/sql';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+const time = (name: string) => timestamp(name, { precision: 3, withTimezone: true, mode: 'string' });
+
+/** The store's tables for PostgreSQL (drizzle-orm/pg-core). */
+export function pgModels(tablePrefix?: string) {
+  const names = tableNames(tablePrefix);
+  return {
+    streams: pgTable(
+      names.streams,
+      {
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        category: varchar('category', { length: 100 }).notNull(),
+        streamId: varchar('stream_id', { length: 200 }).notNull(),
+        version: integer('version').notNull(),
+      },
+      (t) => [primaryKey({ name: `${names.streams}_pkey`, columns: [t.tenantId, t.category, t.streamId] })],
+    ),
+    events: pgTable(
+      names.events,
+      {
+        position: bigint('position', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+        transactionId: bigint('transaction_id', { mode: 'bigint' }).notNull(),
+        eventId: uuid('event_id').notNull(),
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        category: varchar('category', { length: 100 }).notNull(),
+        streamId: varchar('stream_id', { length: 200 }).notNull(),
+        streamVersion: integer('stream_version').notNull(),
+        type: varchar('type', { length: 200 }).notNull(),
+        schemaVersion: integer('schema_version').notNull(),
+        data: jsonb('data').notNull(),
+        metadata: jsonb('metadata').notNull(),
+        recordedAt: time('recorded_at').notNull(),
+      },
+      (t) => [
+        unique(`${names.events}_event_id_key`).on(t.eventId),
+        unique(`${names.events}_stream_version_key`).on(t.tenantId, t.category, t.streamId, t.streamVersion),
+        index(`${names.events}_transaction_id_position_idx`).on(t.transactionId, t.position),
+      ],
+    ),
+    snapshots: pgTable(
+      names.snapshots,
+      {
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        category: varchar('category', { length: 100 }).notNull(),
+        streamId: varchar('stream_id', { length: 200 }).notNull(),
+        version: integer('version').notNull(),
+        schemaVersion: integer('schema_version').notNull(),
+        state: jsonb('state').notNull(),
+        takenAt: time('taken_at').notNull(),
+      },
+      (t) => [primaryKey({ name: `${names.snapshots}_pkey`, columns: [t.tenantId, t.category, t.streamId] })],
+    ),
+    outbox: pgTable(
+      names.outbox,
+      {
+        id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+        position: bigint('position', { mode: 'bigint' }).notNull(),
+        eventId: uuid('event_id').notNull(),
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        category: varchar('category', { length: 100 }).notNull(),
+        streamId: varchar('stream_id', { length: 200 }).notNull(),
+        streamVersion: integer('stream_version').notNull(),
+        attempts: integer('attempts').notNull().default(0),
+        nextAttemptAt: time('next_attempt_at').notNull(),
+        lastError: text('last_error'),
+        status: varchar('status', { length: 16 }).notNull().default('pending'),
+        claimedBy: varchar('claimed_by', { length: 100 }),
+        createdAt: time('created_at').notNull(),
+      },
+      (t) => [
+        index(`${names.outbox}_status_next_attempt_at_idx`).on(t.status, t.nextAttemptAt),
+        index(`${names.outbox}_stream_idx`).on(t.tenantId, t.category, t.streamId, t.id),
+      ],
+    ),
+    checkpoints: pgTable(names.checkpoints, {
+      consumer: varchar('consumer', { length: 200 }).primaryKey(),
+      transactionId: bigint('transaction_id', { mode: 'bigint' }).notNull().default(sql`0`),
+      position: bigint('position', { mode: 'bigint' }).notNull().default(sql`0`),
+      leaseOwner: varchar('lease_owner', { length: 100 }),
+      leaseExpiresAt: time('lease_expires_at'),
+      updatedAt: time('updated_at').notNull(),
+    }),
+  };
+}

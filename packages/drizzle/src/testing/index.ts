@@ -1,0 +1,2 @@
+export { generateMigrationSql } from './migrations.js';
+export { type Dialect, drizzleTarget } from './target.js';

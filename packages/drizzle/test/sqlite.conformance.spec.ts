@@ -1,0 +1,4 @@
+import { drizzleTarget } from '@es/drizzle/testing';
+import { describeConformance } from '@es/testing/conformance';
+
+describeConformance(drizzleTarget('sqlite'));
