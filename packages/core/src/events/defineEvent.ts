@@ -6,6 +6,7 @@ import type { EventMetadata } from './metadata.js';
  * Lifts data stored at schema version `n` to version `n + 1`. It returns data valid for the next
  * version's schema input; the last step's result is validated by the current schema.
  */
+// biome-ignore lint/suspicious/noExplicitAny: an older version's shape is whatever it was; the result is validated.
 export type Upcaster = (data: any) => unknown;
 
 export interface DefineEventOptions {
