@@ -13,6 +13,8 @@ import {
 export interface DrizzleBackendOptions {
   /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
   readonly tablePrefix?: string;
+  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
+  readonly notify?: boolean;
 }
 
 export interface DrizzleBackend<THandle> extends SqlBackend<THandle> {
@@ -48,6 +50,7 @@ export function createDrizzleBackend(
     name: 'drizzle',
     connection: connection as SqlConnection<unknown>,
     ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
+    ...(options.notify !== undefined && { notify: options.notify }),
   });
   return {
     ...backend,

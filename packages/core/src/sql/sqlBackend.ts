@@ -12,6 +12,7 @@ import { PostgresDialect } from './dialects/postgres.js';
 import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from './executor.js';
+import { notificationChannel } from './postgresWakeUp.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
 export interface SqlBackendOptions<THandle> {
@@ -20,6 +21,11 @@ export interface SqlBackendOptions<THandle> {
   readonly connection: SqlConnection<THandle>;
   /** Table-name prefix (default `es_`); must match the models registered with the host. */
   readonly tablePrefix?: string;
+  /**
+   * PostgreSQL: `NOTIFY <prefix>events` with every append (delivered at commit), a wake-up hint
+   * for consumers listening with `postgresWakeUp`. Off by default: NOTIFY serializes commits.
+   */
+  readonly notify?: boolean;
 }
 
 export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
@@ -55,6 +61,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   const { connection } = options;
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const dialect = createDialect(connection.dialect, tables);
+  const notifyChannel = options.notify && connection.dialect === 'postgres' ? notificationChannel(tables) : undefined;
 
   const conflict = async (executor: SqlExecutor, request: AppendRequest): Promise<never> => {
     if (request.callerEventIds) {
@@ -115,6 +122,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
             throw error;
           }
           if (within) await within(outcome);
+          if (notifyChannel) await executor.execute('SELECT pg_notify($1, NULL)', [notifyChannel]);
           return outcome;
         }),
       readStream: (query) => dialect.readStream(executor, query),
