@@ -5,6 +5,7 @@ import { EsError, InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore, ProjectionContext } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
 export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   /** Identifies the consumer's checkpoint: every process running this name shares it. */
@@ -24,7 +25,7 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   /** Events per batch (default 100). */
   readonly batchSize?: number;
   /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
-  readonly polling?: { readonly minMs?: number; readonly maxMs?: number };
+  readonly polling?: PollingOptions;
   /** How long a holder keeps the consumer without renewing (default 15 s). */
   readonly leaseMs?: number;
   /** This instance's name in the lease (default host:pid:random). */
@@ -78,10 +79,8 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   readonly name: string;
   readonly owner: string;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly loop: PollingLoop;
+  private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(
     private readonly store: EventStore<TEvents, THandle>,
@@ -94,6 +93,11 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
     this.name = options.name;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.loop = new PollingLoop(
+      async () => (await this.processBatch()).status === 'processed',
+      (error) => this.reportError(error),
+      options.polling,
+    );
   }
 
   private now(): Date {
@@ -155,53 +159,36 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         onProgress?.(handled);
       }
     } finally {
-      if (!this.running) await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
+      if (!this.loop.isRunning) await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
     }
   }
 
   /** Starts polling in the background (idempotent). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    if (this.loop.isRunning) return;
+    this.loop.start();
+    if (this.options.wakeUp) {
+      this.subscription = this.options
+        .wakeUp(() => this.loop.wake())
+        .catch((error: unknown) => {
+          this.reportError(error);
+          return undefined;
+        });
+    }
   }
 
   /** Stops polling, waits for the batch in flight, gives the lease up. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    if (!this.loop.isRunning) return;
+    await this.loop.stop();
+    const unsubscribe = await this.subscription;
+    this.subscription = undefined;
+    await unsubscribe?.();
     await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
   }
 
-  private async run(): Promise<void> {
-    const minMs = this.options.polling?.minMs ?? 10;
-    const maxMs = this.options.polling?.maxMs ?? 1_000;
-    if (this.options.wakeUp) this.unsubscribe = await this.options.wakeUp(() => this.wake?.());
-    let delay = minMs;
-    while (this.running) {
-      try {
-        const outcome = await this.processBatch();
-        if (outcome.status === 'processed') {
-          delay = minMs;
-          continue;
-        }
-      } catch (error) {
-        (this.options.onError ?? ((e) => console.error(`consumer ${this.name}:`, e)))(error);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-      delay = Math.min(delay * 2, maxMs);
-    }
+  private reportError(error: unknown): void {
+    (this.options.onError ?? ((e) => console.error(`consumer ${this.name}:`, e)))(error);
   }
 
   /**

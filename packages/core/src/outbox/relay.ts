@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
 /**
  * Delivers one event to a broker. Delivery is at-least-once: after a crash or a lost lease the
@@ -22,7 +23,7 @@ export interface OutboxRelayOptions<TEvents extends AnyEventDefinition> {
   /** Retry delay: `baseMs * 2^(attempt-1)`, capped at `maxMs` (defaults 500 ms and 5 min). */
   readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
   /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
-  readonly polling?: { readonly minMs?: number; readonly maxMs?: number };
+  readonly polling?: PollingOptions;
   readonly owner?: string;
   readonly onError?: (error: unknown) => void;
   readonly clock?: () => Date;
@@ -49,9 +50,7 @@ export interface DeadLetter<TEvents extends AnyEventDefinition> {
  */
 export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   readonly owner: string;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: EventStore<TEvents, THandle>,
@@ -59,6 +58,11 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   ) {
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.loop = new PollingLoop(
+      async () => (await this.processBatch()).claimed > 0,
+      options.onError ?? ((error) => console.error('outbox relay:', error)),
+      options.polling,
+    );
   }
 
   private now(): Date {
@@ -122,42 +126,14 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     }
   }
 
+  /** Relays in the background until stopped (idempotent). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    const minMs = this.options.polling?.minMs ?? 10;
-    const maxMs = this.options.polling?.maxMs ?? 1_000;
-    let delay = minMs;
-    while (this.running) {
-      try {
-        if ((await this.processBatch()).claimed > 0) {
-          delay = minMs;
-          continue;
-        }
-      } catch (error) {
-        (this.options.onError ?? ((e) => console.error('outbox relay:', e)))(error);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-      delay = Math.min(delay * 2, maxMs);
-    }
+  /** Stops after the batch in flight. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   status(): Promise<OutboxCounts> {

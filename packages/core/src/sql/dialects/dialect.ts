@@ -67,13 +67,28 @@ export abstract class SqlDialect {
 
   constructor(readonly tables: TableNames) {}
 
-  protected abstract placeholder(index: number): string;
+  // Defaults for `?` dialects storing times as ISO-8601 text (SQLite); others override.
+  protected placeholder(_index: number): string {
+    return '?';
+  }
+
   /** SQL for a bound time / JSON / uuid value (casts where the dialect needs them). */
-  protected abstract timeValue(params: Params, date: Date): string;
-  protected abstract jsonValue(params: Params, json: string): string;
-  protected abstract uuidValue(params: Params, uuid: string): string;
+  protected timeValue(params: Params, date: Date): string {
+    return params.add(date.toISOString());
+  }
+
+  protected jsonValue(params: Params, json: string): string {
+    return params.add(json);
+  }
+
+  protected uuidValue(params: Params, uuid: string): string {
+    return params.add(uuid);
+  }
+
   /** A select expression giving the column as UTC text or epoch milliseconds. */
-  protected abstract selectTime(column: string): string;
+  protected selectTime(column: string): string {
+    return column;
+  }
   /** Whether events carry the writing transaction's id (PostgreSQL). */
   protected readonly hasTransactionId: boolean = false;
 
@@ -272,8 +287,10 @@ export abstract class SqlDialect {
     ].join(', ');
   }
 
-  /** `INSERT ... ` that does nothing when the key exists (dialect syntax). */
-  protected abstract insertIgnoring(table: string, columns: string, values: string, key: string): string;
+  /** `INSERT ...` that does nothing when the key exists (PostgreSQL and SQLite syntax). */
+  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
+  }
   /** Row-lock suffix for a select (none on SQLite: the write lock is already exclusive). */
   protected readonly forUpdate: string = ' FOR UPDATE';
 

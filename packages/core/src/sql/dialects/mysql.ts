@@ -27,29 +27,17 @@ import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
 export class MysqlDialect extends SqlDialect {
   readonly name = 'mysql' as const;
 
-  protected placeholder(): string {
-    return '?';
-  }
-
-  protected timeValue(params: Params, date: Date): string {
+  protected override timeValue(params: Params, date: Date): string {
     return params.add(date.toISOString().replace('T', ' ').replace('Z', ''));
   }
 
-  protected jsonValue(params: Params, json: string): string {
-    return params.add(json);
-  }
-
-  protected uuidValue(params: Params, uuid: string): string {
-    return params.add(uuid);
-  }
-
-  protected selectTime(column: string): string {
+  protected override selectTime(column: string): string {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
   }
 
   protected override readonly byPrimaryKey = ' FORCE INDEX (PRIMARY)';
 
-  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
+  protected override insertIgnoring(table: string, columns: string, values: string, key: string): string {
     return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key} = ${key}`;
   }
 

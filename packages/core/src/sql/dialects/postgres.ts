@@ -25,28 +25,24 @@ export class PostgresDialect extends SqlDialect {
   readonly name = 'postgres' as const;
   protected override readonly hasTransactionId = true;
 
-  protected placeholder(index: number): string {
+  protected override placeholder(index: number): string {
     return `$${index}`;
   }
 
-  protected timeValue(params: Params, date: Date): string {
+  protected override timeValue(params: Params, date: Date): string {
     return `${params.add(date.toISOString())}::timestamptz`;
   }
 
-  protected jsonValue(params: Params, json: string): string {
+  protected override jsonValue(params: Params, json: string): string {
     return `${params.add(json)}::jsonb`;
   }
 
-  protected uuidValue(params: Params, uuid: string): string {
+  protected override uuidValue(params: Params, uuid: string): string {
     return `${params.add(uuid)}::uuid`;
   }
 
-  protected selectTime(column: string): string {
+  protected override selectTime(column: string): string {
     return `(extract(epoch from ${column}) * 1000)::bigint`;
-  }
-
-  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
-    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
   }
 
   /** The horizon: everything before (xmin, 0) is settled. */

@@ -19,32 +19,8 @@ import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
 export class SqliteDialect extends SqlDialect {
   readonly name = 'sqlite' as const;
 
-  protected placeholder(): string {
-    return '?';
-  }
-
-  protected timeValue(params: Params, date: Date): string {
-    return params.add(date.toISOString());
-  }
-
-  protected jsonValue(params: Params, json: string): string {
-    return params.add(json);
-  }
-
-  protected uuidValue(params: Params, uuid: string): string {
-    return params.add(uuid);
-  }
-
-  protected selectTime(column: string): string {
-    return column;
-  }
-
   protected override readonly forUpdate = '';
   protected override readonly skipLocked = '';
-
-  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
-    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
-  }
 
   async logHead(executor: SqlExecutor): Promise<LogPosition> {
     return { transactionId: 0n, position: await this.committedHead(executor) };

@@ -2,21 +2,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compareLogPositions, createConsumer, LOG_START, type LogPosition, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, sleep, uniqueId } from '../context.js';
+import { deferred, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
 import { Deposited, Withdrawn } from '../fixtures.js';
 
 const logPosition = (event: RecordedEvent): LogPosition => ({
   transactionId: event.transactionId,
   position: event.position,
 });
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 export function consumersSuite<H>(ctx: SuiteContext<H>): void {
   describe('consumers and projections', () => {

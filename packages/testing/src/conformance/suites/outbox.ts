@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOutboxRelay, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { type SuiteContext, sleep, uniqueId } from '../context.js';
+import { type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
 import { Deposited, Withdrawn } from '../fixtures.js';
 
 interface Delivery {
@@ -28,14 +28,6 @@ function expectStreamOrder(deliveries: readonly Delivery[]): void {
   }
   for (const versions of firstSeen.values()) {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
-  }
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
   }
 }
 
