@@ -1,0 +1,52 @@
+/**
+ * Generates the test hosts' Prisma clients (one per provider) into src/testing/generated/, the
+ * way an application does: its own schema file plus the store's models in one schema folder,
+ * then `prisma generate`. Skips a provider whose schema has not changed since the last run.
+ *
+ * Run with Node's type stripping (`node --experimental-strip-types`), before tsc: the compiled
+ * package includes the generated clients.
+ *
+ * The Prisma CLI would download its native schema engine; `generate` does not use it, so
+ * PRISMA_SCHEMA_ENGINE_BINARY points at a stub that exits with an error.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { prismaModels, prismaProviders } from '../src/models/index.ts';
+import { hostSchema } from '../src/testing/hostSchema.ts';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname, '..');
+const generated = join(root, 'src/testing/generated');
+const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build/index.js');
+const prismaVersion = JSON.parse(readFileSync(require.resolve('prisma/package.json'), 'utf8')).version as string;
+
+const stubEngine = join(generated, 'schema-engine-stub');
+mkdirSync(generated, { recursive: true });
+writeFileSync(stubEngine, '#!/bin/sh\necho "schema engine not available here" >&2\nexit 1\n', { mode: 0o755 });
+
+for (const provider of prismaProviders) {
+  const dir = join(generated, provider);
+  const files = { 'host.prisma': hostSchema(provider), 'es_models.prisma': prismaModels(provider) };
+  const stamp = createHash('sha256').update(JSON.stringify([prismaVersion, files])).digest('hex');
+  const stampFile = join(dir, 'stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) continue;
+
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'schema'), { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, 'schema', name), content);
+  execFileSync(process.execPath, [prismaCli, 'generate', '--schema', join(dir, 'schema')], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: stubEngine,
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
+  });
+  writeFileSync(stampFile, stamp);
+  console.log(`generated the ${provider} test client`);
+}

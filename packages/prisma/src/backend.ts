@@ -1,0 +1,64 @@
+import { createSqlBackend, type SqlBackend, type SqlDialectName } from '@es/core/sql';
+import {
+  type PrismaClientLike,
+  PrismaSqlConnection,
+  PrismaSqliteConnection,
+  type PrismaTransactionClient,
+  type PrismaTransactionOptions,
+} from './connection.js';
+import type { PrismaProvider } from './models/index.js';
+
+export interface PrismaBackendOptions {
+  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
+  readonly tablePrefix?: string;
+  /** The datasource provider; read from the client when omitted. */
+  readonly provider?: PrismaProvider;
+  /** Limits of the interactive transactions the store opens when you pass it none. */
+  readonly transactionOptions?: PrismaTransactionOptions;
+}
+
+export interface PrismaBackend<Tx> extends SqlBackend<Tx> {
+  /**
+   * Runs `work` in an interactive transaction of your client and commits it (rolls back if
+   * `work` throws), with the store's locking on SQLite. Pass `tx` to `store.withTransaction`.
+   */
+  runInTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+const dialects: Record<PrismaProvider, SqlDialectName> = { postgresql: 'postgres', mysql: 'mysql', sqlite: 'sqlite' };
+
+/**
+ * An event-store backend over your PrismaClient (PostgreSQL, MySQL/MariaDB or SQLite through a
+ * driver adapter). Every statement runs through the `tx` you pass with
+ * `store.withTransaction(tx)` inside `prisma.$transaction(async (tx) => ...)`, which the store
+ * never commits or rolls back; given none, it opens an interactive transaction of its own.
+ */
+export function createPrismaBackend<Client extends PrismaClientLike>(
+  prisma: Client,
+  options: PrismaBackendOptions = {},
+): PrismaBackend<PrismaTransactionClient<Client>> {
+  type Tx = PrismaTransactionClient<Client>;
+  const provider = options.provider ?? providerOf(prisma);
+  const connection =
+    provider === 'sqlite'
+      ? new PrismaSqliteConnection<Tx>(prisma, options.transactionOptions)
+      : new PrismaSqlConnection<Tx>(prisma, dialects[provider], options.transactionOptions);
+  const backend = createSqlBackend({
+    name: 'prisma',
+    connection,
+    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
+  });
+  return {
+    ...backend,
+    runInTransaction: (work) => connection.transaction((_executor, tx) => work(tx)),
+  };
+}
+
+/** A generated client knows its datasource provider (`activeProvider` of the generated config). */
+function providerOf(prisma: PrismaClientLike): PrismaProvider {
+  const provider = (prisma as { _activeProvider?: unknown })._activeProvider;
+  if (provider === 'postgresql' || provider === 'mysql' || provider === 'sqlite') return provider;
+  throw new TypeError(
+    `createPrismaBackend: cannot tell the datasource provider of this client (${String(provider)}); pass { provider: 'postgresql' | 'mysql' | 'sqlite' }`,
+  );
+}

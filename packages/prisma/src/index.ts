@@ -1,0 +1,11 @@
+export { createPrismaBackend, type PrismaBackend, type PrismaBackendOptions } from './backend.js';
+export { type ConfiguredModels, type ConfigureModelsOptions, configureModels } from './configureModels.js';
+export {
+  type PrismaClientLike,
+  type PrismaRawClient,
+  PrismaSqlConnection,
+  PrismaSqliteConnection,
+  type PrismaTransactionClient,
+  type PrismaTransactionOptions,
+} from './connection.js';
+export { type ModelsOptions, modelNamePrefix, modelsFile, type PrismaProvider, prismaModels, prismaProviders } from './models/index.js';

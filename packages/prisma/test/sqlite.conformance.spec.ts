@@ -1,0 +1,4 @@
+import { prismaTarget } from '@es/prisma/testing';
+import { describeConformance } from '@es/testing/conformance';
+
+describeConformance(prismaTarget('sqlite'));
