@@ -16,7 +16,9 @@ test('the demo tells the story, and a second run continues it from the same file
 
   const first = runDemo(file);
   expect(first).toContain('run 1: a new bank');
-  expect(first).toMatch(/conflict: Concurrency conflict on stream default\/account\/acc-ada: expected version 2, actual 3/);
+  expect(first).toMatch(
+    /conflict: Concurrency conflict on stream default\/account\/acc-ada: expected version 2, actual 3/,
+  );
   expect(first).toContain('refused: Ada has 90.00');
   expect(first).toMatch(/#8 acc-grace v3: \+40 \(transfer from Ada\)/);
   expect(first).toMatch(/Ada\s+90\.00\s+\(version 5\)/);

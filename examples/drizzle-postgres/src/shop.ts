@@ -9,7 +9,10 @@ import { orders } from './schema.ts';
 
 export const OrderPlaced = defineEvent(
   'OrderPlaced',
-  z.object({ customer: z.string().min(1), lines: z.array(z.object({ sku: z.string(), cents: z.number().int().positive() })).min(1) }),
+  z.object({
+    customer: z.string().min(1),
+    lines: z.array(z.object({ sku: z.string(), cents: z.number().int().positive() })).min(1),
+  }),
 );
 export const OrderPaid = defineEvent('OrderPaid', z.object({ cents: z.number().int().positive(), paidAt: z.date() }));
 

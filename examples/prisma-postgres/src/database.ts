@@ -5,7 +5,8 @@ import { applyMigrations } from '@es/prisma/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
-export const databaseUrl = process.env.DATABASE_URL ?? `${process.env.ES_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'}/es_examples`;
+export const databaseUrl =
+  process.env.DATABASE_URL ?? `${process.env.ES_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'}/es_examples`;
 
 /**
  * The app's PostgreSQL schema. Its own, because `prisma migrate deploy` applies a first migration

@@ -6,8 +6,14 @@ import type { PrismaClient } from './generated/prisma/client.ts';
 /** The store's tables are `ex_prisma_es_*` (the prefix given to configureModels). */
 export const tablePrefix = 'ex_prisma_es_';
 
-export const TicketIssued = defineEvent('TicketIssued', z.object({ concert: z.string().min(1), holder: z.string().min(1) }));
-export const TicketTransferred = defineEvent('TicketTransferred', z.object({ from: z.string(), to: z.string().min(1) }));
+export const TicketIssued = defineEvent(
+  'TicketIssued',
+  z.object({ concert: z.string().min(1), holder: z.string().min(1) }),
+);
+export const TicketTransferred = defineEvent(
+  'TicketTransferred',
+  z.object({ from: z.string(), to: z.string().min(1) }),
+);
 
 /** A ticket changes hands at most twice. */
 export const MAX_TRANSFERS = 2;
@@ -43,7 +49,8 @@ export function createBoxOffice(prisma: PrismaClient) {
         { expectedVersion: version },
       );
       // Checked on the written result: throwing here undoes both writes above.
-      if (appended.nextExpectedVersion - 1 > MAX_TRANSFERS) throw new TransferLimitReached(`ticket ${id} was transferred ${MAX_TRANSFERS} times already`);
+      if (appended.nextExpectedVersion - 1 > MAX_TRANSFERS)
+        throw new TransferLimitReached(`ticket ${id} was transferred ${MAX_TRANSFERS} times already`);
     });
   }
 

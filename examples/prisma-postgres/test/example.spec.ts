@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { stream } from '@es/core';
 import { configureModels } from '@es/prisma';
 import { migrationSql } from '@es/prisma/testing';
-import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { adapter, migrate, openPrisma, schemaFiles } from '../src/database.ts';
-import { createBoxOffice, tablePrefix, TransferLimitReached } from '../src/tickets.ts';
+import { createBoxOffice, TransferLimitReached, tablePrefix } from '../src/tickets.ts';
 
 const prisma = openPrisma();
 const office = createBoxOffice(prisma);
@@ -19,7 +19,9 @@ test('the ticket row and its TicketIssued event commit together', async () => {
   await office.issue(id, 'Goldberg Variations', 'ada');
   expect(await prisma.ticket.findUnique({ where: { id } })).toMatchObject({ holder: 'ada', status: 'valid' });
   const events = await office.store.readStream(ticketStream(id));
-  expect(events.map((e) => [e.type, e.data])).toEqual([['TicketIssued', { concert: 'Goldberg Variations', holder: 'ada' }]]);
+  expect(events.map((e) => [e.type, e.data])).toEqual([
+    ['TicketIssued', { concert: 'Goldberg Variations', holder: 'ada' }],
+  ]);
 });
 
 test('a refused transfer rolls back the row update and the event', async () => {

@@ -6,8 +6,8 @@
  * Run with Node's type stripping (`node --experimental-strip-types`), before tsc: the compiled
  * package includes the generated clients.
  *
- * The Prisma CLI would download its native schema engine; `generate` does not use it, so
- * PRISMA_SCHEMA_ENGINE_BINARY points at a stub that exits with an error.
+ * The Prisma CLI would download its native schema engine, which `generate` does not use:
+ * PRISMA_SCHEMA_ENGINE_BINARY points it at /bin/false instead.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,14 +23,12 @@ const generated = join(root, 'src/testing/generated');
 const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build/index.js');
 const prismaVersion = JSON.parse(readFileSync(require.resolve('prisma/package.json'), 'utf8')).version as string;
 
-const stubEngine = join(generated, 'schema-engine-stub');
-mkdirSync(generated, { recursive: true });
-writeFileSync(stubEngine, '#!/bin/sh\necho "schema engine not available here" >&2\nexit 1\n', { mode: 0o755 });
-
 for (const provider of prismaProviders) {
   const dir = join(generated, provider);
   const files = { 'host.prisma': hostSchema(provider), 'es_models.prisma': prismaModels(provider) };
-  const stamp = createHash('sha256').update(JSON.stringify([prismaVersion, files])).digest('hex');
+  const stamp = createHash('sha256')
+    .update(JSON.stringify([prismaVersion, files]))
+    .digest('hex');
   const stampFile = join(dir, 'stamp');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) continue;
 
@@ -42,7 +40,7 @@ for (const provider of prismaProviders) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
-      PRISMA_SCHEMA_ENGINE_BINARY: stubEngine,
+      PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
       PRISMA_HIDE_UPDATE_MESSAGE: '1',
       CHECKPOINT_DISABLE: '1',
     },

@@ -63,8 +63,17 @@ async function configuredSchema(cwd: string): Promise<string | undefined> {
   let config: typeof import('@prisma/config');
   try {
     config = await import('@prisma/config');
-  } catch {
-    return undefined; // no Prisma CLI installed next to us: Prisma's defaults apply
+  } catch (error) {
+    const file = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']
+      .map((ext) => join(cwd, `prisma.config.${ext}`))
+      .find(existsSync);
+    if (file === undefined) return undefined; // no config: Prisma's default locations apply
+    throw new Error(
+      `configureModels: reading ${file} needs @prisma/config (it comes with prisma); or pass { schema }`,
+      {
+        cause: error,
+      },
+    );
   }
   const loaded = await config.loadConfigFromFile({ configRoot: cwd });
   if (loaded.error) {
@@ -77,7 +86,9 @@ async function configuredSchema(cwd: string): Promise<string | undefined> {
 async function prismaFiles(folder: string): Promise<string[]> {
   if (!existsSync(folder)) return [];
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.prisma')).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.prisma'))
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 const DATASOURCE_PROVIDER = /datasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*"(\w+)"/;

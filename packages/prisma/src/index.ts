@@ -8,4 +8,11 @@ export {
   type PrismaTransactionClient,
   type PrismaTransactionOptions,
 } from './connection.js';
-export { type ModelsOptions, modelNamePrefix, modelsFile, type PrismaProvider, prismaModels, prismaProviders } from './models/index.js';
+export {
+  type ModelsOptions,
+  modelNamePrefix,
+  modelsFile,
+  type PrismaProvider,
+  prismaModels,
+  prismaProviders,
+} from './models/index.js';

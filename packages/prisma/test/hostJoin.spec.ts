@@ -1,8 +1,9 @@
 // The issue's host-join test, written the way an application uses the store: its own model
 // saved with its generated client and an append, in one `prisma.$transaction`.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { createEventStore, defineEvent, stream } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -17,7 +18,8 @@ const Opened = defineEvent('Opened', z.object({ owner: z.string() }));
 const Deposited = defineEvent('Deposited', z.object({ amount: z.number().positive() }));
 
 const clients = {
-  postgres: () => new PostgresClient({ adapter: new PrismaPg({ connectionString: testDatabases.postgres('es_prisma') }) }),
+  postgres: () =>
+    new PostgresClient({ adapter: new PrismaPg({ connectionString: testDatabases.postgres('es_prisma') }) }),
   mysql: () => new MysqlClient({ adapter: new PrismaMariaDb(testDatabases.mysql('es_prisma')) }),
   sqlite: () => new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: sqliteTestFile, timeout: 0 }) }),
 };
@@ -41,7 +43,9 @@ describe.each(['postgres', 'mysql', 'sqlite'] as const)('host transaction on %s'
     await expect(
       prisma.$transaction(async (tx) => {
         await tx.hostRow.create({ data: { id: account.id } });
-        await store.withTransaction(tx).append(account, Opened.create({ owner: 'ada' }), { expectedVersion: 'no_stream' });
+        await store
+          .withTransaction(tx)
+          .append(account, Opened.create({ owner: 'ada' }), { expectedVersion: 'no_stream' });
         throw new HostFailed();
       }),
     ).rejects.toBeInstanceOf(HostFailed);

@@ -1,8 +1,9 @@
 // The tables the shipped models produce, read back from each database's catalog and compared
 // with the spec: column types, nullability, defaults, keys and indexes. On MySQL this checks the
 // test-only migration stand-in (src/testing/mysqlMigrationStandIn.ts) as much as the models.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { tableNames } from '@es/core/sql';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Dialect, openHostClient, prismaTarget } from '../src/testing/index.js';
 
 type Kind = 'int' | 'bigint' | 'uuid' | 'json' | 'timestamp' | 'text' | `varchar(${number})`;
@@ -31,7 +32,11 @@ interface TableShape {
   readonly indexes: string[][];
 }
 
-const key = { tenant_id: { kind: 'varchar(100)' }, category: { kind: 'varchar(100)' }, stream_id: { kind: 'varchar(200)' } } as const;
+const key = {
+  tenant_id: { kind: 'varchar(100)' },
+  category: { kind: 'varchar(100)' },
+  stream_id: { kind: 'varchar(200)' },
+} as const;
 const streamKey = ['tenant_id', 'category', 'stream_id'];
 
 /** SPEC.md's tables (with es_outbox.claimed_by). */
@@ -123,7 +128,14 @@ function columnType(dialect: Dialect, column: Column, table: TableSpec, name: st
       timestamp: 'timestamp with time zone(3)',
       text: 'text',
     },
-    mysql: { int: 'int(11)', bigint: 'bigint(20)', uuid: 'char(36)', json: 'longtext', timestamp: 'datetime(3)', text: 'text' },
+    mysql: {
+      int: 'int(11)',
+      bigint: 'bigint(20)',
+      uuid: 'char(36)',
+      json: 'longtext',
+      timestamp: 'datetime(3)',
+      text: 'text',
+    },
   };
   return types[dialect][column.kind as keyof (typeof types)['mysql']];
 }
@@ -133,7 +145,11 @@ function expectedShape(dialect: Dialect, table: TableSpec): TableShape {
     columns: Object.fromEntries(
       Object.entries(table.columns).map(([name, column]) => [
         name,
-        { type: columnType(dialect, column, table, name), nullable: column.nullable ?? false, default: column.default ?? null },
+        {
+          type: columnType(dialect, column, table, name),
+          nullable: column.nullable ?? false,
+          default: column.default ?? null,
+        },
       ]),
     ),
     primaryKey: [...table.primaryKey],
@@ -143,10 +159,16 @@ function expectedShape(dialect: Dialect, table: TableSpec): TableShape {
   };
 }
 
-const sorted = (lists: readonly (readonly string[])[]) => lists.map((list) => [...list]).sort((a, b) => a.join().localeCompare(b.join()));
+const sorted = (lists: readonly (readonly string[])[]) =>
+  lists.map((list) => [...list]).sort((a, b) => a.join().localeCompare(b.join()));
 
 /** `'pending'::character varying` / `'pending'` / `0` -> `pending` / `0`. */
-const literal = (value: unknown) => (value === null || value === undefined ? null : String(value).replace(/::[\w ]+$/, '').replace(/^'(.*)'$/, '$1'));
+const literal = (value: unknown) =>
+  value === null || value === undefined
+    ? null
+    : String(value)
+        .replace(/::[\w ]+$/, '')
+        .replace(/^'(.*)'$/, '$1');
 
 type Query = <Row>(sql: string, ...params: unknown[]) => Promise<Row[]>;
 
@@ -210,7 +232,8 @@ async function mysqlShape(query: Query, table: string): Promise<TableShape> {
   return {
     columns: shape,
     primaryKey: indexes.find((index) => index.name === 'PRIMARY')?.columns.split(',') ?? [],
-    autoIncrement: String(columns.find((column) => String(column.extra).includes('auto_increment'))?.name ?? '') || null,
+    autoIncrement:
+      String(columns.find((column) => String(column.extra).includes('auto_increment'))?.name ?? '') || null,
     uniques: sorted(secondary.filter((i) => Number(i.non_unique) === 0).map((i) => i.columns.split(','))),
     indexes: sorted(secondary.filter((i) => Number(i.non_unique) === 1).map((i) => i.columns.split(','))),
   };
@@ -221,7 +244,10 @@ async function sqliteShape(query: Query, table: string): Promise<TableShape> {
     'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid',
     table,
   );
-  const [{ sql } = { sql: '' }] = await query<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table);
+  const [{ sql } = { sql: '' }] = await query<{ sql: string }>(
+    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+    table,
+  );
   const indexes = await query<{ columns: string; is_unique: unknown; origin: string }>(
     `SELECT (SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno)) AS columns,
             l."unique" AS is_unique, l.origin AS origin
@@ -234,7 +260,11 @@ async function sqliteShape(query: Query, table: string): Promise<TableShape> {
     .map((column) => column.name);
   const shape: TableShape['columns'] = {};
   for (const column of columns) {
-    shape[column.name] = { type: column.type, nullable: Number(column.notnull) === 0, default: literal(column.dflt_value) };
+    shape[column.name] = {
+      type: column.type,
+      nullable: Number(column.notnull) === 0,
+      default: literal(column.dflt_value),
+    };
   }
   const secondary = indexes.filter((index) => index.origin !== 'pk');
   return {

@@ -1,7 +1,8 @@
 // SQLite's single writer, seen from another process: a second connection that takes the write
 // lock with raw SQL, outside this process's gate (as another process would).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { classifySqlError } from '@es/core/sql';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaBackend } from '../src/index.js';
 import { openHostClient, prismaTarget } from '../src/testing/index.js';
 

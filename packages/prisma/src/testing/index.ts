@@ -1,3 +1,10 @@
-export { type Dialect, type HostTransaction, hostSchemaFiles, openHostClient, prismaTarget, sqliteTestFile } from './target.js';
 export { mysqlMigrationStatements } from './mysqlMigrationStandIn.js';
 export { applyMigrations, executeMigrationScript, migrationSql, type SchemaFile } from './schemaEngine.js';
+export {
+  type Dialect,
+  type HostTransaction,
+  hostSchemaFiles,
+  openHostClient,
+  prismaTarget,
+  sqliteTestFile,
+} from './target.js';

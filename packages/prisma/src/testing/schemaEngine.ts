@@ -59,7 +59,17 @@ function loadEngine(): Promise<EngineModule> {
       __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const module = await WebAssembly.compile(await readFile(join(dir, 'schema_engine_bg.wasm')));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': glue as never });
+    // The engine races its operations against timers it never clears; track them, so that they
+    // are cleared once no operation runs (else a finished migration keeps the process alive).
+    const imports = Object.fromEntries(
+      Object.entries(glue).map(([name, value]) => [
+        name,
+        name.startsWith('__wbg_setTimeout')
+          ? (...args: unknown[]) => timers.track((value as Function)(...args))
+          : value,
+      ]),
+    );
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': imports });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
     return glue;
@@ -73,6 +83,21 @@ const { WebAssembly } = globalThis as unknown as {
     compile(bytes: Uint8Array): Promise<object>;
     instantiate(module: object, imports: object): Promise<{ exports: Record<string, unknown> }>;
   };
+};
+
+/** The engine's pending timers, cleared when its last running operation ends. */
+const timers = {
+  pending: new Set<unknown>(),
+  running: 0,
+  track(timer: unknown) {
+    this.pending.add(timer);
+    return timer;
+  },
+  operationEnded() {
+    if (--this.running > 0) return;
+    for (const timer of this.pending) clearTimeout(timer as NodeJS.Timeout);
+    this.pending.clear();
+  },
 };
 
 const noFilters = { externalTables: [], externalEnums: [] };
@@ -109,7 +134,10 @@ export async function applyMigrations(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
 ): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const lockfile = join(migrationsDir, 'migration_lock.toml');
   const migrationsList = {
     baseDir: migrationsDir,
@@ -154,6 +182,7 @@ async function withEngine<T>(
   };
   const datamodels = files.map((file) => [file.path, file.content] as [string, string]);
   let instance: SchemaEngine | undefined;
+  timers.running++;
   try {
     instance = await engine.SchemaEngine.new({ datamodels }, debug, adapter);
     return await work(instance);
@@ -162,6 +191,7 @@ async function withEngine<T>(
   } finally {
     instance?.free();
     await connections.closeAll();
+    timers.operationEnded();
   }
 }
 
@@ -192,7 +222,10 @@ class ConnectionTracker {
  * Runs a migration script as Prisma's migration runner does with a driver adapter (one script,
  * through the adapter's `executeScript`).
  */
-export async function executeMigrationScript(sql: string, adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<void> {
+export async function executeMigrationScript(
+  sql: string,
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+): Promise<void> {
   const adapter = await adapterFactory.connect();
   try {
     await adapter.executeScript(sql);

@@ -9,7 +9,7 @@ import type {
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+import { type InsertedEvents, SqlDialect } from './dialect.js';
 
 /**
  * SQLite. One writer at a time: a write transaction holds the database's write lock until it
