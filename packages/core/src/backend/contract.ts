@@ -170,6 +170,12 @@ export interface BackendSession<THandle = unknown> {
   loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined>;
   /** Where the log ends now: reading after it returns only events committed from now on. */
   logHead(): Promise<LogPosition>;
+  /**
+   * A position at or past every event committed so far: a reader whose cursor reaches it has seen
+   * them all. Where positions commit in order it is the head; on PostgreSQL it is the next
+   * transaction id, which the horizon passes once every transaction begun before now has ended.
+   */
+  logEnd(): Promise<LogPosition>;
   /** How many committed events match `filter` after `after`. */
   countLog(after: LogPosition, filter: LogFilter): Promise<number>;
   /**

@@ -192,12 +192,13 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   }
 
   /**
-   * Resolves once the checkpoint has reached the log's end as of this call (for tests and
-   * scripts). The consumer must be running here or in another process.
+   * Resolves once the consumer has handled every event committed before this call (for tests and
+   * scripts). The consumer must be running here or in another process. On PostgreSQL that also
+   * waits for transactions still open at the call, which hold the log's horizon back.
    */
   async whenCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    const target = await this.store.readOnly((session) => session.logHead());
+    const target = await this.store.readOnly((session) => session.logEnd());
     for (;;) {
       const checkpoint = await this.store.readOnly((session) => session.readCheckpoint(this.name));
       if (checkpoint && !checkpoint.isNew && compareLogPositions(checkpoint.position, target) >= 0) return;

@@ -210,6 +210,9 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
     async logHead() {
       return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
     },
+    async logEnd() {
+      return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
+    },
     async countLog(after, filter) {
       return state.events.filter((event) => event.position > after.position && matches(event, filter)).length;
     },

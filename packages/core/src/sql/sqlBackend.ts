@@ -132,6 +132,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       saveSnapshot: (snapshot) => atomically(() => dialect.saveSnapshot(executor, snapshot)),
       loadSnapshot: (stream) => dialect.loadSnapshot(executor, stream),
       logHead: () => dialect.logHead(executor),
+      logEnd: () => dialect.logEnd(executor),
       countLog: (after, filter) => dialect.countLog(executor, after, filter),
       claimConsumer: (name, owner, now, leaseMs) => dialect.claimConsumer(executor, name, owner, now, leaseMs),
       storeCheckpoint: (name, position, now) => dialect.storeCheckpoint(executor, name, position, now),

@@ -296,6 +296,11 @@ export abstract class SqlDialect {
 
   abstract logHead(executor: SqlExecutor): Promise<LogPosition>;
 
+  /** See BackendSession.logEnd: the head, where positions commit in order. */
+  logEnd(executor: SqlExecutor): Promise<LogPosition> {
+    return this.logHead(executor);
+  }
+
   async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
     const params = this.params();
     const from = this.bigintValue(params, after.position);

@@ -53,6 +53,14 @@ export class PostgresDialect extends SqlDialect {
     return { transactionId: toBigInt(row?.horizon ?? 0), position: 0n };
   }
 
+  /** Every transaction that committed so far has an id below the snapshot's xmax. */
+  override async logEnd(executor: SqlExecutor): Promise<LogPosition> {
+    const [row] = await executor.query<{ end: unknown }>(
+      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS "end"',
+    );
+    return { transactionId: toBigInt(row?.end ?? 0), position: 0n };
+  }
+
   override async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
     const params = this.params();
     const tx = this.bigintValue(params, after.transactionId);

@@ -65,6 +65,50 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       expect(status.lag).toBe(0);
     }, 180_000);
 
+    it('whenCaughtUp waits for an event committed while an older transaction holds the log back', async () => {
+      const handled: string[] = [];
+      const consumer = createConsumer(ctx.store(), {
+        name: uniqueId('waiter'),
+        polling: { minMs: 1, maxMs: 10 },
+        async handle(events) {
+          handled.push(...events.map((event) => event.id));
+        },
+      });
+      consumer.start();
+      const stream = { category: 'account', id: uniqueId() };
+      try {
+        if (ctx.backend().capabilities.concurrentAppends) {
+          // The older transaction stays open while a later one commits: the log's horizon sits
+          // behind both, yet the later event is committed and must count as "before the call".
+          const release = deferred();
+          const wrote = deferred();
+          const older = ctx.store().transaction(async (tx) => {
+            await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
+              expectedVersion: 'no_stream',
+            });
+            wrote.resolve();
+            await release.promise;
+          });
+          await wrote.promise;
+          const later = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
+            expectedVersion: 'no_stream',
+          });
+          setTimeout(() => release.resolve(), 200);
+          await consumer.whenCaughtUp();
+          expect(handled).toContain(later.events[0]!.id);
+          await older;
+        } else {
+          const appended = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
+            expectedVersion: 'no_stream',
+          });
+          await consumer.whenCaughtUp();
+          expect(handled).toContain(appended.events[0]!.id);
+        }
+      } finally {
+        await consumer.stop();
+      }
+    });
+
     it('two instances of one consumer started together handle each event once overall', async () => {
       const name = uniqueId('shared');
       const handledBy = new Map<string, string[]>();
