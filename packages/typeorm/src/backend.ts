@@ -1,0 +1,44 @@
+import { createSqlBackend, type SqlBackend } from '@es/core/sql';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type TypeOrmHandle, TypeOrmSqlConnection } from './connection.js';
+import { dialectOf } from './dialect.js';
+import { TypeOrmSqliteConnection } from './sqliteConnection.js';
+
+export interface TypeOrmBackendOptions {
+  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
+  readonly tablePrefix?: string;
+  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
+  readonly notify?: boolean;
+}
+
+export interface TypeOrmBackend extends SqlBackend<TypeOrmHandle> {
+  /**
+   * Runs `work` in a transaction of your DataSource and commits it (rolls back if `work` throws),
+   * as `dataSource.transaction` does. On SQLite it also queues behind the store's own
+   * transactions on that DataSource, which TypeORM does not (it has one connection there).
+   */
+  runInTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/**
+ * An event-store backend over your TypeORM DataSource (postgres, mysql/mariadb or
+ * better-sqlite3). Pass `store.withTransaction(manager)` the manager of your
+ * `dataSource.transaction(...)` and the store writes inside it; without one, every operation runs
+ * in a transaction of its own. The DataSource may be initialized later, before the first use.
+ */
+export function createTypeOrmBackend(dataSource: DataSource, options: TypeOrmBackendOptions = {}): TypeOrmBackend {
+  const connection =
+    dialectOf(dataSource.options.type) === 'sqlite'
+      ? new TypeOrmSqliteConnection(dataSource)
+      : new TypeOrmSqlConnection(dataSource);
+  const backend = createSqlBackend({
+    name: 'typeorm',
+    connection,
+    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
+    ...(options.notify !== undefined && { notify: options.notify }),
+  });
+  return {
+    ...backend,
+    runInTransaction: (work) => connection.transaction((_executor, manager) => work(manager)),
+  };
+}

@@ -1,0 +1,96 @@
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from '@es/core/sql';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { dialectOf } from './dialect.js';
+
+/**
+ * What `store.withTransaction(...)` takes: the manager `dataSource.transaction(async (manager) =>
+ * ...)` hands you, or a QueryRunner (or its `.manager`) on which you called `startTransaction()`.
+ */
+export type TypeOrmHandle = EntityManager | QueryRunner;
+
+/** TypeORM's structured result (`queryRunner.query(sql, params, true)`), the same on every driver. */
+interface StructuredResult {
+  readonly records?: unknown[];
+  readonly affected?: number;
+}
+
+/** Runs the store's SQL on one QueryRunner: its connection, and its transaction if one is open. */
+export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): SqlExecutor {
+  // better-sqlite3 refuses booleans, and TypeORM hands raw-query parameters through untouched.
+  const bind =
+    dialect === 'sqlite'
+      ? (params: readonly SqlParam[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p))
+      : (params: readonly SqlParam[]) => [...params];
+  const run = (sql: string, params: readonly SqlParam[] = []) =>
+    runner.query(sql, bind(params), true) as Promise<StructuredResult>;
+  return {
+    dialect,
+    async query<Row>(sql: string, params?: readonly SqlParam[]) {
+      return ((await run(sql, params)).records ?? []) as Row[];
+    },
+    async execute(sql: string, params?: readonly SqlParam[]) {
+      return (await run(sql, params)).affected ?? 0;
+    },
+  };
+}
+
+function isQueryRunner(handle: TypeOrmHandle): handle is QueryRunner {
+  return typeof (handle as QueryRunner).startTransaction === 'function';
+}
+
+/** The EntityManager of a handle, for your own writes in the same transaction (e.g. in a projection). */
+export function entityManagerOf(handle: TypeOrmHandle): EntityManager {
+  return isQueryRunner(handle) ? handle.manager : handle;
+}
+
+/** The QueryRunner holding the host's open transaction; refuses a handle that holds none. */
+export function transactionRunner(handle: TypeOrmHandle): QueryRunner {
+  const runner = isQueryRunner(handle) ? handle : handle.queryRunner;
+  if (!runner?.isTransactionActive) {
+    throw new TypeError(
+      'withTransaction(handle) needs the EntityManager given by dataSource.transaction(), or a QueryRunner (or its manager) after startTransaction()',
+    );
+  }
+  return runner;
+}
+
+/**
+ * The store's connection to your DataSource on PostgreSQL and MySQL/MariaDB. Single statements
+ * run on a pooled connection in autocommit mode; the store's own transactions are
+ * `dataSource.transaction(...)`; `join` runs on the QueryRunner of your open transaction and
+ * never commits or rolls it back.
+ */
+export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle> {
+  readonly dialect: SqlDialectName;
+
+  constructor(protected readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource.options.type);
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
+    return this.autocommit((executor) => executor.query<Row>(sql, params));
+  }
+
+  execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return this.autocommit((executor) => executor.execute(sql, params));
+  }
+
+  transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) =>
+      work(runnerExecutor(this.dialect, manager.queryRunner as QueryRunner), manager),
+    );
+  }
+
+  join(handle: TypeOrmHandle): SqlExecutor {
+    return runnerExecutor(this.dialect, transactionRunner(handle));
+  }
+
+  protected async autocommit<T>(statement: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await statement(runnerExecutor(this.dialect, runner));
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { SqlDialectName } from '@es/core/sql';
+import type { DataSourceOptions } from 'typeorm';
+
+/** The store's dialect for a DataSource `type`; throws for drivers the store does not support. */
+export function dialectOf(type: DataSourceOptions['type']): SqlDialectName {
+  switch (type) {
+    case 'postgres':
+      return 'postgres';
+    case 'mysql':
+    case 'mariadb':
+      return 'mysql';
+    case 'better-sqlite3':
+      return 'sqlite';
+    default:
+      throw new TypeError(
+        `@es/typeorm supports the DataSource types postgres, mysql, mariadb and better-sqlite3, not '${type}'`,
+      );
+  }
+}

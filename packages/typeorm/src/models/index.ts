@@ -1,0 +1,124 @@
+import { type SqlDialectName, tableNames } from '@es/core/sql';
+import { EntitySchema } from 'typeorm';
+import { columnTypes } from './columns.js';
+
+export interface ModelOptions {
+  /** Table-name prefix (default `es_`); the backend must be given the same. */
+  readonly tablePrefix?: string;
+}
+
+/** The store's tables as TypeORM entity schemas. */
+export interface EsModels {
+  readonly streams: EntitySchema;
+  readonly events: EntitySchema;
+  readonly snapshots: EntitySchema;
+  readonly outbox: EntitySchema;
+  readonly checkpoints: EntitySchema;
+  /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
+  readonly logHead?: EntitySchema;
+}
+
+/**
+ * The store's tables for one dialect as `EntitySchema`s: no decorators, no reflect-metadata.
+ * Property names are the column names; the store reads and writes these tables with its own SQL,
+ * so the schemas exist for TypeORM's migration generator. Key, unique and index names are
+ * explicit and carry the prefix, so two stores (two prefixes) can share one database.
+ */
+export function createModels(dialect: SqlDialectName, options: ModelOptions = {}): EsModels {
+  const names = tableNames(options.tablePrefix);
+  const c = columnTypes(dialect);
+  const primary = (table: string) => ({ primary: true, primaryKeyConstraintName: `${table}_pkey` });
+  const streamKey = (table: string) => ({
+    tenant_id: c.varchar(100, primary(table)),
+    category: c.varchar(100, primary(table)),
+    stream_id: c.varchar(200, primary(table)),
+  });
+  const streamColumns = {
+    tenant_id: c.varchar(100),
+    category: c.varchar(100),
+    stream_id: c.varchar(200),
+    stream_version: c.integer(),
+  };
+  const table = (name: string, definition: Omit<ConstructorParameters<typeof EntitySchema>[0], 'name'>) =>
+    new EntitySchema({ name, tableName: name, ...definition });
+
+  const models: EsModels = {
+    streams: table(names.streams, {
+      columns: { ...streamKey(names.streams), version: c.integer() },
+    }),
+    events: table(names.events, {
+      columns: {
+        // MySQL: a plain key; the store assigns positions in commit order (see logHead).
+        position: dialect === 'mysql' ? c.bigint(primary(names.events)) : c.serialKey(`${names.events}_pkey`),
+        ...(dialect === 'postgres' && { transaction_id: c.bigint() }),
+        event_id: c.uuid(),
+        ...streamColumns,
+        type: c.varchar(200),
+        schema_version: c.integer(),
+        data: c.json(),
+        metadata: c.json(),
+        recorded_at: c.timestamp(),
+      },
+      uniques: [
+        { name: `${names.events}_event_id_key`, columns: ['event_id'] },
+        {
+          name: `${names.events}_stream_version_key`,
+          columns: ['tenant_id', 'category', 'stream_id', 'stream_version'],
+        },
+      ],
+      indices:
+        dialect === 'postgres'
+          ? [{ name: `${names.events}_transaction_id_position_idx`, columns: ['transaction_id', 'position'] }]
+          : [],
+    }),
+    snapshots: table(names.snapshots, {
+      columns: {
+        ...streamKey(names.snapshots),
+        version: c.integer(),
+        schema_version: c.integer(),
+        state: c.json(),
+        taken_at: c.timestamp(),
+      },
+    }),
+    outbox: table(names.outbox, {
+      columns: {
+        id: c.serialKey(`${names.outbox}_pkey`),
+        position: c.bigint(),
+        event_id: c.uuid(),
+        ...streamColumns,
+        attempts: c.integer({ default: 0 }),
+        next_attempt_at: c.timestamp(),
+        last_error: c.text({ nullable: true }),
+        status: c.varchar(16, { default: 'pending' }),
+        claimed_by: c.varchar(100, { nullable: true }),
+        created_at: c.timestamp(),
+      },
+      indices: [
+        { name: `${names.outbox}_status_next_attempt_at_idx`, columns: ['status', 'next_attempt_at'] },
+        { name: `${names.outbox}_stream_idx`, columns: ['tenant_id', 'category', 'stream_id', 'id'] },
+      ],
+    }),
+    checkpoints: table(names.checkpoints, {
+      columns: {
+        consumer: c.varchar(200, primary(names.checkpoints)),
+        transaction_id: c.bigint({ default: 0 }),
+        position: c.bigint({ default: 0 }),
+        lease_owner: c.varchar(100, { nullable: true }),
+        lease_expires_at: c.timestamp({ nullable: true }),
+        updated_at: c.timestamp(),
+      },
+    }),
+  };
+  if (dialect !== 'mysql') return models;
+  return {
+    ...models,
+    logHead: table(names.logHead, {
+      columns: { id: c.integer(primary(names.logHead)), position: c.bigint() },
+    }),
+  };
+}
+
+/** The schemas as a list, in creation order, for a DataSource's `entities`. */
+export function modelList(models: EsModels): EntitySchema[] {
+  return Object.values(models).filter((model): model is EntitySchema => model !== undefined);
+}

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { StoreError } from '@es/core';
+import { retryWhileBusy, type SqlExecutor, SqliteGate } from '@es/core/sql';
+import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
+import { runnerExecutor, TypeOrmSqlConnection } from './connection.js';
+
+type BetterSqlite3Options = Extract<DataSourceOptions, { type: 'better-sqlite3' }>;
+
+/**
+ * A write that takes SQLite's write lock and changes nothing. TypeORM opens transactions with a
+ * deferred `BEGIN` and has no way to ask for `BEGIN IMMEDIATE`; running this first does the same:
+ * the transaction holds the lock before it reads, so it can neither fail on a lock upgrade later
+ * nor read a snapshot another writer has moved past. (`sqlite_sequence` exists once a table has
+ * an AUTOINCREMENT key, as the events table does.) Going through TypeORM's own
+ * `startTransaction` keeps its QueryRunner aware of the transaction, so `manager.save` inside it
+ * nests as a savepoint instead of failing on a second BEGIN.
+ */
+const TAKE_WRITE_LOCK = 'DELETE FROM sqlite_sequence WHERE 0';
+
+const WAIT_MS = 30_000;
+
+/** One gate per DataSource: it is one connection, however many backends use it. */
+const gates = new WeakMap<DataSource, SqliteGate>();
+
+function gateOf(dataSource: DataSource): SqliteGate {
+  let gate = gates.get(dataSource);
+  if (!gate) {
+    const { database } = dataSource.options as BetterSqlite3Options;
+    gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
+    gates.set(dataSource, gate);
+  }
+  return gate;
+}
+
+/**
+ * SQLite through better-sqlite3. A TypeORM DataSource is ONE connection there, and every
+ * transaction on it (yours and the store's) runs on its one QueryRunner. So the store queues its
+ * statements and transactions behind core's SqliteGate (one writer per file, waiting without
+ * blocking the event loop), and never starts while a transaction of yours is open on the same
+ * DataSource, which would otherwise swallow the store's work as a savepoint.
+ *
+ * Needs the DataSource option `timeout: 0`: better-sqlite3 is synchronous, and a busy timeout
+ * would stop the whole process while it waits for another connection's write lock.
+ */
+export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
+  private readonly gate: SqliteGate;
+
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+    if ((dataSource.options as BetterSqlite3Options).timeout !== 0) {
+      throw new TypeError(
+        "@es/typeorm on SQLite needs the DataSource option `timeout: 0` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
+      );
+    }
+    this.gate = gateOf(dataSource);
+  }
+
+  override transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {
+    return this.gate.writeTransaction(async () => {
+      const runner = await this.idleRunner();
+      await runner.startTransaction();
+      try {
+        await retryWhileBusy(() => runner.query(TAKE_WRITE_LOCK), { timeoutMs: WAIT_MS });
+        const result = await work(runnerExecutor('sqlite', runner), runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        // Keep the original error; TypeORM's own transaction() ignores a failed ROLLBACK too.
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  protected override autocommit<T>(statement: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.gate.exclusive(async () => statement(runnerExecutor('sqlite', await this.idleRunner())));
+  }
+
+  /** The DataSource's QueryRunner, once no transaction is open on it (a host's, outside the gate). */
+  private async idleRunner(): Promise<QueryRunner> {
+    const runner = this.dataSource.createQueryRunner();
+    const deadline = Date.now() + WAIT_MS;
+    for (let delay = 1; runner.isTransactionActive; delay = Math.min(delay * 2, 20)) {
+      if (Date.now() > deadline) {
+        throw new StoreError(
+          `Waited ${WAIT_MS} ms for a TypeORM transaction on this SQLite DataSource to end. TypeORM runs every transaction of a SQLite DataSource on its one connection: inside dataSource.transaction(), pass the manager to store.withTransaction(manager) instead of using the store on its own.`,
+        );
+      }
+      await new Promise((done) => setTimeout(done, delay));
+    }
+    return runner;
+  }
+}

@@ -1,0 +1,129 @@
+// The host's path: its own entity saved with TypeORM and events appended, in one transaction of
+// the host's DataSource. The store never commits or rolls back that transaction; the host does.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventStore, defineEvent, stream } from '@es/core';
+import { testDatabases } from '@es/testing/targets';
+import { configureModels, createTypeOrmBackend } from '@es/typeorm';
+import { generateMigration } from '@es/typeorm/testing';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
+import { z } from 'zod';
+
+const PREFIX = 'hj_';
+
+class Account {
+  id!: string;
+  owner!: string;
+}
+
+const AccountSchema = new EntitySchema<Account>({
+  name: 'Account',
+  target: Account,
+  tableName: `${PREFIX}accounts`,
+  columns: { id: { type: 'varchar', length: 100, primary: true }, owner: { type: 'varchar', length: 100 } },
+});
+
+const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
+
+const connections: Record<string, DataSourceOptions> = {
+  postgres: { type: 'postgres', url: testDatabases.postgres('es_typeorm') },
+  mysql: { type: 'mariadb', url: testDatabases.mysql('es_typeorm'), connectorPackage: 'mysql2' },
+  sqlite: { type: 'better-sqlite3', database: join(tmpdir(), 'es-typeorm-host-join.sqlite'), timeout: 0 },
+};
+
+describe.each(Object.keys(connections))('host transaction on %s', (dialect) => {
+  const options = configureModels(
+    {
+      ...connections[dialect],
+      entities: [AccountSchema],
+      migrationsTableName: `${PREFIX}migrations`,
+    } as DataSourceOptions,
+    { tablePrefix: PREFIX },
+  );
+  let dataSource: DataSource;
+  /** Another connection, to see what is committed. */
+  let observer: DataSource;
+  let store: ReturnType<typeof openStore>;
+  const openStore = (source: DataSource) =>
+    createEventStore({ backend: createTypeOrmBackend(source, { tablePrefix: PREFIX }), events: [AccountOpened] });
+
+  beforeAll(async () => {
+    const reset = await new DataSource(options).initialize();
+    const runner = reset.createQueryRunner();
+    for (const entity of reset.entityMetadatas) await runner.dropTable(entity.tablePath, true);
+    await runner.dropTable(`${PREFIX}migrations`, true);
+    await reset.destroy();
+    // What `typeorm migration:generate` would write, run like any migration of the host.
+    const { migration } = await generateMigration(options, 'CreateTables');
+    dataSource = await new DataSource({ ...options, migrations: [migration] }).initialize();
+    await dataSource.runMigrations();
+    observer = await new DataSource(options).initialize();
+    store = openStore(dataSource);
+  });
+
+  afterAll(async () => {
+    await observer?.destroy();
+    await dataSource?.destroy();
+  });
+
+  const committed = async (id: string) => ({
+    account: await observer.manager.findOneBy(Account, { id }),
+    version: await openStore(observer).streamVersion(stream('account', id)),
+  });
+
+  it('commits the account and its events together', async () => {
+    await dataSource.transaction(async (manager) => {
+      await manager.save(Account, { id: 'a-1', owner: 'Ada' });
+      await store
+        .withTransaction(manager)
+        .append(stream('account', 'a-1'), AccountOpened.create({ owner: 'Ada' }), { expectedVersion: 'no_stream' });
+      // Appended but not committed: nobody else sees it yet.
+      expect(await committed('a-1')).toEqual({ account: null, version: 0 });
+    });
+    expect(await committed('a-1')).toEqual({ account: { id: 'a-1', owner: 'Ada' }, version: 1 });
+  });
+
+  it('rolls back the account and its events together when the host throws', async () => {
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await manager.save(Account, { id: 'a-2', owner: 'Grace' });
+        await store
+          .withTransaction(manager)
+          .append(stream('account', 'a-2'), AccountOpened.create({ owner: 'Grace' }), { expectedVersion: 'no_stream' });
+        throw new Error('the host gives up');
+      }),
+    ).rejects.toThrow('the host gives up');
+    expect(await committed('a-2')).toEqual({ account: null, version: 0 });
+  });
+
+  it('joins a transaction held by a QueryRunner, and leaves commit and rollback to it', async () => {
+    const write = async (id: string, end: 'commitTransaction' | 'rollbackTransaction') => {
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.manager.save(Account, { id, owner: 'Linus' });
+        await store
+          .withTransaction(runner)
+          .append(stream('account', id), AccountOpened.create({ owner: 'Linus' }), { expectedVersion: 'no_stream' });
+        expect(runner.isTransactionActive).toBe(true);
+        await runner[end]();
+      } finally {
+        await runner.release();
+      }
+    };
+    await write('a-3', 'rollbackTransaction');
+    expect(await committed('a-3')).toEqual({ account: null, version: 0 });
+    await write('a-4', 'commitTransaction');
+    expect(await committed('a-4')).toEqual({ account: { id: 'a-4', owner: 'Linus' }, version: 1 });
+  });
+
+  it('refuses a manager that holds no transaction', async () => {
+    await expect(
+      store
+        .withTransaction(dataSource.manager)
+        .append(stream('account', 'a-5'), AccountOpened.create({ owner: 'Nobody' }), { expectedVersion: 'no_stream' }),
+    ).rejects.toThrow(/dataSource\.transaction\(\)/);
+    expect(await committed('a-5')).toEqual({ account: null, version: 0 });
+  });
+});

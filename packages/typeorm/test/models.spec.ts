@@ -1,0 +1,66 @@
+// The shipped entity schemas, through TypeORM's migration generator on each dialect: the DDL has
+// the keys and types the store's SQL relies on, and once applied a second generation is empty
+// (the schemas introduce no drift into the host's next migration).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testDatabases } from '@es/testing/targets';
+import { configureModels } from '@es/typeorm';
+import { generateMigration } from '@es/typeorm/testing';
+import { describe, expect, it } from '@jest/globals';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+const PREFIX = 'md_';
+
+const connections: Record<string, DataSourceOptions> = {
+  postgres: { type: 'postgres', url: testDatabases.postgres('es_typeorm') },
+  mysql: { type: 'mariadb', url: testDatabases.mysql('es_typeorm'), connectorPackage: 'mysql2' },
+  sqlite: { type: 'better-sqlite3', database: join(tmpdir(), 'es-typeorm-models.sqlite'), timeout: 0 },
+};
+
+/** DDL fragments each dialect's migration must contain. */
+const expected: Record<string, RegExp[]> = {
+  postgres: [
+    /"position" BIGSERIAL NOT NULL, "transaction_id" bigint NOT NULL, "event_id" uuid NOT NULL/,
+    /"data" jsonb NOT NULL, "metadata" jsonb NOT NULL, "recorded_at" TIMESTAMP\(3\) WITH TIME ZONE NOT NULL/,
+    /CONSTRAINT "md_events_stream_version_key" UNIQUE \("tenant_id", "category", "stream_id", "stream_version"\)/,
+    /CREATE INDEX "md_events_transaction_id_position_idx" ON "md_events" \("transaction_id", "position"\)/,
+    /"status" character varying\(16\) NOT NULL DEFAULT 'pending', "claimed_by" character varying\(100\),/,
+    /CREATE INDEX "md_outbox_stream_idx" ON "md_outbox" \("tenant_id", "category", "stream_id", "id"\)/,
+  ],
+  mysql: [
+    // Not AUTO_INCREMENT: the store assigns positions in commit order.
+    /`position` bigint NOT NULL, `event_id` char\(36\) NOT NULL/,
+    /`data` json NOT NULL, `metadata` json NOT NULL, `recorded_at` datetime\(3\) NOT NULL/,
+    /`id` bigint NOT NULL AUTO_INCREMENT/,
+    /`claimed_by` varchar\(100\) NULL/,
+    /CREATE TABLE `md_log_head` \(`id` int NOT NULL, `position` bigint NOT NULL, PRIMARY KEY \(`id`\)\)/,
+  ],
+  sqlite: [
+    /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
+    /"data" text NOT NULL, "metadata" text NOT NULL, "recorded_at" text NOT NULL/,
+    /"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL/,
+    /CONSTRAINT "md_events_event_id_key" UNIQUE \("event_id"\)/,
+  ],
+};
+
+describe.each(Object.keys(connections))('the entity schemas on %s', (dialect) => {
+  const options = configureModels({ ...connections[dialect], entities: [] } as DataSourceOptions, {
+    tablePrefix: PREFIX,
+  });
+
+  it('generate a migration with the expected tables, and no drift once it ran', async () => {
+    const dataSource = await new DataSource(options).initialize();
+    try {
+      const runner = dataSource.createQueryRunner();
+      for (const entity of dataSource.entityMetadatas) await runner.dropTable(entity.tablePath, true);
+      const first = await generateMigration(options);
+      const ddl = first.up.map((q) => q.query).join('\n');
+      for (const fragment of expected[dialect] ?? []) expect(ddl).toMatch(fragment);
+      for (const q of first.up) await runner.query(q.query, q.parameters);
+      await runner.release();
+      expect((await generateMigration(options)).up).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});

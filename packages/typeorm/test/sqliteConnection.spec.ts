@@ -1,0 +1,75 @@
+// SQLite specifics: a TypeORM DataSource is one connection there, shared by the host's
+// transactions and the store's own.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventStore, defineEvent, stream } from '@es/core';
+import { configureModels, createTypeOrmBackend } from '@es/typeorm';
+import { generateMigration } from '@es/typeorm/testing';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
+import { z } from 'zod';
+
+const Note = new EntitySchema<{ id: string }>({
+  name: 'Note',
+  tableName: 'notes',
+  columns: { id: { type: 'varchar', length: 100, primary: true } },
+});
+const Noted = defineEvent('Noted', z.object({ text: z.string() }));
+
+describe('@es/typeorm on SQLite', () => {
+  const options = configureModels({
+    type: 'better-sqlite3',
+    database: join(mkdtempSync(join(tmpdir(), 'es-typeorm-')), 'notes.sqlite'),
+    timeout: 0,
+    enableWAL: true,
+    entities: [Note],
+  } as DataSourceOptions);
+  let dataSource: DataSource;
+  let backend: ReturnType<typeof createTypeOrmBackend>;
+  const openStore = () => createEventStore({ backend, events: [Noted] });
+  let store: ReturnType<typeof openStore>;
+
+  beforeAll(async () => {
+    const { migration } = await generateMigration(options);
+    dataSource = await new DataSource({ ...options, migrations: [migration] }).initialize();
+    await dataSource.runMigrations();
+    backend = createTypeOrmBackend(dataSource);
+    store = openStore();
+  });
+  afterAll(() => dataSource?.destroy());
+
+  it('refuses a DataSource with a busy timeout', () => {
+    const blocking = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    expect(() => createTypeOrmBackend(blocking)).toThrow(/timeout: 0/);
+  });
+
+  it("runInTransaction: the host's entity writes and the events commit together", async () => {
+    await backend.runInTransaction(async (manager) => {
+      await manager.save(Note, { id: 'n-1' });
+      await store.withTransaction(manager).append(stream('note', 'n-1'), Noted.create({ text: 'hi' }), {
+        expectedVersion: 'no_stream',
+      });
+    });
+    expect(await dataSource.manager.findOneBy(Note, { id: 'n-1' })).toEqual({ id: 'n-1' });
+    expect(await store.streamVersion(stream('note', 'n-1'))).toBe(1);
+  });
+
+  it("the store's own append waits for a host transaction open on the same DataSource instead of joining it", async () => {
+    let append: Promise<unknown> | undefined;
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await manager.save(Note, { id: 'n-2' });
+        // Someone else uses the store meanwhile (a request, a consumer): not part of this transaction.
+        append = store.append(stream('note', 'n-3'), Noted.create({ text: 'independent' }), {
+          expectedVersion: 'no_stream',
+        });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new Error('the host gives up');
+      }),
+    ).rejects.toThrow('the host gives up');
+    await append;
+    expect(await dataSource.manager.findOneBy(Note, { id: 'n-2' })).toBeNull();
+    expect(await store.streamVersion(stream('note', 'n-3'))).toBe(1);
+  });
+});
