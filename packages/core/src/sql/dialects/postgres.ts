@@ -13,6 +13,12 @@ import type { SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
 import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
 
+interface InsertedRow {
+  event_id: unknown;
+  position: unknown;
+  transaction_id: unknown;
+}
+
 /**
  * PostgreSQL. Positions come from an identity column, so they are allocated at insert time and
  * can commit out of order: a transaction that took position 10 may commit after the one that
@@ -119,17 +125,68 @@ export class PostgresDialect extends SqlDialect {
     return rows[0] ? toNumber(rows[0].version) : undefined;
   }
 
+  /**
+   * A single event is a plain `INSERT ... VALUES`, the cheapest statement for PostgreSQL to plan.
+   * A batch travels as one JSON array in one bound value (data and metadata are JSON text
+   * already, embedded as they are): the statement's text is the same for 2 or 1,000 events, it
+   * plans cheaply, and no ORM has to bind thousands of values (100 events: ~4.5 ms as VALUES,
+   * ~2 ms as JSON, raw node-postgres on the bench machine). Its outbox rows, if any, are written
+   * by the same statement.
+   */
   async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
-    const params = this.params();
-    const values = this.eventValues(params, request, firstVersion, () => ['pg_current_xact_id()::text::bigint']);
-    const rows = await executor.query<{ event_id: unknown; position: unknown; transaction_id: unknown }>(
-      `INSERT INTO ${this.tables.events} (transaction_id, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id, position, transaction_id`,
-      params.values,
-    );
+    const rows =
+      request.events.length === 1
+        ? await this.insertValues(executor, request, firstVersion)
+        : await this.insertBatch(executor, request, firstVersion);
     const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
     const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
-    await this.insertOutbox(executor, request, firstVersion, positions);
+    if (request.events.length === 1) await this.insertOutbox(executor, request, firstVersion, positions);
     return { positions, transactionId: toBigInt(rows[0]?.transaction_id ?? 0) };
+  }
+
+  private insertValues(executor: SqlExecutor, request: AppendRequest, firstVersion: number) {
+    const params = this.params();
+    const values = this.eventValues(params, request, firstVersion, () => ['pg_current_xact_id()::text::bigint']);
+    return executor.query<InsertedRow>(
+      `INSERT INTO ${this.tables.events} (transaction_id, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id::text AS event_id, position, transaction_id`,
+      params.values,
+    );
+  }
+
+  private insertBatch(executor: SqlExecutor, request: AppendRequest, firstVersion: number) {
+    const { events, outbox } = this.tables;
+    const batch = `[${request.events
+      .map(
+        (event) =>
+          `{"id":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schema":${event.schemaVersion},"outbox":${event.outbox},"data":${event.data},"metadata":${event.metadata}}`,
+      )
+      .join(',')}]`;
+    const params = this.params();
+    const p = {
+      batch: params.add(batch),
+      tenant: params.add(request.stream.tenant),
+      category: params.add(request.stream.category),
+      stream: params.add(request.stream.id),
+      before: params.add(firstVersion - 1),
+      at: this.timeValue(params, request.recordedAt),
+    };
+    const queued = request.events.some((event) => event.outbox)
+      ? `, queued AS (
+         INSERT INTO ${outbox} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
+         SELECT i.position, i.event_id, ${p.tenant}, ${p.category}, ${p.stream}, i.stream_version, 0, ${p.at}, 'pending', ${p.at}
+         FROM inserted i JOIN batch b ON b.n = i.stream_version - ${p.before}::int
+         WHERE (b.e->>'outbox')::boolean ORDER BY i.position)`
+      : '';
+    return executor.query<InsertedRow>(
+      `WITH batch AS (SELECT e, n::int AS n FROM jsonb_array_elements(${p.batch}::jsonb) WITH ORDINALITY AS b(e, n)),
+       inserted AS (
+         INSERT INTO ${events} (transaction_id, ${SqlDialect.INSERT_COLUMNS})
+         SELECT pg_current_xact_id()::text::bigint, (e->>'id')::uuid, ${p.tenant}, ${p.category}, ${p.stream}, ${p.before}::int + n, e->>'type', (e->>'schema')::int, e->'data', e->'metadata', ${p.at}
+         FROM batch ORDER BY n
+         RETURNING position, event_id, stream_version, transaction_id)${queued}
+       SELECT event_id::text AS event_id, position, transaction_id FROM inserted`,
+      params.values,
+    );
   }
 
   async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
