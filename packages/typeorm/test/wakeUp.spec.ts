@@ -41,11 +41,14 @@ test('on PostgreSQL a consumer idling on a one-minute poll is woken by NOTIFY wh
     },
   });
   consumer.start();
-  await consumer.whenCaughtUp();
-  const appended = await store.append({ category: 'account', id: 'a-1' }, Deposited.create({ amount: 1 }), {
-    expectedVersion: 'no_stream',
-  });
-  // Without the notification the consumer would sleep out its minute and this test time out.
-  expect(await handled).toEqual([appended.events[0]?.id]);
-  await consumer.stop();
+  try {
+    await consumer.whenCaughtUp();
+    const appended = await store.append({ category: 'account', id: 'a-1' }, Deposited.create({ amount: 1 }), {
+      expectedVersion: 'no_stream',
+    });
+    // Without the notification the consumer would sleep out its minute and this test time out.
+    expect(await handled).toEqual([appended.events[0]?.id]);
+  } finally {
+    await consumer.stop();
+  }
 }, 20_000);

@@ -98,6 +98,12 @@ export interface LogPage {
   /** Where the next read continues. It may be past the last returned event when rows were
    * filtered out, never past an event that can still appear. */
   readonly next: LogPosition;
+  /**
+   * Committed events matching the filter exist beyond what could be returned: an older
+   * transaction is still open and holds them back (PostgreSQL). Read again soon rather than
+   * idling; a wake-up hint for those events has already been spent.
+   */
+  readonly heldBack?: boolean;
 }
 
 export interface SnapshotToStore {
@@ -171,9 +177,9 @@ export interface BackendSession<THandle = unknown> {
   /** Where the log ends now: reading after it returns only events committed from now on. */
   logHead(): Promise<LogPosition>;
   /**
-   * A position at or past every event committed so far: a reader whose cursor reaches it has seen
-   * them all. Where positions commit in order it is the head; on PostgreSQL it is the next
-   * transaction id, which the horizon passes once every transaction begun before now has ended.
+   * The log position of the last event committed so far: a reader whose cursor reaches it has
+   * seen every one of them. Where positions commit in order it is the head; on PostgreSQL it can
+   * lie beyond the horizon, which passes it once older open transactions have ended.
    */
   logEnd(): Promise<LogPosition>;
   /** How many committed events match `filter` after `after`. */

@@ -40,7 +40,8 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
 
 export type BatchOutcome =
   | { readonly status: 'processed'; readonly count: number; readonly position: LogPosition }
-  | { readonly status: 'idle'; readonly position: LogPosition }
+  /** Nothing to handle now; `heldBack`: committed events wait behind an open transaction. */
+  | { readonly status: 'idle'; readonly position: LogPosition; readonly heldBack: boolean }
   | { readonly status: 'not-holder'; readonly holder: string | null };
 
 export interface ConsumerStatus {
@@ -94,7 +95,11 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     this.name = options.name;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.loop = new PollingLoop(
-      async () => (await this.processBatch()).status === 'processed',
+      async () => {
+        const outcome = await this.processBatch();
+        if (outcome.status === 'processed') return 'worked';
+        return outcome.status === 'idle' && outcome.heldBack ? 'held-back' : 'idle';
+      },
       (error) => this.reportError(error),
       options.polling,
     );
@@ -139,7 +144,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       }
       return page.events.length > 0
         ? { status: 'processed', count: page.events.length, position: page.next }
-        : { status: 'idle', position: page.next };
+        : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
     });
   }
 
@@ -193,8 +198,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /**
    * Resolves once the consumer has handled every event committed before this call (for tests and
-   * scripts). The consumer must be running here or in another process. On PostgreSQL that also
-   * waits for transactions still open at the call, which hold the log's horizon back.
+   * scripts). The consumer must be running here or in another process. On PostgreSQL an event
+   * committed behind an older transaction that is still open is handled once that one ends.
    */
   async whenCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);

@@ -59,7 +59,7 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.loop = new PollingLoop(
-      async () => (await this.processBatch()).claimed > 0,
+      async () => ((await this.processBatch()).claimed > 0 ? 'worked' : 'idle'),
       options.onError ?? ((error) => console.error('outbox relay:', error)),
       options.polling,
     );

@@ -5,6 +5,16 @@ export interface PollingOptions {
 }
 
 /**
+ * What a round found: work done (run again at once), nothing to do (back off), or work that is
+ * there but held back for a moment (PostgreSQL: behind an open transaction), which is retried
+ * soon whatever the idle backoff: a wake-up hint for it may already have been spent.
+ */
+export type RoundOutcome = 'worked' | 'idle' | 'held-back';
+
+const HELD_BACK_MIN_MS = 5;
+const HELD_BACK_MAX_MS = 200;
+
+/**
  * Runs `round` until stopped: straight again after a round that did work, with a growing pause
  * after one that found nothing or failed. `wake()` cuts a pause short (a notification, a stop).
  */
@@ -14,7 +24,7 @@ export class PollingLoop {
   private interrupt: (() => void) | undefined;
 
   constructor(
-    private readonly round: () => Promise<boolean>,
+    private readonly round: () => Promise<RoundOutcome>,
     private readonly onError: (error: unknown) => void,
     private readonly options: PollingOptions = {},
   ) {}
@@ -44,25 +54,39 @@ export class PollingLoop {
   private async run(): Promise<void> {
     const minMs = this.options.minMs ?? 10;
     const maxMs = this.options.maxMs ?? 1_000;
-    let delay = minMs;
+    const heldBackMaxMs = Math.min(HELD_BACK_MAX_MS, maxMs);
+    let idleDelay = minMs;
+    let heldBackDelay = Math.min(HELD_BACK_MIN_MS, heldBackMaxMs);
     while (this.running) {
+      let outcome: RoundOutcome = 'idle';
       try {
-        if (await this.round()) {
-          delay = minMs;
-          continue;
-        }
+        outcome = await this.round();
       } catch (error) {
         this.onError(error);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.interrupt = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.interrupt = undefined;
-      delay = Math.min(delay * 2, maxMs);
+      if (outcome === 'worked') {
+        idleDelay = minMs;
+        heldBackDelay = Math.min(HELD_BACK_MIN_MS, heldBackMaxMs);
+        continue;
+      }
+      if (outcome === 'held-back') {
+        await this.pause(Math.min(heldBackDelay, idleDelay));
+        heldBackDelay = Math.min(heldBackDelay * 2, heldBackMaxMs);
+      } else {
+        await this.pause(idleDelay);
+        idleDelay = Math.min(idleDelay * 2, maxMs);
+      }
     }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.interrupt = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.interrupt = undefined;
   }
 }

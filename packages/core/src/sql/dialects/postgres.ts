@@ -8,6 +8,7 @@ import type {
   ReadLogQuery,
   SnapshotToStore,
 } from '../../backend/index.js';
+import { LOG_START } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
@@ -59,12 +60,12 @@ export class PostgresDialect extends SqlDialect {
     return { transactionId: toBigInt(row?.horizon ?? 0), position: 0n };
   }
 
-  /** Every transaction that committed so far has an id below the snapshot's xmax. */
+  /** The greatest committed (transaction id, position), wherever the horizon stands. */
   override async logEnd(executor: SqlExecutor): Promise<LogPosition> {
-    const [row] = await executor.query<{ end: unknown }>(
-      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS "end"',
+    const [row] = await executor.query<{ transaction_id: unknown; position: unknown }>(
+      `SELECT transaction_id, position FROM ${this.tables.events} ORDER BY transaction_id DESC, position DESC LIMIT 1`,
     );
-    return { transactionId: toBigInt(row?.end ?? 0), position: 0n };
+    return row ? { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) } : LOG_START;
   }
 
   override async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
@@ -195,26 +196,28 @@ export class PostgresDialect extends SqlDialect {
     const afterPosition = this.bigintValue(params, query.after.position);
     const filter = this.logFilter(params, query);
     const limit = params.add(query.limit);
-    // One round trip: the horizon, and the events below it (a LEFT JOIN keeps the horizon row
-    // when there are no events).
-    const rows = await executor.query<EventRow & { horizon: unknown }>(
-      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
-       SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL (
+    // One round trip: the horizon, whether committed events wait at or above it, and the events
+    // below it (a LEFT JOIN keeps the horizon row when there are none).
+    const rows = await executor.query<EventRow & { horizon: unknown; held_back: unknown }>(
+      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon),
+       b AS (SELECT h.horizon, EXISTS (SELECT 1 FROM ${this.tables.events} WHERE transaction_id >= h.horizon${filter}) AS held_back FROM h)
+       SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
          SELECT ${this.eventColumns()} FROM ${this.tables.events}
-         WHERE (transaction_id, position) > (${afterTx}, ${afterPosition}) AND transaction_id < h.horizon${filter}
+         WHERE (transaction_id, position) > (${afterTx}, ${afterPosition}) AND transaction_id < b.horizon${filter}
          ORDER BY transaction_id, position LIMIT ${limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,
       params.values,
     );
     const horizon = toBigInt(rows[0]?.horizon ?? 0);
+    const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
     const events = rows.filter((row) => row.position !== null && row.position !== undefined).map(toStoredEvent);
     const last = events.at(-1);
     if (events.length >= query.limit && last) {
-      return { events, next: { transactionId: last.transactionId, position: last.position } };
+      return { events, next: { transactionId: last.transactionId, position: last.position }, heldBack };
     }
     // Not a full page: everything below the horizon after the cursor has been seen.
     const next = query.after.transactionId >= horizon ? query.after : { transactionId: horizon, position: 0n };
-    return { events, next };
+    return { events, next, heldBack };
   }
 
   async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {

@@ -109,6 +109,56 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       }
     });
 
+    it('a woken consumer whose events are held back by an older transaction retries soon instead of sleeping out its poll', async () => {
+      const handled: string[] = [];
+      let wake: (() => void) | undefined;
+      const consumer = createConsumer(ctx.store(), {
+        name: uniqueId('sleeper'),
+        // Without the wake-up and the held-back retry, this consumer would sleep for a minute.
+        polling: { minMs: 60_000, maxMs: 60_000 },
+        wakeUp: async (hint) => {
+          wake = hint;
+          return async () => {};
+        },
+        async handle(events) {
+          handled.push(...events.map((event) => event.id));
+        },
+      });
+      consumer.start();
+      try {
+        await consumer.whenCaughtUp();
+        const stream = { category: 'account', id: uniqueId() };
+        if (ctx.backend().capabilities.concurrentAppends) {
+          const release = deferred();
+          const wrote = deferred();
+          const older = ctx.store().transaction(async (tx) => {
+            await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
+              expectedVersion: 'no_stream',
+            });
+            wrote.resolve();
+            await release.promise;
+          });
+          await wrote.promise;
+          const later = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
+            expectedVersion: 'no_stream',
+          });
+          wake?.(); // the later commit's notification: it arrives while the older transaction is open
+          await sleep(100);
+          release.resolve();
+          await older;
+          await waitFor('the held-back event', () => handled.includes(later.events[0]!.id), 10_000);
+        } else {
+          const appended = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
+            expectedVersion: 'no_stream',
+          });
+          wake?.();
+          await waitFor('the woken consumer', () => handled.includes(appended.events[0]!.id), 10_000);
+        }
+      } finally {
+        await consumer.stop();
+      }
+    });
+
     it('two instances of one consumer started together handle each event once overall', async () => {
       const name = uniqueId('shared');
       const handledBy = new Map<string, string[]>();
