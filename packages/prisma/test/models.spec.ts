@@ -61,7 +61,12 @@ function spec(dialect: Dialect): Record<string, TableSpec> {
       // MySQL: the store assigns positions in commit order, so no AUTO_INCREMENT.
       ...(dialect !== 'mysql' && { autoIncrement: 'position' }),
       uniques: [['event_id'], [...streamKey, 'stream_version']],
-      indexes: postgres ? [['transaction_id', 'position']] : [],
+      indexes: postgres
+        ? [
+            ['transaction_id', 'position'],
+            ['tenant_id', 'transaction_id', 'position'],
+          ]
+        : [['tenant_id', 'position']],
     },
     snapshots: {
       columns: {

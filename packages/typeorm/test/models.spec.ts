@@ -24,6 +24,7 @@ const expected: Record<string, RegExp[]> = {
     /"data" jsonb NOT NULL, "metadata" jsonb NOT NULL, "recorded_at" TIMESTAMP\(3\) WITH TIME ZONE NOT NULL/,
     /CONSTRAINT "md_events_stream_version_key" UNIQUE \("tenant_id", "category", "stream_id", "stream_version"\)/,
     /CREATE INDEX "md_events_transaction_id_position_idx" ON "md_events" \("transaction_id", "position"\)/,
+    /CREATE INDEX "md_events_tenant_log_idx" ON "md_events" \("tenant_id", "transaction_id", "position"\)/,
     /"status" character varying\(16\) NOT NULL DEFAULT 'pending', "claimed_by" character varying\(100\),/,
     /CREATE INDEX "md_outbox_stream_idx" ON "md_outbox" \("tenant_id", "category", "stream_id", "id"\)/,
   ],
@@ -34,12 +35,14 @@ const expected: Record<string, RegExp[]> = {
     /`id` bigint NOT NULL AUTO_INCREMENT/,
     /`claimed_by` varchar\(100\) NULL/,
     /CREATE TABLE `md_log_head` \(`id` int NOT NULL, `position` bigint NOT NULL, PRIMARY KEY \(`id`\)\)/,
+    /INDEX `md_events_tenant_log_idx` \(`tenant_id`, `position`\)/,
   ],
   sqlite: [
     /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
     /"data" text NOT NULL, "metadata" text NOT NULL, "recorded_at" text NOT NULL/,
     /"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL/,
     /CONSTRAINT "md_events_event_id_key" UNIQUE \("event_id"\)/,
+    /CREATE INDEX "md_events_tenant_log_idx" ON "md_events" \("tenant_id", "position"\)/,
   ],
 };
 

@@ -49,6 +49,8 @@ export function mysqlModels(tablePrefix?: string) {
       (t) => [
         unique(`${names.events}_event_id_key`).on(t.eventId),
         unique(`${names.events}_stream_version_key`).on(t.tenantId, t.category, t.streamId, t.streamVersion),
+        // A consumer reads one tenant's log: without this it scans every tenant's events.
+        index(`${names.events}_tenant_log_idx`).on(t.tenantId, t.position),
       ],
     ),
     snapshots: mysqlTable(

@@ -50,6 +50,8 @@ export function pgModels(tablePrefix?: string) {
         unique(`${names.events}_event_id_key`).on(t.eventId),
         unique(`${names.events}_stream_version_key`).on(t.tenantId, t.category, t.streamId, t.streamVersion),
         index(`${names.events}_transaction_id_position_idx`).on(t.transactionId, t.position),
+        // A consumer reads one tenant's log: without this it scans every tenant's events.
+        index(`${names.events}_tenant_log_idx`).on(t.tenantId, t.transactionId, t.position),
       ],
     ),
     snapshots: pgTable(

@@ -66,10 +66,14 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
           columns: ['tenant_id', 'category', 'stream_id', 'stream_version'],
         },
       ],
+      // The log in order, and one tenant's log in order (a consumer reads one tenant's events).
       indices:
         dialect === 'postgres'
-          ? [{ name: `${names.events}_transaction_id_position_idx`, columns: ['transaction_id', 'position'] }]
-          : [],
+          ? [
+              { name: `${names.events}_transaction_id_position_idx`, columns: ['transaction_id', 'position'] },
+              { name: `${names.events}_tenant_log_idx`, columns: ['tenant_id', 'transaction_id', 'position'] },
+            ]
+          : [{ name: `${names.events}_tenant_log_idx`, columns: ['tenant_id', 'position'] }],
     }),
     snapshots: table(names.snapshots, {
       columns: {

@@ -91,6 +91,9 @@ CREATE UNIQUE INDEX "ex_prisma_es_events_event_id_key" ON "ex_prisma_es_events"(
 CREATE INDEX "ex_prisma_es_events_transaction_idx" ON "ex_prisma_es_events"("transaction_id", "position");
 
 -- CreateIndex
+CREATE INDEX "ex_prisma_es_events_tenant_log_idx" ON "ex_prisma_es_events"("tenant_id", "transaction_id", "position");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "ex_prisma_es_events_stream_version_key" ON "ex_prisma_es_events"("tenant_id", "category", "stream_id", "stream_version");
 
 -- CreateIndex

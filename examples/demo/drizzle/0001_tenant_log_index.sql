@@ -1,0 +1,1 @@
+CREATE INDEX `es_events_tenant_log_idx` ON `es_events` (`tenant_id`,`position`);

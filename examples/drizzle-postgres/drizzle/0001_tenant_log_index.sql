@@ -1,0 +1,1 @@
+CREATE INDEX "shop_es_events_tenant_log_idx" ON "shop_es_events" USING btree ("tenant_id","transaction_id","position");
