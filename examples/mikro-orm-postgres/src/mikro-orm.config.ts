@@ -1,0 +1,32 @@
+// The application's MikroORM config, and the file the MikroORM CLI reads (`mikro-orm ... --config
+// src/mikro-orm.config.ts`, see package.json): `configureModels` adds the store's entities to
+// `entities`, so `mikro-orm migration:create` writes their tables into the application's own migrations.
+import { fileURLToPath } from 'node:url';
+import { configureModels } from '@es/mikro-orm';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig } from '@mikro-orm/postgresql';
+import { Order } from './entities.ts';
+
+/** The store's table prefix; the backend is given the same. */
+export const tablePrefix = 'ex_mikro_es_';
+
+const server = process.env.ES_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export default configureModels(
+  defineConfig({
+    clientUrl: process.env.DATABASE_URL ?? `${server}/es_examples`,
+    entities: [Order],
+    extensions: [Migrator],
+    migrations: {
+      path: fileURLToPath(new URL('./migrations', import.meta.url)),
+      tableName: 'ex_mikro_migrations',
+      // Diff against the database itself rather than a snapshot file: `migration:check` then proves
+      // that the migrated tables match the models.
+      snapshot: false,
+    },
+    // es_examples is shared with the other examples: the schema diff sees this app's tables only
+    // (`ex_mikro_*`, with or without the schema name), so it never drops or recreates theirs.
+    schemaGenerator: { skipTables: [/^(?!(\w+\.)?ex_mikro_)/] },
+  }),
+  { tablePrefix },
+);

@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { StoreError } from '@es/core';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from '@es/core/sql';
+import { retryWhileBusy, SqliteGate } from '@es/core/sql';
+import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
+import { CompiledQuery, type Kysely } from 'kysely';
+
+/** What the backend is given and hands out: a MikroORM SQL EntityManager. */
+export type MikroOrmHandle = SqlEntityManager;
+
+/** What Kysely offers on the pool and on an open transaction alike. */
+type KyselyRunner = Pick<Kysely<unknown>, 'executeQuery'>;
+
+/**
+ * Runs core's SQL text through Kysely as `CompiledQuery.raw`: the text and its native
+ * placeholders (`$n` on pg, `?` on mysql2 and better-sqlite3) reach the driver untouched, and
+ * driver errors come back unwrapped. (`em.execute` would inline the values and convert errors.)
+ */
+function kyselyExecutor(dialect: SqlDialectName, runner: KyselyRunner): SqlExecutor {
+  // better-sqlite3 refuses to bind booleans; SQLite stores them as 0/1 anyway.
+  const bind = (value: SqlParam) => (dialect === 'sqlite' && typeof value === 'boolean' ? Number(value) : value);
+  const run = (sql: string, params: readonly SqlParam[] = []) =>
+    runner.executeQuery(CompiledQuery.raw(sql, params.map(bind)));
+  return {
+    dialect,
+    async query<Row>(sql: string, params?: readonly SqlParam[]) {
+      return (await run(sql, params)).rows as Row[];
+    },
+    async execute(sql, params) {
+      // pg: rowCount; mysql2: affectedRows; better-sqlite3: changes.
+      return Number((await run(sql, params)).numAffectedRows ?? 0n);
+    },
+  };
+}
+
+export function dialectOf(em: MikroOrmHandle): SqlDialectName {
+  const platform = em.getPlatform();
+  if (platform instanceof BasePostgreSqlPlatform) return 'postgres';
+  if (platform instanceof BaseMySqlPlatform) return 'mysql'; // MySQL and MariaDB
+  if (platform instanceof SqlitePlatform) return 'sqlite';
+  throw new TypeError(`@es/mikro-orm: unsupported MikroORM platform ${platform.constructor.name}`);
+}
+
+/**
+ * A `SqlConnection` over a MikroORM EntityManager (PostgreSQL, MySQL/MariaDB). Its own
+ * transactions run in `em.fork().transactional()`, so the handle they pass on is a transactional
+ * EntityManager with its own identity map; `join(em)` runs on the transaction `em` is in.
+ */
+export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
+  readonly dialect: SqlDialectName;
+
+  constructor(protected readonly em: MikroOrmHandle) {
+    this.dialect = dialectOf(em);
+  }
+
+  /** An autocommit statement on the ORM's pool. */
+  async query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
+    return (await this.pool()).query<Row>(sql, params);
+  }
+
+  async execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return (await this.pool()).execute(sql, params);
+  }
+
+  transaction<T>(work: (executor: SqlExecutor, handle: MikroOrmHandle) => Promise<T>): Promise<T> {
+    return this.em.fork().transactional((em) => work(this.join(em), em));
+  }
+
+  /** Runs on the transaction `em` belongs to (the `em` of an `em.transactional()` callback). */
+  join(em: MikroOrmHandle): SqlExecutor {
+    // Outside a transaction getKysely() falls back to the pool (autocommit): refuse instead.
+    if (!em.isInTransaction()) {
+      throw new TypeError('@es/mikro-orm: join(em) needs an EntityManager inside em.transactional()');
+    }
+    return kyselyExecutor(this.dialect, em.getKysely());
+  }
+
+  protected async pool(): Promise<SqlExecutor> {
+    // Not `em.getKysely()`: inside someone's em.transactional() it resolves to their transaction.
+    const connection = this.em.getConnection('write');
+    // MikroORM connects lazily, and getClient() throws until the driver has connected.
+    await connection.ensureConnection();
+    return kyselyExecutor(this.dialect, connection.getClient());
+  }
+}
+
+/**
+ * SQLite (better-sqlite3): one writer at a time, see core's SqliteGate. Every statement of this
+ * connection goes through the gate; its own transactions queue as writers and take the write lock
+ * with their first statement. MikroORM always opens SQLite transactions with a plain `begin`, so
+ * that statement is a write that changes nothing (the equivalent of `BEGIN IMMEDIATE`), retried
+ * while another process holds the lock. Configure better-sqlite3 with `driverOptions: { timeout: 0 }`:
+ * its busy timeout blocks the event loop.
+ */
+export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
+  private readonly gate: SqliteGate;
+  private readonly takeWriteLock: string;
+
+  /** `lockTable`: a table of the store (its streams table) the lock-taking write names. */
+  constructor(em: MikroOrmHandle, lockTable: string) {
+    super(em);
+    const timeout = (em.config.get('driverOptions') as { timeout?: unknown } | undefined)?.timeout;
+    if (timeout !== 0) {
+      throw new TypeError(
+        "@es/mikro-orm on SQLite needs `driverOptions: { timeout: 0 }` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
+      );
+    }
+    const file = String(em.config.get('dbName') ?? '');
+    this.gate = new SqliteGate(file === ':memory:' || file === '' ? file : resolve(file));
+    this.takeWriteLock = `UPDATE ${lockTable} SET version = version WHERE 0`;
+  }
+
+  override query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
+    this.refuseInsideHostTransaction();
+    return this.gate.exclusive(() => super.query<Row>(sql, params));
+  }
+
+  override execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    this.refuseInsideHostTransaction();
+    return this.gate.exclusive(() => super.execute(sql, params));
+  }
+
+  /**
+   * MikroORM holds ONE connection to a SQLite file. Inside your `em.transactional()` that
+   * connection is your transaction's, so a store call that is not joined to it would wait for it
+   * forever (your transaction waits for the call). Refuse at once instead.
+   */
+  private refuseInsideHostTransaction(): void {
+    if (this.em.isInTransaction()) {
+      throw new StoreError(
+        '@es/mikro-orm on SQLite: this call runs inside your em.transactional() but is not joined to it, and SQLite has one connection, which your transaction holds. Use store.withTransaction(em) with the em your callback got.',
+      );
+    }
+  }
+
+  override transaction<T>(work: (executor: SqlExecutor, handle: MikroOrmHandle) => Promise<T>): Promise<T> {
+    this.refuseInsideHostTransaction();
+    return this.gate.writeTransaction(() =>
+      this.em.fork().transactional(async (em) => {
+        const executor = this.join(em);
+        // The first write of a deferred transaction holds no snapshot yet, so retrying it is safe.
+        await retryWhileBusy(() => executor.execute(this.takeWriteLock));
+        return work(executor, em);
+      }),
+    );
+  }
+}

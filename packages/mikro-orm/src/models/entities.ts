@@ -1,0 +1,141 @@
+import { type SqlDialectName, tableNames } from '@es/core/sql';
+import { defineEntity, type EntitySchema } from '@mikro-orm/core';
+import { columns } from './columns.js';
+
+export interface EntitiesOptions {
+  /** Table-name prefix (default `es_`); the backend must use the same. */
+  readonly tablePrefix?: string;
+}
+
+/** The store's tables as MikroORM entities, keyed like core's `TableNames`. */
+export interface EsEntities {
+  readonly streams: EntitySchema;
+  readonly events: EntitySchema;
+  readonly snapshots: EntitySchema;
+  readonly outbox: EntitySchema;
+  readonly checkpoints: EntitySchema;
+  /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
+  readonly logHead?: EntitySchema;
+}
+
+/**
+ * The store's tables as decorator-free MikroORM entities (`defineEntity`) for one dialect, so the
+ * host's SchemaGenerator and Migrator create them. They describe DDL only: the store never loads
+ * them through `em.find` or writes them through the unit of work.
+ *
+ * Entity names are the table names, so two prefixes (two stores) can live in one ORM config.
+ * Index and constraint names are explicit, so the host's naming strategy cannot rename them.
+ */
+export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {}): EsEntities {
+  const names = tableNames(options.tablePrefix);
+  const c = columns(dialect);
+  const entity = (tableName: string) => ({ name: tableName, tableName });
+
+  const streamKey = c.streamKey();
+  const primaryStreamKey = {
+    tenantId: streamKey.tenantId.primary(),
+    category: streamKey.category.primary(),
+    streamId: streamKey.streamId.primary(),
+  };
+
+  const streams = defineEntity({
+    ...entity(names.streams),
+    properties: { ...primaryStreamKey, version: c.integer('version') },
+  });
+
+  const events = defineEntity({
+    ...entity(names.events),
+    properties: {
+      // MySQL: a plain bigint, the store assigns positions under the log-head lock.
+      position: dialect === 'mysql' ? c.bigint('position').primary().autoincrement(false) : c.serialKey('position'),
+      // PostgreSQL: the writing transaction's id, the log's visibility horizon.
+      ...(dialect === 'postgres' && { transactionId: c.bigint('transaction_id') }),
+      eventId: c.uuid('event_id').unique(`${names.events}_event_id_unique`),
+      ...streamKey,
+      streamVersion: c.integer('stream_version'),
+      type: c.varchar('type', 200),
+      schemaVersion: c.integer('schema_version'),
+      data: c.json('data'),
+      metadata: c.json('metadata'),
+      recordedAt: c.timestamp('recorded_at'),
+    },
+    uniques: [
+      {
+        name: `${names.events}_stream_version_unique`,
+        properties: ['tenantId', 'category', 'streamId', 'streamVersion'],
+      },
+    ],
+    // The log in order, and one tenant's log in order (a consumer reads one tenant's events).
+    indexes:
+      dialect === 'postgres'
+        ? [
+            { name: `${names.events}_transaction_id_position_index`, properties: ['transactionId', 'position'] },
+            { name: `${names.events}_tenant_log_index`, properties: ['tenantId', 'transactionId', 'position'] },
+          ]
+        : [{ name: `${names.events}_tenant_log_index`, properties: ['tenantId', 'position'] }],
+  });
+
+  const snapshots = defineEntity({
+    ...entity(names.snapshots),
+    properties: {
+      ...primaryStreamKey,
+      version: c.integer('version'),
+      schemaVersion: c.integer('schema_version'),
+      state: c.json('state'),
+      takenAt: c.timestamp('taken_at'),
+    },
+  });
+
+  const outbox = defineEntity({
+    ...entity(names.outbox),
+    properties: {
+      id: c.serialKey('id'),
+      position: c.bigint('position'),
+      eventId: c.uuid('event_id'),
+      ...streamKey,
+      streamVersion: c.integer('stream_version'),
+      attempts: c.integer('attempts').default(0),
+      nextAttemptAt: c.timestamp('next_attempt_at'),
+      lastError: c.text('last_error').nullable(),
+      status: c.varchar('status', 16).default('pending'),
+      claimedBy: c.varchar('claimed_by', 100).nullable(),
+      createdAt: c.timestamp('created_at'),
+    },
+    indexes: [
+      { name: `${names.outbox}_status_next_attempt_at_index`, properties: ['status', 'nextAttemptAt'] },
+      { name: `${names.outbox}_stream_index`, properties: ['tenantId', 'category', 'streamId', 'id'] },
+    ],
+  });
+
+  const checkpoints = defineEntity({
+    ...entity(names.checkpoints),
+    properties: {
+      consumer: c.varchar('consumer', 200).primary(),
+      transactionId: c.bigint('transaction_id').defaultRaw('0'),
+      position: c.bigint('position').defaultRaw('0'),
+      leaseOwner: c.varchar('lease_owner', 100).nullable(),
+      leaseExpiresAt: c.timestamp('lease_expires_at').nullable(),
+      updatedAt: c.timestamp('updated_at'),
+    },
+  });
+
+  const logHead =
+    dialect === 'mysql'
+      ? defineEntity({
+          ...entity(names.logHead),
+          properties: {
+            id: c.integer('id').primary().autoincrement(false),
+            position: c.bigint('position'),
+          },
+        })
+      : undefined;
+
+  return {
+    streams,
+    events,
+    snapshots,
+    outbox,
+    checkpoints,
+    ...(logHead && { logHead }),
+  } as EsEntities;
+}

@@ -1,0 +1,1 @@
+export { type EntitiesOptions, type EsEntities, esEntities } from './entities.js';

@@ -1,0 +1,2 @@
+export { recreateTables } from './schema.js';
+export { type Dialect, mikroOrmTarget } from './target.js';
