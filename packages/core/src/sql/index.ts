@@ -8,4 +8,4 @@ export { notificationChannel, type PgListenClient, postgresWakeUp } from './post
 export { toBigInt, toDate, toJson, toNumber } from './rows.js';
 export { createDialect, createSqlBackend, type SqlBackend, type SqlBackendOptions } from './sqlBackend.js';
 export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
-export { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
+export { DEFAULT_TABLE_PREFIX, type StoreModels, type TableNames, tableNames } from './tables.js';

@@ -9,6 +9,15 @@ export interface TableNames {
   readonly logHead: string;
 }
 
+/**
+ * The store's tables as an ORM's models (`T`: an EntitySchema, a Drizzle table ...), keyed like
+ * `TableNames`; the log-head table exists on MySQL/MariaDB only.
+ */
+export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead'>]: T } & {
+  /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
+  readonly logHead?: T;
+};
+
 export const DEFAULT_TABLE_PREFIX = 'es_';
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;

@@ -1,4 +1,4 @@
-import { type SqlDialectName, tableNames } from '@es/core/sql';
+import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { defineEntity, type EntitySchema } from '@mikro-orm/core';
 import { columns } from './columns.js';
 
@@ -8,15 +8,7 @@ export interface EntitiesOptions {
 }
 
 /** The store's tables as MikroORM entities, keyed like core's `TableNames`. */
-export interface EsEntities {
-  readonly streams: EntitySchema;
-  readonly events: EntitySchema;
-  readonly snapshots: EntitySchema;
-  readonly outbox: EntitySchema;
-  readonly checkpoints: EntitySchema;
-  /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
-  readonly logHead?: EntitySchema;
-}
+export type EsEntities = StoreModels<EntitySchema>;
 
 /**
  * The store's tables as decorator-free MikroORM entities (`defineEntity`) for one dialect, so the

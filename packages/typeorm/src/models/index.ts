@@ -1,4 +1,4 @@
-import { type SqlDialectName, tableNames } from '@es/core/sql';
+import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { EntitySchema } from 'typeorm';
 import { columnTypes } from './columns.js';
 
@@ -8,15 +8,7 @@ export interface ModelOptions {
 }
 
 /** The store's tables as TypeORM entity schemas. */
-export interface EsModels {
-  readonly streams: EntitySchema;
-  readonly events: EntitySchema;
-  readonly snapshots: EntitySchema;
-  readonly outbox: EntitySchema;
-  readonly checkpoints: EntitySchema;
-  /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
-  readonly logHead?: EntitySchema;
-}
+export type EsModels = StoreModels<EntitySchema>;
 
 /**
  * The store's tables for one dialect as `EntitySchema`s: no decorators, no reflect-metadata.

@@ -10,6 +10,35 @@ const logPosition = (event: RecordedEvent): LogPosition => ({
   position: event.position,
 });
 
+/**
+ * Opens a transaction that appends one event and stays open (on PostgreSQL it holds the log's
+ * horizon back) until `commit()` is called; `commit()` resolves once it has committed.
+ */
+async function holdOlderAppend<H>(ctx: SuiteContext<H>): Promise<{ commit(): Promise<void> }> {
+  const release = deferred();
+  const wrote = deferred();
+  const older = ctx.store().transaction(async (tx) => {
+    await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
+      expectedVersion: 'no_stream',
+    });
+    wrote.resolve();
+    await release.promise;
+  });
+  // If the transaction fails before it wrote, say why instead of waiting for `wrote` forever.
+  await Promise.race([
+    wrote.promise,
+    older.then(() => {
+      throw new Error('the older transaction ended before it appended');
+    }),
+  ]);
+  return {
+    commit() {
+      release.resolve();
+      return older;
+    },
+  };
+}
+
 export function consumersSuite<H>(ctx: SuiteContext<H>): void {
   describe('consumers and projections', () => {
     it('handles every event exactly once, in cursor order, while 8 writers append and a slow transaction holds its events open', async () => {
@@ -80,23 +109,14 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
         if (ctx.backend().capabilities.concurrentAppends) {
           // The older transaction stays open while a later one commits: the log's horizon sits
           // behind both, yet the later event is committed and must count as "before the call".
-          const release = deferred();
-          const wrote = deferred();
-          const older = ctx.store().transaction(async (tx) => {
-            await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
-              expectedVersion: 'no_stream',
-            });
-            wrote.resolve();
-            await release.promise;
-          });
-          await wrote.promise;
+          const older = await holdOlderAppend(ctx);
           const later = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
             expectedVersion: 'no_stream',
           });
-          setTimeout(() => release.resolve(), 200);
+          setTimeout(() => void older.commit(), 200);
           await consumer.whenCaughtUp();
           expect(handled).toContain(later.events[0]!.id);
-          await older;
+          await older.commit();
         } else {
           const appended = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
             expectedVersion: 'no_stream',
@@ -129,23 +149,13 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
         await consumer.whenCaughtUp();
         const stream = { category: 'account', id: uniqueId() };
         if (ctx.backend().capabilities.concurrentAppends) {
-          const release = deferred();
-          const wrote = deferred();
-          const older = ctx.store().transaction(async (tx) => {
-            await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
-              expectedVersion: 'no_stream',
-            });
-            wrote.resolve();
-            await release.promise;
-          });
-          await wrote.promise;
+          const older = await holdOlderAppend(ctx);
           const later = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
             expectedVersion: 'no_stream',
           });
           wake?.(); // the later commit's notification: it arrives while the older transaction is open
           await sleep(100);
-          release.resolve();
-          await older;
+          await older.commit();
           await waitFor('the held-back event', () => handled.includes(later.events[0]!.id), 10_000);
         } else {
           const appended = await ctx.store().append(stream, Deposited.create({ amount: 2 }), {
