@@ -1,0 +1,87 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Work sizes of one run. `--quick` keeps the whole run under a minute on a 2-core CI machine. */
+export interface Sizes {
+  readonly appendSingle: number;
+  /** Appends per writer; there are `writers` of them. */
+  readonly appendConcurrentPerWriter: number;
+  readonly writers: number;
+  readonly batchAppends: number;
+  readonly batchSize: number;
+  readonly streamLength: number;
+  readonly streamReads: number;
+  readonly aggregateLoads: number;
+  /** Events after the snapshot (the snapshot is taken at the same count). */
+  readonly aggregateTail: number;
+  readonly catchUpEvents: number;
+  /** Events per consumer batch, the same for every system. */
+  readonly catchUpBatch: number;
+  readonly outboxRows: number;
+  /** Rows per relay batch, the same for every system. */
+  readonly outboxBatch: number;
+  /** Share of a workload's operations run first, unmeasured. */
+  readonly warmUp: number;
+}
+
+const full: Sizes = {
+  appendSingle: 2_000,
+  appendConcurrentPerWriter: 500,
+  writers: 8,
+  batchAppends: 200,
+  batchSize: 100,
+  streamLength: 1_000,
+  streamReads: 100,
+  aggregateLoads: 500,
+  aggregateTail: 50,
+  catchUpEvents: 100_000,
+  catchUpBatch: 1_000,
+  outboxRows: 10_000,
+  outboxBatch: 100,
+  warmUp: 0.1,
+};
+
+const quick: Sizes = {
+  ...full,
+  appendSingle: 200,
+  appendConcurrentPerWriter: 40,
+  batchAppends: 20,
+  streamReads: 10,
+  aggregateLoads: 50,
+  catchUpEvents: 2_000,
+  outboxRows: 1_000,
+};
+
+export interface BenchConfig {
+  readonly quick: boolean;
+  readonly sizes: Sizes;
+  /** `system` substrings to run (all when empty): `--only drizzle,floor`. */
+  readonly only: readonly string[];
+  /** Workload names to run (all when empty): `--workloads read-stream,catch-up`. */
+  readonly workloads: readonly string[];
+  /** The server, without a database: `postgres://user@host:port`. */
+  readonly postgresServer: string;
+  readonly postgresUrl: string;
+  readonly sqliteDir: string;
+}
+
+export function parseArgs(argv: readonly string[]): BenchConfig {
+  const quickRun = argv.includes('--quick');
+  const list = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? (argv[index + 1] ?? '').split(',').filter(Boolean) : [];
+  };
+  const server = (process.env.ES_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
+  return {
+    quick: quickRun,
+    sizes: quickRun ? quick : full,
+    only: list('--only'),
+    workloads: list('--workloads'),
+    postgresServer: server,
+    postgresUrl: `${server}/es_bench`,
+    sqliteDir: tmpdir(),
+  };
+}
+
+export const sqliteFile = (config: BenchConfig, name: string) =>
+  join(config.sqliteDir, `es-bench-${name}-${process.pid}.sqlite`);

@@ -1,0 +1,90 @@
+/** What one workload measured on one system. */
+export interface Measurement {
+  readonly events: number;
+  readonly wallMs: number;
+  /** Milliseconds per operation (an append, a read, a consumer or relay batch). */
+  readonly samples: readonly number[];
+  readonly peakRssMb?: number;
+}
+
+export interface Summary {
+  readonly eventsPerSec: number;
+  readonly p50ms: number | null;
+  readonly p99ms: number | null;
+}
+
+const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Nearest-rank percentile of sorted samples. */
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+export function summarize(measurement: Measurement): Summary {
+  const sorted = [...measurement.samples].sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  const p99 = percentile(sorted, 99);
+  return {
+    eventsPerSec: Math.round(measurement.events / (measurement.wallMs / 1000)),
+    p50ms: p50 === null ? null : round(p50, 3),
+    p99ms: p99 === null ? null : round(p99, 3),
+  };
+}
+
+/**
+ * Runs `count` operations over `concurrency` workers (worker w runs operations w, w + c, ...),
+ * timing each one. `operation` resolves to the events it wrote or read.
+ */
+export async function timeOperations(
+  count: number,
+  concurrency: number,
+  operation: (index: number, worker: number) => Promise<number>,
+): Promise<Measurement> {
+  const samples: number[] = [];
+  let events = 0;
+  const worker = async (w: number) => {
+    for (let index = w; index < count; index += concurrency) {
+      const start = process.hrtime.bigint();
+      events += await operation(index, w);
+      samples.push(elapsedMs(start));
+    }
+  };
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  return { events, wallMs: elapsedMs(start), samples };
+}
+
+/**
+ * Times a run that reports its batches through `onBatch` (a consumer, a relay): each sample is
+ * the cycle time of one batch, i.e. the time since the previous one ended.
+ */
+export async function timeBatches(run: (onBatch: (count: number) => void) => Promise<number>): Promise<Measurement> {
+  const samples: number[] = [];
+  const start = process.hrtime.bigint();
+  let last = start;
+  const events = await run(() => {
+    const now = process.hrtime.bigint();
+    samples.push(Number(now - last) / 1e6);
+    last = now;
+  });
+  return { events, wallMs: elapsedMs(start), samples };
+}
+
+/** Samples the process's resident set size while `work` runs; adds the peak in MiB. */
+export async function withPeakRss(work: () => Promise<Measurement>): Promise<Measurement> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  try {
+    const measurement = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { ...measurement, peakRssMb: round(peak / 2 ** 20, 1) };
+  } finally {
+    clearInterval(timer);
+  }
+}

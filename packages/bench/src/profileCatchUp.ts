@@ -1,0 +1,22 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { parseArgs } from './config.ts';
+import { allSystems } from './systems/index.ts';
+import { seed } from './workloads/workload.ts';
+
+const config = parseArgs([]);
+const which = process.argv[2] ?? 'drizzle/postgres';
+const system = allSystems(config).find((s) => s.name === which)!;
+await system.open();
+await system.reset();
+await seed(system.append, 'log', Number(process.argv[3] ?? 20000), { batch: 100, streams: 20 });
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.start');
+const t = performance.now();
+const n = await system.catchUp!(1000, Number(process.argv[3] ?? 20000), () => {});
+console.log(which, n, 'events in', (performance.now() - t).toFixed(0), 'ms');
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/catchup.cpuprofile', JSON.stringify(profile));
+await system.close();

@@ -1,0 +1,31 @@
+import { type TableNames, tableNames } from '@es/core/sql';
+import { configureModels } from '@es/drizzle';
+import { generateMigrationSql } from '@es/drizzle/testing';
+import type { Dialect } from './system.ts';
+
+/** The store's tables of one dialect (MySQL's log-head row is not among them). */
+export function storeTables(prefix: string): Omit<TableNames, 'logHead'> {
+  const { logHead: _, ...tables } = tableNames(prefix);
+  return tables;
+}
+
+/**
+ * The DDL of the store's tables under `prefix`, as drizzle-kit generates it from @es/drizzle's
+ * models. The floor uses the same tables as the @es backends, so the difference between them
+ * is the library's work, not the schema's.
+ */
+export async function storeTablesSql(dialect: Dialect, prefix: string): Promise<string[]> {
+  const kitDialect = dialect === 'postgres' ? 'postgresql' : 'sqlite';
+  const models = configureModels(kitDialect as 'postgresql', { tablePrefix: prefix });
+  const drops = Object.values(storeTables(prefix)).map(
+    (table) => `DROP TABLE IF EXISTS ${table}${dialect === 'postgres' ? ' CASCADE' : ''}`,
+  );
+  return [...drops, ...(await generateMigrationSql(kitDialect, models))];
+}
+
+/** Empties the tables and restarts positions. */
+export function resetSql(dialect: Dialect, prefix: string): string[] {
+  const tables = Object.values(storeTables(prefix));
+  if (dialect === 'postgres') return [`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`];
+  return tables.map((table) => `DELETE FROM ${table}`);
+}

@@ -1,0 +1,51 @@
+import type { Account, Deposit } from './fixtures.ts';
+
+export type Role = 'backend' | 'floor' | 'peer';
+export type Dialect = 'postgres' | 'sqlite';
+
+/** Called once per consumer / relay batch with its size (for batch cycle times). */
+export type OnBatch = (count: number) => void;
+
+/**
+ * One system under test: an @es backend, the raw-driver floor, or the peer (Emmett). Each is one
+ * adapter module in ./systems; a capability it lacks is left out and its workload is skipped.
+ */
+export interface BenchSystem {
+  /** `<name>/<dialect>`, as in the report. */
+  readonly name: string;
+  readonly role: Role;
+  readonly dialect: Dialect;
+  /** Connects and creates the system's tables (its own prefix, schema or file). */
+  open(): Promise<void>;
+  /**
+   * Around each of its workloads: installs and removes process-wide settings the system needs
+   * (Emmett's dumbo makes node-postgres parse int8 as BigInt for the whole process, which
+   * Prisma's pg adapter cannot read), so systems measured after it run as they would alone.
+   */
+  enter?(): void;
+  leave?(): void;
+  /** Empties the tables between workloads. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+  /** Appends in one transaction, checking the stream is at `expectedVersion` (0: a new stream). */
+  append(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
+  /** Reads a whole stream forwards; resolves to the events read. */
+  readStream(stream: string): Promise<number>;
+  readonly snapshots?: {
+    save(stream: string, version: number, state: Account): Promise<void>;
+    /** The newest snapshot and the events after it, folded. */
+    load(stream: string): Promise<{ version: number; state: Account }>;
+  };
+  /**
+   * A checkpointed consumer reading the log from the start until it has handled `total` events
+   * (the log's readers stop at the oldest open transaction of the server, which other work on a
+   * shared server can hold back for a moment); resolves to the events handled.
+   */
+  catchUp?(batchSize: number, total: number, onBatch: OnBatch): Promise<number>;
+  readonly outbox?: {
+    /** Like `append`, also writing an outbox row per event. */
+    append(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
+    /** Relays every pending row to a no-op publisher; resolves to the rows published. */
+    drain(batchSize: number, onBatch: OnBatch): Promise<number>;
+  };
+}

@@ -1,0 +1,62 @@
+import type { EventStoreBackend } from '@es/core';
+import pg from 'pg';
+import type { BenchConfig } from '../config.ts';
+import type { BenchSystem, Dialect } from '../system.ts';
+import { esSystem } from './esStore.ts';
+
+/** The part of @es/testing's ConformanceTarget the bench uses. */
+interface Target {
+  setup(): Promise<void>;
+  backendInstance(): EventStoreBackend<unknown>;
+  reset(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * An @es ORM package measured through the conformance target its `/testing` export ships: the
+ * target creates the tables with that ORM's own tooling (under its `ck_` prefix, in a database of
+ * the bench's own) and hands over the backend. The package is imported by name at run time so
+ * that one still being written fails its own row ("not measured: ...") rather than the build.
+ */
+export function conformanceTargetSystem(
+  config: BenchConfig,
+  orm: string,
+  dialect: Dialect,
+  factory: string,
+): BenchSystem {
+  return esSystem(orm, dialect, async () => {
+    const specifier = `@es/${orm}/testing`;
+    const module = (await import(specifier)) as Record<string, unknown>;
+    const create = module[factory];
+    if (typeof create !== 'function') throw new Error(`${specifier} exports no ${factory}()`);
+    const target = create(dialect) as Target;
+    // SQLite: the target's own file in the temporary directory.
+    await (dialect === 'postgres' ? inOwnDatabase(config, orm, () => target.setup()) : target.setup());
+    return { backend: target.backendInstance(), reset: () => target.reset(), close: () => target.teardown() };
+  });
+}
+
+/**
+ * Runs the target's setup against a database of the bench's own (`es_bench_<orm>`), never the
+ * package's test database, where its conformance suite may be running. Targets name their database
+ * as `${ES_PG_URL}/<name>`: a trailing `?bench=` turns that suffix into an ignored parameter.
+ */
+async function inOwnDatabase<T>(config: BenchConfig, orm: string, setup: () => Promise<T>): Promise<T> {
+  const database = `es_bench_${orm.replaceAll('-', '_')}`;
+  const admin = new pg.Client({ connectionString: config.postgresUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  const previous = process.env.ES_PG_URL;
+  process.env.ES_PG_URL = `${config.postgresServer}/${database}?bench=`;
+  try {
+    return await setup();
+  } finally {
+    if (previous === undefined) delete process.env.ES_PG_URL;
+    else process.env.ES_PG_URL = previous;
+  }
+}

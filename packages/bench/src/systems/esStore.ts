@@ -1,0 +1,98 @@
+import {
+  createConsumer,
+  createEventStore,
+  createOutboxRelay,
+  createRepository,
+  type EventStore,
+  type EventStoreBackend,
+} from '@es/core';
+import { type Account, accountDecider, Deposited } from '../fixtures.ts';
+import type { BenchSystem, Dialect } from '../system.ts';
+
+/** What an @es backend adapter hands over once connected. */
+export interface OpenedBackend {
+  readonly backend: EventStoreBackend<unknown>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const stream = (id: string) => ({ category: 'bench', id });
+
+/**
+ * Any @es backend as a bench system, through the public API a user calls: `store.append`,
+ * `readStream`, a repository with snapshots, `createConsumer(...).catchUp()`, and
+ * `createOutboxRelay(...).drain()`. Backend adapters only connect and create tables.
+ */
+export function esSystem(name: string, dialect: Dialect, open: () => Promise<OpenedBackend>): BenchSystem {
+  let opened: OpenedBackend | undefined;
+  let store: EventStore<typeof Deposited, unknown>;
+  let outboxStore: EventStore<typeof Deposited, unknown>;
+  const connected = () => {
+    if (!opened) throw new Error(`${name} is not open`);
+    return opened;
+  };
+  const repository = () =>
+    createRepository(store, { category: 'bench', decider: accountDecider, snapshots: { every: 50 } });
+
+  return {
+    name: `${name}/${dialect}`,
+    role: 'backend',
+    dialect,
+    async open() {
+      opened = await open();
+      store = createEventStore({ backend: opened.backend, events: [Deposited] });
+      outboxStore = createEventStore({ backend: opened.backend, events: [Deposited], outbox: true });
+    },
+    reset: () => connected().reset(),
+    close: () => connected().close(),
+    async append(id, events, expectedVersion) {
+      await store.append(
+        stream(id),
+        events.map((event) => Deposited.create(event)),
+        { expectedVersion },
+      );
+    },
+    async readStream(id) {
+      return (await store.readStream(stream(id))).length;
+    },
+    snapshots: {
+      async save(id, version, state: Account) {
+        await store.saveSnapshot(stream(id), { version, state });
+      },
+      load: (id) => repository().load(id),
+    },
+    async catchUp(batchSize, total, onBatch) {
+      const consumer = createConsumer(store, {
+        name: 'bench',
+        batchSize,
+        handle: async (events) => onBatch(events.length),
+      });
+      let handled = 0;
+      while (handled < total) handled += await consumer.catchUp();
+      return handled;
+    },
+    outbox: {
+      async append(id, events, expectedVersion) {
+        await outboxStore.append(
+          stream(id),
+          events.map((event) => Deposited.create(event)),
+          { expectedVersion },
+        );
+      },
+      async drain(batchSize, onBatch) {
+        const relay = createOutboxRelay(outboxStore, {
+          batchSize,
+          // A no-op publisher: the relay's own work is what is measured.
+          publish: async () => {},
+        });
+        let published = 0;
+        for (;;) {
+          const batch = await relay.processBatch();
+          if (batch.claimed === 0) return published;
+          published += batch.published;
+          onBatch(batch.published);
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { BenchConfig } from '../config.ts';
+import { type Account, applyDeposit, type Deposit } from '../fixtures.ts';
+import { resetSql, storeTables, storeTablesSql } from '../schema.ts';
+import type { BenchSystem } from '../system.ts';
+
+const PREFIX = 'fl_';
+const TENANT = 'default';
+const CATEGORY = 'bench';
+const EVENT_COLUMNS =
+  'position, transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
+
+/**
+ * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
+ * that does the same work: the version check (one statement), the event insert with the writing
+ * transaction's id, in one transaction. The inserts bind arrays (`unnest`) so that their text is
+ * the same for any batch, and run as named prepared statements.
+ */
+export function floorPostgres(config: BenchConfig): BenchSystem {
+  const t = storeTables(PREFIX);
+  // One statement text for any batch size (arrays, not VALUES lists), prepared once per connection.
+  const INSERT_EVENTS = `INSERT INTO ${t.events} (transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at)
+    SELECT pg_current_xact_id()::text::bigint, e.id, $1, $2, $3, e.version, 'Deposited', 1, e.data, '{}', $4::timestamptz
+    FROM unnest($5::uuid[], $6::int[], $7::jsonb[]) AS e(id, version, data)
+    RETURNING position, event_id, stream_version`;
+  const INSERT_OUTBOX = `INSERT INTO ${t.outbox} (position, event_id, tenant_id, category, stream_id, stream_version, next_attempt_at, created_at)
+    SELECT o.position, o.event_id, $1, $2, $3, o.version, $4::timestamptz, $4::timestamptz
+    FROM unnest($5::bigint[], $6::uuid[], $7::int[]) AS o(position, event_id, version)`;
+  let pool: pg.Pool;
+
+  /** Version check + inserts in one transaction; the inserted positions when `withOutbox`. */
+  async function append(stream: string, events: readonly Deposit[], expected: number, withOutbox: boolean) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const key = [TENANT, CATEGORY, stream, events.length];
+      const bumped =
+        expected === 0
+          ? await client.query(
+              `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING version`,
+              key,
+            )
+          : await client.query(
+              `UPDATE ${t.streams} SET version = version + $4 WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND version = $5 RETURNING version`,
+              [...key, expected],
+            );
+      if (bumped.rowCount !== 1) throw new Error(`version conflict on ${stream}`);
+      const recordedAt = new Date().toISOString();
+      const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>({
+        name: `${PREFIX}insert_events`,
+        text: INSERT_EVENTS,
+        values: [
+          TENANT,
+          CATEGORY,
+          stream,
+          recordedAt,
+          events.map(() => randomUUID()),
+          events.map((_, index) => expected + index + 1),
+          events.map((event) => JSON.stringify(event)),
+        ],
+      });
+      if (withOutbox) {
+        await client.query({
+          name: `${PREFIX}insert_outbox`,
+          text: INSERT_OUTBOX,
+          values: [
+            TENANT,
+            CATEGORY,
+            stream,
+            recordedAt,
+            inserted.rows.map((row) => row.position),
+            inserted.rows.map((row) => row.event_id),
+            inserted.rows.map((row) => row.stream_version),
+          ],
+        });
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    name: 'floor/postgres',
+    role: 'floor',
+    dialect: 'postgres',
+    async open() {
+      pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
+      for (const statement of await storeTablesSql('postgres', PREFIX)) await pool.query(statement);
+    },
+    async reset() {
+      for (const statement of resetSql('postgres', PREFIX)) await pool.query(statement);
+    },
+    close: () => pool.end(),
+    append: (stream, events, expected) => append(stream, events, expected, false),
+    async readStream(stream) {
+      const { rows } = await pool.query(
+        `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 ORDER BY stream_version`,
+        [TENANT, CATEGORY, stream],
+      );
+      return rows.length;
+    },
+    snapshots: {
+      async save(stream, version, state) {
+        await pool.query(
+          `INSERT INTO ${t.snapshots} (tenant_id, category, stream_id, version, schema_version, state, taken_at) VALUES ($1, $2, $3, $4, 1, $5, now())
+           ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state`,
+          [TENANT, CATEGORY, stream, version, JSON.stringify(state)],
+        );
+      },
+      async load(stream) {
+        const key = [TENANT, CATEGORY, stream];
+        const snapshot = await pool.query<{ version: number; state: Account }>(
+          `SELECT version, state FROM ${t.snapshots} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3`,
+          key,
+        );
+        const from = snapshot.rows[0]?.version ?? 0;
+        const events = await pool.query<{ stream_version: number; data: Deposit }>(
+          `SELECT stream_version, data FROM ${t.events} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND stream_version > $4 ORDER BY stream_version`,
+          [...key, from],
+        );
+        const state = events.rows.reduce((acc, row) => applyDeposit(acc, row.data), snapshot.rows[0]?.state as Account);
+        return { version: events.rows.at(-1)?.stream_version ?? from, state };
+      },
+    },
+    /** Per batch, one transaction: the gap-safe read below the snapshot's xmin, then the checkpoint. */
+    async catchUp(batchSize, total, onBatch) {
+      await pool.query(`INSERT INTO ${t.checkpoints} (consumer, updated_at) VALUES ('bench', now())`);
+      let cursor: [string, string] = ['0', '0'];
+      let handled = 0;
+      for (;;) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const { rows } = await client.query<{ transaction_id: string; position: string }>(
+            `SELECT ${EVENT_COLUMNS} FROM ${t.events}
+             WHERE (transaction_id, position) > ($1, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+             ORDER BY transaction_id, position LIMIT $3`,
+            [...cursor, batchSize],
+          );
+          const last = rows.at(-1);
+          if (last) {
+            cursor = [last.transaction_id, last.position];
+            await client.query(
+              `UPDATE ${t.checkpoints} SET transaction_id = $1, position = $2, updated_at = now() WHERE consumer = 'bench'`,
+              cursor,
+            );
+          }
+          await client.query('COMMIT');
+          if (rows.length > 0) onBatch(rows.length);
+          handled += rows.length;
+          if (handled >= total) return handled;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    outbox: {
+      append: (stream, events, expected) => append(stream, events, expected, true),
+      /** Per batch: claim due rows with SKIP LOCKED and read their events (one statement), publish, delete. */
+      async drain(batchSize, onBatch) {
+        let published = 0;
+        for (;;) {
+          const { rows } = await pool.query<{ id: string }>(
+            `WITH claimed AS (
+               UPDATE ${t.outbox} SET claimed_by = 'floor', next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
+               WHERE id IN (SELECT id FROM ${t.outbox} WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+               RETURNING id, position)
+             SELECT c.id, e.* FROM claimed c JOIN ${t.events} e ON e.position = c.position ORDER BY c.id`,
+            [batchSize],
+          );
+          if (rows.length === 0) return published;
+          for (const _row of rows) await noopPublish();
+          await pool.query(`DELETE FROM ${t.outbox} WHERE id = ANY($1::bigint[]) AND claimed_by = 'floor'`, [
+            rows.map((row) => row.id),
+          ]);
+          published += rows.length;
+          onBatch(rows.length);
+        }
+      },
+    },
+  };
+}
+
+const noopPublish = async () => {};

@@ -1,0 +1,10 @@
+import type { BenchConfig } from '../config.ts';
+import type { BenchSystem } from '../system.ts';
+import { conformanceTargetSystem } from './conformanceTarget.ts';
+
+/** @es/mikro-orm on PostgreSQL and SQLite; tables from MikroORM's schema generator (its conformance target). */
+export const mikroOrmPostgres = (config: BenchConfig): BenchSystem =>
+  conformanceTargetSystem(config, 'mikro-orm', 'postgres', 'mikroOrmTarget');
+
+export const mikroOrmSqlite = (config: BenchConfig): BenchSystem =>
+  conformanceTargetSystem(config, 'mikro-orm', 'sqlite', 'mikroOrmTarget');

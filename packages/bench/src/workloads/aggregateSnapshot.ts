@@ -1,0 +1,35 @@
+import { applyDeposit, deposits, emptyAccount } from '../fixtures.ts';
+import { timeOperations } from '../measure.ts';
+import { type Workload, warmUpCount } from './workload.ts';
+
+const STREAMS = 20;
+
+/** (5) Loads of an aggregate from its snapshot plus the 50 events after it. */
+export const aggregateSnapshot: Workload = {
+  name: 'aggregate-snapshot',
+  description: 'load an aggregate from a snapshot plus 50 events',
+  supports: (system) => system.snapshots !== undefined,
+  async run(system, sizes) {
+    const snapshots = system.snapshots;
+    if (!snapshots) throw new Error(`${system.name} keeps no snapshots`);
+    const tail = sizes.aggregateTail;
+    const before = deposits(tail);
+    const after = deposits(tail, tail);
+    const state = before.reduce(applyDeposit, emptyAccount);
+    const expected = [...before, ...after].reduce(applyDeposit, emptyAccount);
+    for (let s = 0; s < STREAMS; s++) {
+      await system.append(`account-${s}`, before, 0);
+      await snapshots.save(`account-${s}`, tail, state);
+      await system.append(`account-${s}`, after, tail);
+    }
+    const load = async (index: number) => {
+      const loaded = await snapshots.load(`account-${index % STREAMS}`);
+      if (loaded.version !== 2 * tail || loaded.state.balance !== expected.balance) {
+        throw new Error(`${system.name} loaded ${JSON.stringify(loaded)}`);
+      }
+      return tail;
+    };
+    await timeOperations(warmUpCount(sizes, sizes.aggregateLoads), 1, load);
+    return timeOperations(sizes.aggregateLoads, 1, load);
+  },
+};
