@@ -24,6 +24,12 @@ export interface BenchSystem {
    */
   enter?(): void;
   leave?(): void;
+  /**
+   * Refreshes the planner's statistics after seeding (`ANALYZE`), as autovacuum does on a
+   * production server after a burst of writes; without them PostgreSQL plans a 100,000-row table
+   * as a tiny one (autovacuum is off on the bench machines).
+   */
+  analyze(): Promise<void>;
   /** Empties the tables between workloads. */
   reset(): Promise<void>;
   close(): Promise<void>;

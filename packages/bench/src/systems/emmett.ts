@@ -51,6 +51,16 @@ export function emmettPostgres(config: BenchConfig): BenchSystem {
     async reset() {
       await store.schema.dangerous.truncate({ resetSequences: true, truncateProjections: true });
     },
+    async analyze() {
+      // Emmett's tables live in the bench database: one ANALYZE there covers them.
+      const client = new pg.Client({ connectionString: config.postgresUrl });
+      await client.connect();
+      try {
+        await client.query('ANALYZE');
+      } finally {
+        await client.end();
+      }
+    },
     close: () => store.close(),
     async append(stream, events, expectedVersion) {
       await store.appendToStream(stream, toEvents(events), { expectedStreamVersion: BigInt(expectedVersion) });

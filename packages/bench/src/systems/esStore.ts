@@ -6,6 +6,7 @@ import {
   type EventStore,
   type EventStoreBackend,
 } from '@es/core';
+import type { SqlBackend } from '@es/core/sql';
 import { type Account, accountDecider, Deposited } from '../fixtures.ts';
 import type { BenchSystem, Dialect } from '../system.ts';
 
@@ -42,6 +43,9 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       opened = await open();
       store = createEventStore({ backend: opened.backend, events: [Deposited] });
       outboxStore = createEventStore({ backend: opened.backend, events: [Deposited], outbox: true });
+    },
+    analyze: async () => {
+      await (connected().backend as unknown as SqlBackend<unknown>).connection.execute('ANALYZE');
     },
     reset: () => connected().reset(),
     close: () => connected().close(),

@@ -95,6 +95,9 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     async reset() {
       for (const statement of resetSql('postgres', PREFIX)) await pool.query(statement);
     },
+    analyze: async () => {
+      await pool.query('ANALYZE');
+    },
     close: () => pool.end(),
     append: (stream, events, expected) => append(stream, events, expected, false),
     async readStream(stream) {

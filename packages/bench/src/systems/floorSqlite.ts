@@ -74,6 +74,9 @@ export function floorSqlite(config: BenchConfig): BenchSystem {
     async reset() {
       for (const statement of resetSql('sqlite', PREFIX)) db.exec(statement);
     },
+    async analyze() {
+      db.exec('ANALYZE');
+    },
     async close() {
       db.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });

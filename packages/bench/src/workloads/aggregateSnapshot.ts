@@ -22,6 +22,7 @@ export const aggregateSnapshot: Workload = {
       await snapshots.save(`account-${s}`, tail, state);
       await system.append(`account-${s}`, after, tail);
     }
+    await system.analyze();
     const load = async (index: number) => {
       const loaded = await snapshots.load(`account-${index % STREAMS}`);
       if (loaded.version !== 2 * tail || loaded.state.balance !== expected.balance) {

@@ -19,6 +19,7 @@ export const catchUp: Workload = {
       batch: sizes.batchSize,
       streams: Math.max(1, sizes.catchUpEvents / 1_000),
     });
+    await system.analyze();
     collectGarbage();
     const measurement = await withPeakRss(() =>
       timeBatches((onBatch) => consume(sizes.catchUpBatch, sizes.catchUpEvents, onBatch)),

@@ -13,6 +13,7 @@ export const outboxDrain: Workload = {
       batch: sizes.batchSize,
       streams: Math.max(1, sizes.outboxRows / 100),
     });
+    await system.analyze();
     const measurement = await timeBatches((onBatch) => outbox.drain(sizes.outboxBatch, onBatch));
     if (measurement.events !== sizes.outboxRows) {
       throw new Error(`${system.name} relayed ${measurement.events} of ${sizes.outboxRows} rows`);

@@ -8,6 +8,7 @@ export const readStream: Workload = {
   supports: () => true,
   async run(system, sizes) {
     await seed(system.append, 'read', sizes.streamLength, { batch: sizes.batchSize, streams: 1 });
+    await system.analyze();
     const read = async () => {
       const count = await system.readStream('read-0');
       if (count !== sizes.streamLength) throw new Error(`${system.name} read ${count} of ${sizes.streamLength} events`);
