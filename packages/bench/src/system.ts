@@ -33,6 +33,11 @@ export interface BenchSystem {
   /** Empties the tables between workloads. */
   reset(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The cost of the driver path itself, through the same API the store uses (for an @es backend:
+   * its ORM's raw-SQL path): `SELECT 1` on its own, or inside a transaction opened and committed.
+   */
+  readonly roundTrip?: (inTransaction: boolean) => Promise<void>;
   /** Appends in one transaction, checking the stream is at `expectedVersion` (0: a new stream). */
   append(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
   /** Reads a whole stream forwards; resolves to the events read. */

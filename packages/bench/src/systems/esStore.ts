@@ -44,6 +44,11 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       store = createEventStore({ backend: opened.backend, events: [Deposited] });
       outboxStore = createEventStore({ backend: opened.backend, events: [Deposited], outbox: true });
     },
+    async roundTrip(inTransaction) {
+      const { connection } = connected().backend as unknown as SqlBackend<unknown>;
+      if (inTransaction) await connection.transaction((executor) => executor.query('SELECT 1'));
+      else await connection.query('SELECT 1');
+    },
     analyze: async () => {
       await (connected().backend as unknown as SqlBackend<unknown>).connection.execute('ANALYZE');
     },

@@ -95,6 +95,20 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     async reset() {
       for (const statement of resetSql('postgres', PREFIX)) await pool.query(statement);
     },
+    async roundTrip(inTransaction) {
+      if (!inTransaction) {
+        await pool.query('SELECT 1');
+        return;
+      }
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT 1');
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    },
     analyze: async () => {
       await pool.query('ANALYZE');
     },

@@ -74,6 +74,11 @@ export function floorSqlite(config: BenchConfig): BenchSystem {
     async reset() {
       for (const statement of resetSql('sqlite', PREFIX)) db.exec(statement);
     },
+    async roundTrip(inTransaction) {
+      if (inTransaction) prepared('BEGIN IMMEDIATE').run();
+      prepared('SELECT 1').get();
+      if (inTransaction) prepared('COMMIT').run();
+    },
     async analyze() {
       db.exec('ANALYZE');
     },

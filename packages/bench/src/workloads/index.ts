@@ -5,10 +5,13 @@ import { appendSingle } from './appendSingle.ts';
 import { catchUp } from './catchUp.ts';
 import { outboxDrain } from './outboxDrain.ts';
 import { readStream } from './readStream.ts';
+import { statementRoundTrip, transactionRoundTrip } from './roundTrip.ts';
 import type { Workload } from './workload.ts';
 
-/** The workloads, in its order. */
+/** The workloads, in its order, after the two that price the driver path itself. */
 export const workloads: readonly Workload[] = [
+  statementRoundTrip,
+  transactionRoundTrip,
   appendSingle,
   appendConcurrent,
   appendBatch,
