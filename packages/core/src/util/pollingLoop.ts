@@ -80,6 +80,8 @@ export class PollingLoop {
   }
 
   private async pause(ms: number): Promise<void> {
+    // Stopped during the round: `stop()` found no pause to cut short, so do not start one.
+    if (!this.running) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.interrupt = () => {
