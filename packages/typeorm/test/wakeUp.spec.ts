@@ -1,9 +1,10 @@
-import { createConsumer, createEventStore } from '@es/core';
-import { type PgListenClient, postgresWakeUp } from '@es/core/sql';
-import { bankEvents, Deposited, testDatabases } from '@es/testing/targets';
+import type { EventStoreBackend } from '@es/core';
+import type { PgListenClient } from '@es/core/sql';
+import { expectNotifyWakesConsumer } from '@es/testing/conformance';
+import { testDatabases } from '@es/testing/targets';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
 import { generateMigration } from '@es/typeorm/testing';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { DataSource } from 'typeorm';
 
 const url = testDatabases.postgres('es_typeorm');
@@ -20,35 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => dataSource?.destroy());
 
-test('on PostgreSQL a consumer idling on a one-minute poll is woken by NOTIFY when an append commits', async () => {
-  const store = createEventStore({
-    backend: createTypeOrmBackend(dataSource, { tablePrefix, notify: true }),
-    events: bankEvents,
-  });
+test('on PostgreSQL a consumer idling on a one-minute poll is woken by NOTIFY when an append commits', () => {
   // The node-postgres module TypeORM loaded for this DataSource.
   const { Client } = (dataSource.driver as unknown as { postgres: { Client: new (config: object) => PgListenClient } })
     .postgres;
-  let delivered!: (ids: string[]) => void;
-  const handled = new Promise<string[]>((resolve) => {
-    delivered = resolve;
-  });
-  const consumer = createConsumer(store, {
-    name: 'woken',
-    polling: { minMs: 60_000, maxMs: 60_000 },
-    wakeUp: postgresWakeUp(() => new Client({ connectionString: url }), { tablePrefix }),
-    async handle(events) {
-      delivered(events.map((event) => event.id));
-    },
-  });
-  consumer.start();
-  try {
-    await consumer.whenCaughtUp();
-    const appended = await store.append({ category: 'account', id: 'a-1' }, Deposited.create({ amount: 1 }), {
-      expectedVersion: 'no_stream',
-    });
-    // Without the notification the consumer would sleep out its minute and this test time out.
-    expect(await handled).toEqual([appended.events[0]?.id]);
-  } finally {
-    await consumer.stop();
-  }
+  return expectNotifyWakesConsumer(
+    createTypeOrmBackend(dataSource, { tablePrefix, notify: true }) as EventStoreBackend<unknown>,
+    () => new Client({ connectionString: url }),
+    tablePrefix,
+  );
 }, 20_000);
