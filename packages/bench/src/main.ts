@@ -99,10 +99,11 @@ async function main() {
     results: withRatios(measured, systems),
     notMeasured,
   };
-  writeFileSync(root('bench-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  // The committed table is the last full run's; a quick or partial run only prints its own.
-  if (!config.quick && config.only.length === 0 && config.workloads.length === 0)
-    updateBenchmarksMd(root('BENCHMARKS.md'), report);
+  // A partial run (--only, --workloads) only prints its table; a quick run writes the report (CI
+  // reads it) but leaves BENCHMARKS.md, whose table is the last full run's.
+  const partial = config.only.length > 0 || config.workloads.length > 0;
+  if (!partial) writeFileSync(root('bench-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (!partial && !config.quick) updateBenchmarksMd(root('BENCHMARKS.md'), report);
   process.stdout.write(`${markdownTable(report)}\n`);
   // A row missing for one of ours (or the floor it is compared with) fails the run; the peer's
   // own failures are reported in the table but are not ours to fail on.
