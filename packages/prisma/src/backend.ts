@@ -15,6 +15,8 @@ export interface PrismaBackendOptions {
   readonly provider?: PrismaProvider;
   /** Limits of the interactive transactions the store opens when you pass it none. */
   readonly transactionOptions?: PrismaTransactionOptions;
+  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
+  readonly notify?: boolean;
 }
 
 export interface PrismaBackend<Tx> extends SqlBackend<Tx> {
@@ -47,6 +49,7 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
     name: 'prisma',
     connection,
     ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
+    ...(options.notify !== undefined && { notify: options.notify }),
   });
   return {
     ...backend,
