@@ -32,6 +32,8 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     if (!opened) throw new Error(`${name} is not open`);
     return opened;
   };
+  /** Every @es ORM backend is a SqlBackend: its connection is the ORM's raw-SQL path. */
+  const sqlConnection = () => (connected().backend as unknown as SqlBackend<unknown>).connection;
   const repository = () =>
     createRepository(store, { category: 'bench', decider: accountDecider, snapshots: { every: 50 } });
 
@@ -45,12 +47,12 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       outboxStore = createEventStore({ backend: opened.backend, events: [Deposited], outbox: true });
     },
     async roundTrip(inTransaction) {
-      const { connection } = connected().backend as unknown as SqlBackend<unknown>;
+      const connection = sqlConnection();
       if (inTransaction) await connection.transaction((executor) => executor.query('SELECT 1'));
       else await connection.query('SELECT 1');
     },
     analyze: async () => {
-      await (connected().backend as unknown as SqlBackend<unknown>).connection.execute('ANALYZE');
+      await sqlConnection().execute('ANALYZE');
     },
     reset: () => connected().reset(),
     close: () => connected().close(),

@@ -207,12 +207,9 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
     readLog,
     saveSnapshot,
     loadSnapshot,
-    async logHead() {
-      return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
-    },
-    async logEnd() {
-      return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
-    },
+    logHead,
+    // One writer at a time: the last committed event is the head.
+    logEnd: logHead,
     async countLog(after, filter) {
       return state.events.filter((event) => event.position > after.position && matches(event, filter)).length;
     },
@@ -407,6 +404,10 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
     state.events = state.events.filter((event) => !removed.has(event));
     for (const event of entry.events) state.eventIds.delete(event.eventId);
     return true;
+  }
+
+  async function logHead(): Promise<LogPosition> {
+    return { transactionId: 0n, position: state.events.at(-1)?.position ?? 0n };
   }
 
   async function readLog(query: ReadLogQuery): Promise<LogPage> {

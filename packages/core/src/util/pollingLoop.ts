@@ -55,8 +55,9 @@ export class PollingLoop {
     const minMs = this.options.minMs ?? 10;
     const maxMs = this.options.maxMs ?? 1_000;
     const heldBackMaxMs = Math.min(HELD_BACK_MAX_MS, maxMs);
+    const heldBackMinMs = Math.min(HELD_BACK_MIN_MS, heldBackMaxMs);
     let idleDelay = minMs;
-    let heldBackDelay = Math.min(HELD_BACK_MIN_MS, heldBackMaxMs);
+    let heldBackDelay = heldBackMinMs;
     while (this.running) {
       let outcome: RoundOutcome = 'idle';
       try {
@@ -66,7 +67,7 @@ export class PollingLoop {
       }
       if (outcome === 'worked') {
         idleDelay = minMs;
-        heldBackDelay = Math.min(HELD_BACK_MIN_MS, heldBackMaxMs);
+        heldBackDelay = heldBackMinMs;
         continue;
       }
       if (outcome === 'held-back') {

@@ -135,13 +135,14 @@ export class PostgresDialect extends SqlDialect {
    * by the same statement.
    */
   async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
-    const rows =
-      request.events.length === 1
-        ? await this.insertValues(executor, request, firstVersion)
-        : await this.insertBatch(executor, request, firstVersion);
+    const single = request.events.length === 1;
+    const rows = single
+      ? await this.insertValues(executor, request, firstVersion)
+      : await this.insertBatch(executor, request, firstVersion);
     const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
     const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
-    if (request.events.length === 1) await this.insertOutbox(executor, request, firstVersion, positions);
+    // The batch statement wrote its outbox rows itself.
+    if (single) await this.insertOutbox(executor, request, firstVersion, positions);
     return { positions, transactionId: toBigInt(rows[0]?.transaction_id ?? 0) };
   }
 
