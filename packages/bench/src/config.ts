@@ -59,6 +59,12 @@ export interface BenchConfig {
   readonly only: readonly string[];
   /** Workload names to run (all when empty): `--workloads read-stream,catch-up`. */
   readonly workloads: readonly string[];
+  /**
+   * Rounds per workload (`--repeat 3`, default 1): each round runs every system once, in turn, and
+   * a row reports the median of its rounds, so that one slow moment of a shared machine does not
+   * decide a ratio.
+   */
+  readonly repeat: number;
   /** The server, without a database: `postgres://user@host:port`. */
   readonly postgresServer: string;
   readonly postgresUrl: string;
@@ -77,10 +83,17 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     sizes: quickRun ? quick : full,
     only: list('--only'),
     workloads: list('--workloads'),
+    repeat: positiveInteger(list('--repeat')[0] ?? '1', '--repeat'),
     postgresServer: server,
     postgresUrl: `${server}/es_bench`,
     sqliteDir: tmpdir(),
   };
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a positive integer, got "${text}"`);
+  return value;
 }
 
 export const sqliteFile = (config: BenchConfig, name: string) =>

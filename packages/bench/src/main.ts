@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type BenchConfig, parseArgs } from './config.ts';
-import { type Measurement, summarize } from './measure.ts';
+import { type Measurement, medianSummary, type Summary, summarize } from './measure.ts';
 import {
   machine,
   markdownTable,
@@ -65,34 +65,56 @@ async function main() {
     (workload) => config.workloads.length === 0 || config.workloads.includes(workload.name),
   );
   for (const workload of chosenWorkloads) {
-    for (const system of systems) {
-      if (!workload.supports(system)) continue;
-      let measurement: Measurement;
-      system.enter?.();
-      try {
-        await system.reset();
-        measurement = await workload.run(system, config.sizes);
-      } catch (error) {
-        notMeasured.push({ system: system.name, workload: workload.name, reason: reason(error) });
-        log(`not measured: ${workload.name} ${system.name}: ${reason(error)}`);
-        continue;
-      } finally {
-        system.leave?.();
+    const eligible = systems.filter((system) => workload.supports(system));
+    const rounds = new Map<string, { summaries: Summary[]; peakRssMb?: number }>();
+    const failed = new Set<string>();
+    // Rounds interleave the systems, so that a slow minute of the machine falls on all of them.
+    for (let round = 1; round <= config.repeat; round++) {
+      for (const system of eligible) {
+        if (failed.has(system.name)) continue;
+        let measurement: Measurement;
+        system.enter?.();
+        try {
+          await system.reset();
+          measurement = await workload.run(system, config.sizes);
+        } catch (error) {
+          failed.add(system.name);
+          notMeasured.push({ system: system.name, workload: workload.name, reason: reason(error) });
+          log(`not measured: ${workload.name} ${system.name}: ${reason(error)}`);
+          continue;
+        } finally {
+          system.leave?.();
+        }
+        const summary = summarize(measurement);
+        const entry = rounds.get(system.name) ?? { summaries: [] };
+        entry.summaries.push(summary);
+        if (measurement.peakRssMb !== undefined)
+          entry.peakRssMb = Math.max(entry.peakRssMb ?? 0, measurement.peakRssMb);
+        rounds.set(system.name, entry);
+        const of = config.repeat > 1 ? ` (round ${round}/${config.repeat})` : '';
+        log(
+          `${workload.name} ${system.name}${of}: ${summary.eventsPerSec} events/s, p50 ${summary.p50ms} ms, p99 ${summary.p99ms} ms`,
+        );
       }
-      const row = {
+    }
+    for (const system of eligible) {
+      const entry = rounds.get(system.name);
+      if (!entry || failed.has(system.name)) continue;
+      const throughputs = entry.summaries.map((summary) => summary.eventsPerSec);
+      measured.push({
         workload: workload.name,
         system: system.name,
-        ...summarize(measurement),
-        ...(measurement.peakRssMb !== undefined && { peakRssMb: measurement.peakRssMb }),
-      };
-      measured.push(row);
-      log(`${workload.name} ${system.name}: ${row.eventsPerSec} events/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms`);
+        ...medianSummary(entry.summaries),
+        ...(config.repeat > 1 && { eventsPerSecRange: [Math.min(...throughputs), Math.max(...throughputs)] as const }),
+        ...(entry.peakRssMb !== undefined && { peakRssMb: entry.peakRssMb }),
+      });
     }
   }
   for (const system of systems) await system.close().catch((error) => log(`closing ${system.name}: ${reason(error)}`));
 
   const report: Report = {
     mode: config.quick ? 'quick' : 'full',
+    rounds: config.repeat,
     startedAt: new Date(Date.now() - seconds() * 1000).toISOString(),
     wallSeconds: seconds(),
     machine: { ...(await versions(config)), loadAverage: [round1(loadBefore), round1(loadavg()[0] ?? 0)] },

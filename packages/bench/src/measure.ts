@@ -35,6 +35,27 @@ export function summarize(measurement: Measurement): Summary {
   };
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/** The figures of several rounds of one workload on one system: the median of each. */
+export function medianSummary(rounds: readonly Summary[]): Summary {
+  const of = (pick: (summary: Summary) => number | null) => {
+    const values = rounds.map(pick).filter((value): value is number => value !== null);
+    return values.length === 0 ? null : median(values);
+  };
+  return {
+    eventsPerSec: Math.round(of((summary) => summary.eventsPerSec) ?? 0),
+    p50ms: of((summary) => summary.p50ms),
+    p99ms: of((summary) => summary.p99ms),
+  };
+}
+
 /**
  * Runs `count` operations over `concurrency` workers (worker w runs operations w, w + c, ...),
  * timing each one. `operation` resolves to the events it wrote or read.

@@ -10,6 +10,8 @@ export interface ResultRow extends Summary {
   readonly vsFloor: number | null;
   /** Our throughput divided by Emmett's (PostgreSQL, same run); null where Emmett has no equivalent. */
   readonly vsEmmett: number | null;
+  /** With `--repeat`: the lowest and highest events/s of the rounds (the row shows their median). */
+  readonly eventsPerSecRange?: readonly [number, number];
   /** Catch-up only: the process's peak resident set size while the consumer ran. */
   readonly peakRssMb?: number;
 }
@@ -33,6 +35,8 @@ export interface Machine {
 
 export interface Report {
   readonly mode: 'full' | 'quick';
+  /** Rounds per workload; each row is the median of its rounds. */
+  readonly rounds: number;
   readonly startedAt: string;
   readonly wallSeconds: number;
   readonly machine: Machine;
@@ -75,22 +79,24 @@ export function withRatios(measured: readonly Measured[], systems: readonly Benc
 const cell = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+const range = (span: readonly [number, number] | undefined) => (span ? `${cell(span[0], 0)}-${cell(span[1], 0)}` : '–');
+
 export function markdownTable(report: Report): string {
   const lines = [
-    '| workload | system | events/s | p50 ms | p99 ms | vs floor | vs Emmett | peak RSS MiB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | system | events/s | rounds: min-max | p50 ms | p99 ms | vs floor | vs Emmett | peak RSS MiB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (row) =>
-        `| ${row.workload} | ${row.system} | ${cell(row.eventsPerSec, 0)} | ${cell(row.p50ms)} | ${cell(row.p99ms)} | ${cell(row.vsFloor)} | ${cell(row.vsEmmett)} | ${cell(row.peakRssMb, 0)} |`,
+        `| ${row.workload} | ${row.system} | ${cell(row.eventsPerSec, 0)} | ${range(row.eventsPerSecRange)} | ${cell(row.p50ms)} | ${cell(row.p99ms)} | ${cell(row.vsFloor)} | ${cell(row.vsEmmett)} | ${cell(row.peakRssMb, 0)} |`,
     ),
     ...report.notMeasured.map(
       (row) =>
-        `| ${row.workload ?? 'all'} | ${row.system} | not measured: ${row.reason.replaceAll('|', '\\|')} | | | | | |`,
+        `| ${row.workload ?? 'all'} | ${row.system} | not measured: ${row.reason.replaceAll('|', '\\|')} | | | | | | |`,
     ),
   ];
   const m = report.machine;
   return [
-    `${report.mode} run of ${report.startedAt}, ${report.wallSeconds} s: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.postgres}, SQLite ${m.sqlite}; load average ${m.loadAverage?.join(' -> ') ?? '?'}.`,
+    `${report.mode} run of ${report.startedAt}, ${report.wallSeconds} s, ${report.rounds === 1 ? 'one round' : `median of ${report.rounds} rounds`} per row: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.postgres}, SQLite ${m.sqlite}; load average ${m.loadAverage?.join(' -> ') ?? '?'}.`,
     '',
     ...lines,
   ].join('\n');

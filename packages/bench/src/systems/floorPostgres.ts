@@ -15,7 +15,7 @@ const EVENT_COLUMNS =
  * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
  * that does the same work: the version check (one statement), the event insert with the writing
  * transaction's id, in one transaction. The inserts bind arrays (`unnest`) so that their text is
- * the same for any batch, and run as named prepared statements.
+ * the same for any batch; every statement of an append runs as a named prepared statement.
  */
 export function floorPostgres(config: BenchConfig): BenchSystem {
   const t = storeTables(PREFIX);
@@ -35,16 +35,19 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     try {
       await client.query('BEGIN');
       const key = [TENANT, CATEGORY, stream, events.length];
+      // The version check, prepared too (two texts: a new stream, an existing one).
       const bumped =
         expected === 0
-          ? await client.query(
-              `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING version`,
-              key,
-            )
-          : await client.query(
-              `UPDATE ${t.streams} SET version = version + $4 WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND version = $5 RETURNING version`,
-              [...key, expected],
-            );
+          ? await client.query({
+              name: `${PREFIX}create_stream`,
+              text: `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING version`,
+              values: key,
+            })
+          : await client.query({
+              name: `${PREFIX}bump_stream`,
+              text: `UPDATE ${t.streams} SET version = version + $4 WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND version = $5 RETURNING version`,
+              values: [...key, expected],
+            });
       if (bumped.rowCount !== 1) throw new Error(`version conflict on ${stream}`);
       const recordedAt = new Date().toISOString();
       const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>({
