@@ -15,6 +15,11 @@ export interface DrizzleBackendOptions {
   readonly tablePrefix?: string;
   /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
   readonly notify?: boolean;
+  /**
+   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface DrizzleBackend<THandle> extends SqlBackend<THandle> {
@@ -51,6 +56,7 @@ export function createDrizzleBackend(
     connection: connection as SqlConnection<unknown>,
     ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
     ...(options.notify !== undefined && { notify: options.notify }),
+    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   return {
     ...backend,

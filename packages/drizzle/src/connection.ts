@@ -1,11 +1,26 @@
-import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from '@es/core/sql';
-import { retryWhileBusy, SqliteGate } from '@es/core/sql';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
+import { retryWhileBusy, SqliteGate, statementName } from '@es/core/sql';
 import { type SQL, sql } from 'drizzle-orm';
 
 /** What the backend needs of a Drizzle database or transaction on PostgreSQL or MySQL. */
 export interface DrizzleAsyncHandle {
   execute(query: SQL): Promise<unknown>;
+  /** Drizzle's internals; on PostgreSQL their `session` (`db._.session`, `tx._.session`) is used. */
+  readonly _?: object;
 }
+
+/** Drizzle's PgSession, as far as the store uses it: a query already in the driver's own text. */
+interface PgSessionRunner {
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: undefined,
+    name: string | undefined,
+    isResponseInArrayMode: false,
+  ): { execute(): Promise<unknown> };
+}
+
+const isPgSessionRunner = (session: unknown): session is PgSessionRunner =>
+  typeof (session as PgSessionRunner | undefined)?.prepareQuery === 'function';
 
 /** What the backend needs of a Drizzle better-sqlite3 database. */
 export interface DrizzleSqliteHandle {
@@ -30,16 +45,32 @@ export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dia
   return sql.join(chunks);
 }
 
+/**
+ * PostgreSQL: core's text already has node-postgres's `$n` placeholders, so it goes to the
+ * session's `prepareQuery` as it is (what `execute(sql)` does after building the text), named
+ * when core marks it reusable, so node-postgres prepares it once per connection. Rebuilding it
+ * as a Drizzle `SQL`, the fallback, costs more than the statement's own round trip saves.
+ */
 function postgresExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
+  const session = (handle._ as { session?: unknown } | undefined)?.session;
+  const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
+    isPgSessionRunner(session)
+      ? session
+          .prepareQuery(
+            { sql: text, params: [...params] },
+            undefined,
+            options?.prepare ? statementName(text) : undefined,
+            false,
+          )
+          .execute()
+      : handle.execute(toDrizzleSql(text, params, 'postgres'));
   return {
     dialect: 'postgres',
-    async query<Row>(text: string, params?: readonly SqlParam[]) {
-      const result = (await handle.execute(toDrizzleSql(text, params, 'postgres'))) as { rows: Row[] };
-      return result.rows;
+    async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return ((await run(text, params, options)) as { rows: Row[] }).rows;
     },
-    async execute(text, params) {
-      const result = (await handle.execute(toDrizzleSql(text, params, 'postgres'))) as { rowCount: number | null };
-      return result.rowCount ?? 0;
+    async execute(text, params, options) {
+      return ((await run(text, params, options)) as { rowCount: number | null }).rowCount ?? 0;
     },
   };
 }

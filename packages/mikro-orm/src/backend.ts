@@ -6,6 +6,11 @@ export interface MikroOrmBackendOptions {
   readonly tablePrefix?: string;
   /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
   readonly notify?: boolean;
+  /**
+   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface MikroOrmBackend extends SqlBackend<MikroOrmHandle> {
@@ -33,6 +38,7 @@ export function createMikroOrmBackend(em: MikroOrmHandle, options: MikroOrmBacke
     connection,
     ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
     ...(options.notify !== undefined && { notify: options.notify }),
+    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   // An EntityManager outside a transaction has nothing to join: such calls run like handle-less ones.
   const joinable = <O extends { handle?: MikroOrmHandle }>(sessionOptions: O | undefined) =>

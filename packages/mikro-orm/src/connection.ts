@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { StoreError } from '@es/core';
-import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from '@es/core/sql';
-import { retryWhileBusy, SqliteGate } from '@es/core/sql';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
+import { namedStatement, retryWhileBusy, SqliteGate } from '@es/core/sql';
 import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
 import { CompiledQuery, type Kysely } from 'kysely';
 
@@ -19,16 +19,20 @@ type KyselyRunner = Pick<Kysely<unknown>, 'executeQuery'>;
 function kyselyExecutor(dialect: SqlDialectName, runner: KyselyRunner): SqlExecutor {
   // better-sqlite3 refuses to bind booleans; SQLite stores them as 0/1 anyway.
   const bind = (value: SqlParam) => (dialect === 'sqlite' && typeof value === 'boolean' ? Number(value) : value);
-  const run = (sql: string, params: readonly SqlParam[] = []) =>
-    runner.executeQuery(CompiledQuery.raw(sql, params.map(bind)));
+  // PostgreSQL: Kysely hands the text to node-postgres untouched, so a reusable statement goes as
+  // node-postgres's named statement and is prepared once per connection.
+  const text = (sql: string, options?: StatementOptions) =>
+    dialect === 'postgres' && options?.prepare ? namedStatement(sql) : sql;
+  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
+    runner.executeQuery(CompiledQuery.raw(text(sql, options), params.map(bind)));
   return {
     dialect,
-    async query<Row>(sql: string, params?: readonly SqlParam[]) {
-      return (await run(sql, params)).rows as Row[];
+    async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return (await run(sql, params, options)).rows as Row[];
     },
-    async execute(sql, params) {
+    async execute(sql, params, options) {
       // pg: rowCount; mysql2: affectedRows; better-sqlite3: changes.
-      return Number((await run(sql, params)).numAffectedRows ?? 0n);
+      return Number((await run(sql, params, options)).numAffectedRows ?? 0n);
     },
   };
 }
@@ -54,12 +58,16 @@ export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
   }
 
   /** An autocommit statement on the ORM's pool. */
-  async query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
-    return (await this.pool()).query<Row>(sql, params);
+  async query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: StatementOptions,
+  ): Promise<Row[]> {
+    return (await this.pool()).query<Row>(sql, params, options);
   }
 
-  async execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return (await this.pool()).execute(sql, params);
+  async execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number> {
+    return (await this.pool()).execute(sql, params, options);
   }
 
   transaction<T>(work: (executor: SqlExecutor, handle: MikroOrmHandle) => Promise<T>): Promise<T> {

@@ -9,6 +9,11 @@ export interface TypeOrmBackendOptions {
   readonly tablePrefix?: string;
   /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
   readonly notify?: boolean;
+  /**
+   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface TypeOrmBackend extends SqlBackend<TypeOrmHandle> {
@@ -36,6 +41,7 @@ export function createTypeOrmBackend(dataSource: DataSource, options: TypeOrmBac
     connection,
     ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
     ...(options.notify !== undefined && { notify: options.notify }),
+    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   return {
     ...backend,

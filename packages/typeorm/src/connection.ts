@@ -1,4 +1,5 @@
-import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from '@es/core/sql';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
+import { namedStatement } from '@es/core/sql';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf } from './dialect.js';
 
@@ -21,15 +22,19 @@ export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): Sq
     dialect === 'sqlite'
       ? (params: readonly SqlParam[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p))
       : (params: readonly SqlParam[]) => [...params];
-  const run = (sql: string, params: readonly SqlParam[] = []) =>
-    runner.query(sql, bind(params), true) as Promise<StructuredResult>;
+  // PostgreSQL: a reusable statement goes through TypeORM as node-postgres's named statement, so
+  // it is prepared once per connection (TypeORM passes the text to pg untouched and logs it as text).
+  const text = (sql: string, options?: StatementOptions) =>
+    dialect === 'postgres' && options?.prepare ? namedStatement(sql) : sql;
+  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
+    runner.query(text(sql, options), bind(params), true) as Promise<StructuredResult>;
   return {
     dialect,
-    async query<Row>(sql: string, params?: readonly SqlParam[]) {
-      return ((await run(sql, params)).records ?? []) as Row[];
+    async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return ((await run(sql, params, options)).records ?? []) as Row[];
     },
-    async execute(sql: string, params?: readonly SqlParam[]) {
-      return (await run(sql, params)).affected ?? 0;
+    async execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return (await run(sql, params, options)).affected ?? 0;
     },
   };
 }
@@ -67,12 +72,16 @@ export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle> {
     this.dialect = dialectOf(dataSource.options.type);
   }
 
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
-    return this.autocommit((executor) => executor.query<Row>(sql, params));
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: StatementOptions,
+  ): Promise<Row[]> {
+    return this.autocommit((executor) => executor.query<Row>(sql, params, options));
   }
 
-  execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.autocommit((executor) => executor.execute(sql, params));
+  execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number> {
+    return this.autocommit((executor) => executor.execute(sql, params, options));
   }
 
   transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {

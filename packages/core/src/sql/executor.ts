@@ -7,12 +7,29 @@ export type SqlDialectName = 'postgres' | 'mysql' | 'sqlite';
 
 export type SqlParam = string | number | bigint | boolean | null;
 
+/** What core tells the ORM package about a statement besides its text. */
+export interface StatementOptions {
+  /**
+   * The text is one of a fixed few (no list in it grows with the data), so a driver that can may
+   * prepare it once per connection and reuse the plan (`namedStatement`). Only a hint: running it
+   * unprepared is always correct.
+   */
+  readonly prepare?: boolean;
+}
+
+/** The hint for a statement whose text is one of a fixed few. */
+export const PREPARED: StatementOptions = { prepare: true };
+
 export interface SqlExecutor {
   readonly dialect: SqlDialectName;
   /** A statement that returns rows. Placeholders: `$1, $2 ...` on postgres, `?` elsewhere. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: StatementOptions,
+  ): Promise<Row[]>;
   /** A statement that returns no rows; resolves to the affected row count the driver reports. */
-  execute(sql: string, params?: readonly SqlParam[]): Promise<number>;
+  execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number>;
 }
 
 /**

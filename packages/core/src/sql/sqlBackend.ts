@@ -11,7 +11,14 @@ import { MysqlDialect } from './dialects/mysql.js';
 import { PostgresDialect } from './dialects/postgres.js';
 import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
-import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam } from './executor.js';
+import {
+  PREPARED,
+  type SqlConnection,
+  type SqlDialectName,
+  type SqlExecutor,
+  type SqlParam,
+  type StatementOptions,
+} from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
@@ -26,6 +33,12 @@ export interface SqlBackendOptions<THandle> {
    * for consumers listening with `postgresWakeUp`. Off by default: NOTIFY serializes commits.
    */
   readonly notify?: boolean;
+  /**
+   * Lets the ORM package run the store's hot statements (appends, stream and snapshot reads,
+   * checkpoints) as prepared statements where its driver can (default true). Turn off behind a
+   * pooler that cannot keep them across transactions (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
@@ -122,7 +135,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
             throw error;
           }
           if (within) await within(outcome);
-          if (notifyChannel) await executor.execute('SELECT pg_notify($1, NULL)', [notifyChannel]);
+          if (notifyChannel) await executor.execute('SELECT pg_notify($1, NULL)', [notifyChannel], PREPARED);
           return outcome;
         }),
       readStream: (query) => dialect.readStream(executor, query),
@@ -153,15 +166,17 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   const describe = (error: unknown) =>
     `${options.name}/${connection.dialect} (${classifySqlError(error)}): ${(error as Error)?.message ?? String(error)}`;
 
+  const prepare = options.preparedStatements ?? true;
+  const hint = (statement?: StatementOptions) => (prepare ? statement : undefined);
   /** Driver errors become StoreError at the statement that failed (the cause keeps the original). */
   const guarded = (executor: SqlExecutor): SqlExecutor => ({
     dialect: executor.dialect,
-    query: <Row>(sql: string, params?: readonly SqlParam[]) =>
-      executor.query<Row>(sql, params).catch((error: unknown): never => {
+    query: <Row>(sql: string, params?: readonly SqlParam[], statement?: StatementOptions) =>
+      executor.query<Row>(sql, params, hint(statement)).catch((error: unknown): never => {
         throw new StoreError(describe(error), { cause: error });
       }),
-    execute: (sql, params) =>
-      executor.execute(sql, params).catch((error: unknown) => {
+    execute: (sql, params, statement) =>
+      executor.execute(sql, params, hint(statement)).catch((error: unknown) => {
         throw new StoreError(describe(error), { cause: error });
       }),
   });

@@ -16,7 +16,7 @@ import type {
   StoredSnapshot,
 } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
-import type { SqlDialectName, SqlExecutor, SqlParam } from '../executor.js';
+import { PREPARED, type SqlDialectName, type SqlExecutor, type SqlParam } from '../executor.js';
 import {
   type EventRow,
   type SnapshotRow,
@@ -183,6 +183,7 @@ export abstract class SqlDialect {
     await executor.execute(
       `INSERT INTO ${this.tables.outbox} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at) VALUES ${values}`,
       params.values,
+      rows.length === 1 ? PREPARED : undefined,
     );
   }
 
@@ -210,6 +211,7 @@ export abstract class SqlDialect {
     const rows = await executor.query<EventRow>(
       `SELECT ${this.eventColumns()} FROM ${this.tables.events} WHERE ${where} ORDER BY stream_version ${order}${limit}`,
       params.values,
+      PREPARED,
     );
     return rows.map(toStoredEvent);
   }
@@ -219,6 +221,7 @@ export abstract class SqlDialect {
     const rows = await executor.query<{ version: unknown }>(
       `SELECT version FROM ${this.tables.streams} WHERE ${this.streamWhere(params, stream)}`,
       params.values,
+      PREPARED,
     );
     return rows[0] ? toNumber(rows[0].version) : 0;
   }
@@ -240,6 +243,7 @@ export abstract class SqlDialect {
     const rows = await executor.query<SnapshotRow>(
       `SELECT tenant_id, category, stream_id, version, schema_version, state, ${this.selectTime('taken_at')} AS taken_at FROM ${this.tables.snapshots} WHERE ${this.streamWhere(params, stream)}`,
       params.values,
+      PREPARED,
     );
     return rows[0] ? toStoredSnapshot(rows[0]) : undefined;
   }
@@ -344,11 +348,13 @@ export abstract class SqlDialect {
     await executor.execute(
       this.insertIgnoring(checkpoints, 'consumer, transaction_id, position, updated_at', values, 'consumer'),
       params.values,
+      PREPARED,
     );
     params = this.params();
     const [row] = await executor.query<CheckpointRow>(
       `SELECT ${this.checkpointColumns()} FROM ${checkpoints} WHERE consumer = ${params.add(name)}${this.forUpdate}`,
       params.values,
+      PREPARED,
     );
     if (!row) return undefined;
     const current = this.toCheckpoint(row);
@@ -362,6 +368,7 @@ export abstract class SqlDialect {
     await executor.execute(
       `UPDATE ${checkpoints} SET lease_owner = ${params.add(owner)}, lease_expires_at = ${this.timeValue(params, expiresAt)} WHERE consumer = ${params.add(name)}`,
       params.values,
+      PREPARED,
     );
     return { ...current, leaseOwner: owner, leaseExpiresAt: expiresAt };
   }
@@ -371,6 +378,7 @@ export abstract class SqlDialect {
     await executor.execute(
       `UPDATE ${this.tables.checkpoints} SET transaction_id = ${this.bigintValue(params, position.transactionId)}, position = ${this.bigintValue(params, position.position)}, updated_at = ${this.timeValue(params, now)} WHERE consumer = ${params.add(name)}`,
       params.values,
+      PREPARED,
     );
   }
 
@@ -379,6 +387,7 @@ export abstract class SqlDialect {
     await executor.execute(
       `UPDATE ${this.tables.checkpoints} SET lease_owner = NULL, lease_expires_at = NULL WHERE consumer = ${params.add(name)} AND lease_owner = ${params.add(owner)}`,
       params.values,
+      PREPARED,
     );
   }
 
@@ -387,6 +396,7 @@ export abstract class SqlDialect {
     const [row] = await executor.query<CheckpointRow>(
       `SELECT ${this.checkpointColumns()} FROM ${this.tables.checkpoints} WHERE consumer = ${params.add(name)}`,
       params.values,
+      PREPARED,
     );
     return row ? this.toCheckpoint(row) : undefined;
   }

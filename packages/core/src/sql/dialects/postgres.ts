@@ -10,7 +10,7 @@ import type {
 } from '../../backend/index.js';
 import { LOG_START } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
-import type { SqlExecutor } from '../executor.js';
+import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
 import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
 
@@ -56,6 +56,8 @@ export class PostgresDialect extends SqlDialect {
   async logHead(executor: SqlExecutor): Promise<LogPosition> {
     const [row] = await executor.query<{ horizon: unknown }>(
       'SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon',
+      [],
+      PREPARED,
     );
     return { transactionId: toBigInt(row?.horizon ?? 0), position: 0n };
   }
@@ -122,7 +124,8 @@ export class PostgresDialect extends SqlDialect {
       const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
       sql = `UPDATE ${streams} SET version = version + ${n} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND ${condition} RETURNING version`;
     }
-    const rows = await executor.query<{ version: unknown }>(sql, params.values);
+    // One of four texts (one per kind of expected version).
+    const rows = await executor.query<{ version: unknown }>(sql, params.values, PREPARED);
     return rows[0] ? toNumber(rows[0].version) : undefined;
   }
 
@@ -152,6 +155,7 @@ export class PostgresDialect extends SqlDialect {
     return executor.query<InsertedRow>(
       `INSERT INTO ${this.tables.events} (transaction_id, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id::text AS event_id, position, transaction_id`,
       params.values,
+      PREPARED,
     );
   }
 
@@ -188,6 +192,7 @@ export class PostgresDialect extends SqlDialect {
          RETURNING position, event_id, stream_version, transaction_id)${queued}
        SELECT event_id::text AS event_id, position, transaction_id FROM inserted`,
       params.values,
+      PREPARED,
     );
   }
 
@@ -208,6 +213,7 @@ export class PostgresDialect extends SqlDialect {
          ORDER BY transaction_id, position LIMIT ${limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,
       params.values,
+      PREPARED,
     );
     const horizon = toBigInt(rows[0]?.horizon ?? 0);
     const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
@@ -229,6 +235,7 @@ export class PostgresDialect extends SqlDialect {
        ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version, state = EXCLUDED.state, taken_at = EXCLUDED.taken_at
        WHERE ${snapshots}.version <= EXCLUDED.version`,
       params.values,
+      PREPARED,
     );
   }
 }
