@@ -44,7 +44,7 @@ export class Params {
   }
 }
 
-interface CheckpointRow {
+export interface CheckpointRow {
   transaction_id: unknown;
   position: unknown;
   lease_owner: unknown;
@@ -320,11 +320,11 @@ export abstract class SqlDialect {
     return undefined;
   }
 
-  private checkpointColumns(): string {
+  protected checkpointColumns(): string {
     return `transaction_id, position, lease_owner, ${this.selectTime('lease_expires_at')} AS lease_expires_at, ${this.selectTime('updated_at')} AS updated_at`;
   }
 
-  private toCheckpoint(row: CheckpointRow): ConsumerCheckpoint {
+  protected toCheckpoint(row: CheckpointRow): ConsumerCheckpoint {
     return {
       position: { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) },
       leaseOwner: row.lease_owner === null || row.lease_owner === undefined ? null : String(row.lease_owner),

@@ -1,5 +1,6 @@
 import type {
   AppendRequest,
+  ConsumerCheckpoint,
   ExpectedVersion,
   LogFilter,
   LogPage,
@@ -12,7 +13,7 @@ import { LOG_START } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
-import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+import { type CheckpointRow, type InsertedEvents, type Params, SqlDialect } from './dialect.js';
 
 interface InsertedRow {
   event_id: unknown;
@@ -225,6 +226,38 @@ export class PostgresDialect extends SqlDialect {
     // Not a full page: everything below the horizon after the cursor has been seen.
     const next = query.after.transactionId >= horizon ? query.after : { transactionId: horizon, position: 0n };
     return { events, next, heldBack };
+  }
+
+  /**
+   * One statement instead of three (create the row, lock it, take the lease): the upsert locks the
+   * row, and its WHERE is checked against the latest committed lease, so of two claimers racing
+   * for a free consumer one gets the row back and the other none.
+   */
+  override async claimConsumer(
+    executor: SqlExecutor,
+    name: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ConsumerCheckpoint | undefined> {
+    const { checkpoints } = this.tables;
+    const params = this.params();
+    const consumer = params.add(name);
+    const leaseOwner = params.add(owner);
+    // updated_at = the epoch marks a row never stored (the consumer picks its start then).
+    const never = this.timeValue(params, new Date(0));
+    const expiresAt = this.timeValue(params, new Date(now.getTime() + leaseMs));
+    const at = this.timeValue(params, now);
+    const [row] = await executor.query<CheckpointRow>(
+      `INSERT INTO ${checkpoints} AS c (consumer, transaction_id, position, updated_at, lease_owner, lease_expires_at)
+       VALUES (${consumer}, 0, 0, ${never}, ${leaseOwner}, ${expiresAt})
+       ON CONFLICT (consumer) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at
+       WHERE c.lease_owner IS NULL OR c.lease_owner = EXCLUDED.lease_owner OR c.lease_expires_at IS NULL OR c.lease_expires_at <= ${at}
+       RETURNING ${this.checkpointColumns()}`,
+      params.values,
+      PREPARED,
+    );
+    return row ? this.toCheckpoint(row) : undefined;
   }
 
   async saveSnapshot(executor: SqlExecutor, snapshot: SnapshotToStore): Promise<void> {
