@@ -124,4 +124,15 @@ export class UpcastError extends EsError {
 /** The backend failed in a way that is not the caller's fault (connection lost, deadlock, ...). */
 export class StoreError extends EsError {
   readonly code = 'STORE';
+  /**
+   * The database picked this transaction as a deadlock victim, failed it on a serialization
+   * conflict, or timed out its lock wait: once the transaction is rolled back (the store's own
+   * transactions are), running the same work again may succeed.
+   */
+  readonly retryable: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { readonly retryable?: boolean }) {
+    super(message, options);
+    this.retryable = options?.retryable ?? false;
+  }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { OutboxCounts } from '../backend/index.js';
-import { InvalidArgumentError } from '../errors/index.js';
+import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
@@ -42,6 +42,24 @@ export interface DeadLetter<TEvents extends AnyEventDefinition> {
   readonly event: RecordedEventOf<TEvents>;
 }
 
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Relays racing appenders for the same index pages can deadlock on MySQL/MariaDB (InnoDB picks
+ * a victim). The claim changed nothing before it was rolled back, so it is simply run again,
+ * after a few random milliseconds; only a claim that keeps failing is reported.
+ */
+async function retryingDeadlocks<T>(claim: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await claim();
+    } catch (error) {
+      if (!(error instanceof StoreError && error.retryable) || attempt >= CLAIM_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 /**
  * Moves outbox rows to a publisher. Each batch claims due rows in a short transaction, publishes
  * outside it (so no transaction stays open across network calls), then deletes what was
@@ -80,8 +98,8 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   async processBatch(): Promise<RelayBatch> {
     const now = this.now();
     const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 30_000));
-    const entries = await this.store.write((session) =>
-      session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100),
+    const entries = await retryingDeadlocks(() =>
+      this.store.write((session) => session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100)),
     );
     if (entries.length === 0) return { claimed: 0, published: 0, failed: 0 };
 

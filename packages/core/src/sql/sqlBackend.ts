@@ -165,6 +165,8 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
 
   const describe = (error: unknown) =>
     `${options.name}/${connection.dialect} (${classifySqlError(error)}): ${(error as Error)?.message ?? String(error)}`;
+  const storeError = (error: unknown) =>
+    new StoreError(describe(error), { cause: error, retryable: classifySqlError(error) === 'deadlock' });
 
   const prepare = options.preparedStatements ?? true;
   const hint = (statement?: StatementOptions) => (prepare ? statement : undefined);
@@ -173,11 +175,11 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     dialect: executor.dialect,
     query: <Row>(sql: string, params?: readonly SqlParam[], statement?: StatementOptions) =>
       executor.query<Row>(sql, params, hint(statement)).catch((error: unknown): never => {
-        throw new StoreError(describe(error), { cause: error });
+        throw storeError(error);
       }),
     execute: (sql, params, statement) =>
       executor.execute(sql, params, hint(statement)).catch((error: unknown) => {
-        throw new StoreError(describe(error), { cause: error });
+        throw storeError(error);
       }),
   });
 
@@ -205,7 +207,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
         return connection.transaction((executor) => conflict(guarded(executor), error.request));
       }
       if (error instanceof EsError || (error !== null && typeof error === 'object' && fromWork.has(error))) throw error;
-      throw new StoreError(describe(error), { cause: error });
+      throw storeError(error);
     }
   }
 
