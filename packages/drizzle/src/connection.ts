@@ -53,9 +53,10 @@ export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dia
  * per append on the bench machine.
  */
 function postgresExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
-  const session = (handle._ as { session?: unknown } | undefined)?.session;
+  const found = (handle._ as { session?: unknown } | undefined)?.session;
+  const session = isPgSessionRunner(found) ? found : undefined;
   const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    isPgSessionRunner(session)
+    session
       ? session
           .prepareQuery(
             { sql: text, params: [...params] },

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { namedStatement, retryWhileBusy, SqliteGate } from '@es/core/sql';
+import { driverStatement, retryWhileBusy, SqliteGate } from '@es/core/sql';
 import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
 import { CompiledQuery, type Kysely } from 'kysely';
 
@@ -21,10 +21,8 @@ function kyselyExecutor(dialect: SqlDialectName, runner: KyselyRunner): SqlExecu
   const bind = (value: SqlParam) => (dialect === 'sqlite' && typeof value === 'boolean' ? Number(value) : value);
   // PostgreSQL: Kysely hands the text to node-postgres untouched, so a reusable statement goes as
   // node-postgres's named statement and is prepared once per connection.
-  const text = (sql: string, options?: StatementOptions) =>
-    dialect === 'postgres' && options?.prepare ? namedStatement(sql) : sql;
   const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    runner.executeQuery(CompiledQuery.raw(text(sql, options), params.map(bind)));
+    runner.executeQuery(CompiledQuery.raw(driverStatement(dialect, sql, options), params.map(bind)));
   return {
     dialect,
     async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {

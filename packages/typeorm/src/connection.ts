@@ -1,5 +1,5 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { namedStatement } from '@es/core/sql';
+import { driverStatement } from '@es/core/sql';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf } from './dialect.js';
 
@@ -24,10 +24,8 @@ export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): Sq
       : (params: readonly SqlParam[]) => [...params];
   // PostgreSQL: a reusable statement goes through TypeORM as node-postgres's named statement, so
   // it is prepared once per connection (TypeORM passes the text to pg untouched and logs it as text).
-  const text = (sql: string, options?: StatementOptions) =>
-    dialect === 'postgres' && options?.prepare ? namedStatement(sql) : sql;
   const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    runner.query(text(sql, options), bind(params), true) as Promise<StructuredResult>;
+    runner.query(driverStatement(dialect, sql, options), bind(params), true) as Promise<StructuredResult>;
   return {
     dialect,
     async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {

@@ -11,7 +11,7 @@ export type SqlParam = string | number | bigint | boolean | null;
 export interface StatementOptions {
   /**
    * The text is one of a fixed few (no list in it grows with the data), so a driver that can may
-   * prepare it once per connection and reuse the plan (`namedStatement`). Only a hint: running it
+   * prepare it once per connection and reuse the plan (`driverStatement`, `statementName`). Only a hint: running it
    * unprepared is always correct.
    */
   readonly prepare?: boolean;

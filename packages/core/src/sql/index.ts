@@ -4,7 +4,7 @@ export { PostgresDialect } from './dialects/postgres.js';
 export { SqliteDialect } from './dialects/sqlite.js';
 export { classifySqlError, type SqlErrorKind } from './errors.js';
 export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
-export { NamedStatement, namedStatement, statementName } from './namedStatement.js';
+export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
 export { toBigInt, toDate, toJson, toNumber } from './rows.js';
 export { createDialect, createSqlBackend, type SqlBackend, type SqlBackendOptions } from './sqlBackend.js';

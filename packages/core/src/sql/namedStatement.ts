@@ -1,3 +1,5 @@
+import type { SqlDialectName, StatementOptions } from './executor.js';
+
 /**
  * Prepared statements for node-postgres under an ORM. node-postgres runs a query config that has
  * a `name` as a named prepared statement: parsed and planned once per connection, then only bound
@@ -30,9 +32,12 @@ export function statementName(text: string): string {
 }
 
 /**
- * `text` as node-postgres's named statement, typed as the text the ORM's API expects. A new
- * object each call: node-postgres writes the bound values onto the config it is given.
+ * What an ORM package over node-postgres hands its driver for core's `sql`: a new named statement
+ * when core marks the statement reusable on PostgreSQL (a new object each call: node-postgres
+ * writes the bound values onto the config it is given), else the text itself. Typed as the text
+ * the ORM's API expects.
  */
-export function namedStatement(text: string): string {
-  return new NamedStatement(statementName(text), text) as unknown as string;
+export function driverStatement(dialect: SqlDialectName, sql: string, options?: StatementOptions): string {
+  if (dialect !== 'postgres' || !options?.prepare) return sql;
+  return new NamedStatement(statementName(sql), sql) as unknown as string;
 }
