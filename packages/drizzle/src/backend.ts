@@ -1,4 +1,4 @@
-import { createSqlBackend, type SqlBackend, type SqlConnection } from '@es/core/sql';
+import { createSqlBackend, type SqlBackend, type SqlConnection, type SqlStoreOptions } from '@es/core/sql';
 import { is } from 'drizzle-orm';
 import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -10,17 +10,8 @@ import {
   type DrizzleSqliteHandle,
 } from './connection.js';
 
-export interface DrizzleBackendOptions {
-  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
-  readonly tablePrefix?: string;
-  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
-  readonly notify?: boolean;
-  /**
-   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
-   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
-   */
-  readonly preparedStatements?: boolean;
-}
+/** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
+export type DrizzleBackendOptions = SqlStoreOptions;
 
 export interface DrizzleBackend<THandle> extends SqlBackend<THandle> {
   /**
@@ -52,11 +43,9 @@ export function createDrizzleBackend(
 ): DrizzleBackend<DrizzleAsyncHandle> | DrizzleBackend<DrizzleSqliteHandle> {
   const connection = connectionFor(db);
   const backend = createSqlBackend({
+    ...options,
     name: 'drizzle',
     connection: connection as SqlConnection<unknown>,
-    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
-    ...(options.notify !== undefined && { notify: options.notify }),
-    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   return {
     ...backend,

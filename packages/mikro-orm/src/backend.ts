@@ -1,17 +1,8 @@
-import { createSqlBackend, type SqlBackend, tableNames } from '@es/core/sql';
+import { createSqlBackend, type SqlBackend, type SqlStoreOptions, tableNames } from '@es/core/sql';
 import { dialectOf, type MikroOrmHandle, MikroOrmSqlConnection, MikroOrmSqliteConnection } from './connection.js';
 
-export interface MikroOrmBackendOptions {
-  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
-  readonly tablePrefix?: string;
-  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
-  readonly notify?: boolean;
-  /**
-   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
-   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
-   */
-  readonly preparedStatements?: boolean;
-}
+/** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
+export type MikroOrmBackendOptions = SqlStoreOptions;
 
 export interface MikroOrmBackend extends SqlBackend<MikroOrmHandle> {
   /**
@@ -34,11 +25,9 @@ export function createMikroOrmBackend(em: MikroOrmHandle, options: MikroOrmBacke
       ? new MikroOrmSqliteConnection(em, tableNames(options.tablePrefix).streams)
       : new MikroOrmSqlConnection(em);
   const backend = createSqlBackend({
+    ...options,
     name: 'mikro-orm',
     connection,
-    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
-    ...(options.notify !== undefined && { notify: options.notify }),
-    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   // An EntityManager outside a transaction has nothing to join: such calls run like handle-less ones.
   const joinable = <O extends { handle?: MikroOrmHandle }>(sessionOptions: O | undefined) =>

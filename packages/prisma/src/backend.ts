@@ -1,4 +1,4 @@
-import { createSqlBackend, type SqlBackend, type SqlDialectName } from '@es/core/sql';
+import { createSqlBackend, type SqlBackend, type SqlDialectName, type SqlStoreOptions } from '@es/core/sql';
 import {
   type PrismaClientLike,
   PrismaSqlConnection,
@@ -8,15 +8,12 @@ import {
 } from './connection.js';
 import type { PrismaProvider } from './models/index.js';
 
-export interface PrismaBackendOptions {
-  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
-  readonly tablePrefix?: string;
+/** The store's settings, but prepared statements: Prisma's raw-SQL API cannot prepare. */
+export interface PrismaBackendOptions extends Omit<SqlStoreOptions, 'preparedStatements'> {
   /** The datasource provider; read from the client when omitted. */
   readonly provider?: PrismaProvider;
   /** Limits of the interactive transactions the store opens when you pass it none. */
   readonly transactionOptions?: PrismaTransactionOptions;
-  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
-  readonly notify?: boolean;
 }
 
 export interface PrismaBackend<Tx> extends SqlBackend<Tx> {
@@ -48,8 +45,8 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
   const backend = createSqlBackend({
     name: 'prisma',
     connection,
-    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
-    ...(options.notify !== undefined && { notify: options.notify }),
+    tablePrefix: options.tablePrefix,
+    notify: options.notify,
   });
   return {
     ...backend,

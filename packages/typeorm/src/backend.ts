@@ -1,20 +1,11 @@
-import { createSqlBackend, type SqlBackend } from '@es/core/sql';
+import { createSqlBackend, type SqlBackend, type SqlStoreOptions } from '@es/core/sql';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type TypeOrmHandle, TypeOrmSqlConnection } from './connection.js';
 import { dialectOf } from './dialect.js';
 import { TypeOrmSqliteConnection } from './sqliteConnection.js';
 
-export interface TypeOrmBackendOptions {
-  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
-  readonly tablePrefix?: string;
-  /** PostgreSQL: NOTIFY on every append, for consumers using `postgresWakeUp` (see @es/core/sql). */
-  readonly notify?: boolean;
-  /**
-   * PostgreSQL: run the store's hot statements as prepared statements (default true). Set false
-   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
-   */
-  readonly preparedStatements?: boolean;
-}
+/** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
+export type TypeOrmBackendOptions = SqlStoreOptions;
 
 export interface TypeOrmBackend extends SqlBackend<TypeOrmHandle> {
   /**
@@ -37,11 +28,9 @@ export function createTypeOrmBackend(dataSource: DataSource, options: TypeOrmBac
       ? new TypeOrmSqliteConnection(dataSource)
       : new TypeOrmSqlConnection(dataSource);
   const backend = createSqlBackend({
+    ...options,
     name: 'typeorm',
     connection,
-    ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }),
-    ...(options.notify !== undefined && { notify: options.notify }),
-    ...(options.preparedStatements !== undefined && { preparedStatements: options.preparedStatements }),
   });
   return {
     ...backend,

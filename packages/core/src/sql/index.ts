@@ -7,6 +7,12 @@ export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOpt
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
 export { toBigInt, toDate, toJson, toNumber } from './rows.js';
-export { createDialect, createSqlBackend, type SqlBackend, type SqlBackendOptions } from './sqlBackend.js';
+export {
+  createDialect,
+  createSqlBackend,
+  type SqlBackend,
+  type SqlBackendOptions,
+  type SqlStoreOptions,
+} from './sqlBackend.js';
 export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
 export { DEFAULT_TABLE_PREFIX, type StoreModels, type TableNames, tableNames } from './tables.js';

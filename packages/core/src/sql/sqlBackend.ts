@@ -22,11 +22,9 @@ import {
 import { notificationChannel } from './postgresWakeUp.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
-export interface SqlBackendOptions<THandle> {
-  /** The ORM package's name, for reports: `drizzle`, `typeorm` ... */
-  readonly name: string;
-  readonly connection: SqlConnection<THandle>;
-  /** Table-name prefix (default `es_`); must match the models registered with the host. */
+/** The store's settings an ORM package takes from its user and passes on unchanged. */
+export interface SqlStoreOptions {
+  /** Table-name prefix (default `es_`): the same as given to `configureModels`. */
   readonly tablePrefix?: string;
   /**
    * PostgreSQL: `NOTIFY <prefix>events` with every append (delivered at commit), a wake-up hint
@@ -34,11 +32,17 @@ export interface SqlBackendOptions<THandle> {
    */
   readonly notify?: boolean;
   /**
-   * Lets the ORM package run the store's hot statements (appends, stream and snapshot reads,
-   * checkpoints) as prepared statements where its driver can (default true). Turn off behind a
-   * pooler that cannot keep them across transactions (PgBouncer in transaction mode before 1.21).
+   * PostgreSQL: lets the ORM package run the store's hot statements (appends, stream and snapshot
+   * reads, checkpoints) as prepared statements where its driver can (default true). Turn off
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
    */
   readonly preparedStatements?: boolean;
+}
+
+export interface SqlBackendOptions<THandle> extends SqlStoreOptions {
+  /** The ORM package's name, for reports: `drizzle`, `typeorm` ... */
+  readonly name: string;
+  readonly connection: SqlConnection<THandle>;
 }
 
 export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
