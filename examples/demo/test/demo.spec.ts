@@ -32,3 +32,14 @@ test('the demo tells the story, and a second run continues it from the same file
   expect(second).toMatch(/Ada\s+50\.90\s+\(version 7\)/);
   expect(second).toContain('Transfers recorded: 2.');
 });
+
+test('the story goes on however often it runs: once Ada is short, Grace pays her', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'es-demo-')), 'bank.sqlite');
+  for (let run = 1; run <= 3; run++) expect(runDemo(file)).toContain('A transfer Ada -> Grace');
+  // Run 4: Ada has 11.52 after interest, less than the 40 of a transfer.
+  const fourth = runDemo(file);
+  expect(fourth).toContain('A transfer Grace -> Ada');
+  expect(fourth).toMatch(/\+40 \(transfer from Grace\)/);
+  expect(fourth).toContain('refused: Ada has 51.52');
+  expect(fourth).toContain('Transfers recorded: 4.');
+});
