@@ -11,14 +11,7 @@ import { MysqlDialect } from './dialects/mysql.js';
 import { PostgresDialect } from './dialects/postgres.js';
 import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
-import {
-  PREPARED,
-  type SqlConnection,
-  type SqlDialectName,
-  type SqlExecutor,
-  type SqlParam,
-  type StatementOptions,
-} from './executor.js';
+import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
@@ -51,10 +44,11 @@ export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
   readonly connection: SqlConnection<THandle>;
 }
 
-export function createDialect(name: SqlDialectName, tables: TableNames): SqlDialect {
+/** `notifyChannel`: PostgreSQL NOTIFYs it with every append. */
+export function createDialect(name: SqlDialectName, tables: TableNames, notifyChannel?: string): SqlDialect {
   switch (name) {
     case 'postgres':
-      return new PostgresDialect(tables);
+      return new PostgresDialect(tables, notifyChannel);
     case 'mysql':
       return new MysqlDialect(tables);
     case 'sqlite':
@@ -77,8 +71,8 @@ class RaceLost extends Error {
 export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): SqlBackend<THandle> {
   const { connection } = options;
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
-  const dialect = createDialect(connection.dialect, tables);
   const notifyChannel = options.notify && connection.dialect === 'postgres' ? notificationChannel(tables) : undefined;
+  const dialect = createDialect(connection.dialect, tables, notifyChannel);
 
   const conflict = async (executor: SqlExecutor, request: AppendRequest): Promise<never> => {
     if (request.callerEventIds) {
@@ -122,24 +116,21 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
             );
             if (taken.length > 0) throw new DuplicateEventIdError(taken);
           }
-          const count = request.events.length;
-          const version = await dialect.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
-          if (version === undefined) {
+          let outcome: AppendOutcome | undefined;
+          try {
+            outcome = await dialect.appendEvents(executor, request);
+          } catch (error) {
+            if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
+            throw error;
+          }
+          if (!outcome) {
             throw new ConcurrencyError(
               request.stream,
               request.expectedVersion,
               await dialect.streamVersion(executor, request.stream),
             );
           }
-          let outcome: AppendOutcome;
-          try {
-            outcome = { version, ...(await dialect.insertEvents(executor, request, version - count + 1)) };
-          } catch (error) {
-            if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
-            throw error;
-          }
           if (within) await within(outcome);
-          if (notifyChannel) await executor.execute('SELECT pg_notify($1, NULL)', [notifyChannel], PREPARED);
           return outcome;
         }),
       readStream: (query) => dialect.readStream(executor, query),

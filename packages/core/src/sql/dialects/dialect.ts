@@ -1,8 +1,8 @@
 import type {
+  AppendOutcome,
   AppendRequest,
   ConsumerCheckpoint,
   DeadOutboxEntry,
-  ExpectedVersion,
   LogFilter,
   LogPage,
   LogPosition,
@@ -52,11 +52,6 @@ export interface CheckpointRow {
   updated_at: unknown;
 }
 
-export interface InsertedEvents {
-  readonly positions: bigint[];
-  readonly transactionId: bigint;
-}
-
 /**
  * The SQL of one dialect. Statements that read the same everywhere are written here once; the
  * concurrency-critical ones (version check, position allocation, the gap-safe log read) are
@@ -92,16 +87,13 @@ export abstract class SqlDialect {
   /** Whether events carry the writing transaction's id (PostgreSQL). */
   protected readonly hasTransactionId: boolean = false;
 
-  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
-  abstract bumpStreamVersion(
-    executor: SqlExecutor,
-    stream: StreamKey,
-    expected: ExpectedVersion,
-    count: number,
-  ): Promise<number | undefined>;
-
-  /** Inserts the events (positions allocated per the dialect's log rule) and their outbox rows. */
-  abstract insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents>;
+  /**
+   * Checks the expected version, moves the stream's version by the number of events and inserts
+   * them (positions allocated per the dialect's log rule) with their outbox rows. Undefined when
+   * the expected version does not hold, with nothing written. A unique key the check could not
+   * see (a duplicate event id) fails as the driver's error.
+   */
+  abstract appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined>;
 
   abstract readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage>;
 

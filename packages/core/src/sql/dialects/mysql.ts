@@ -1,4 +1,5 @@
 import type {
+  AppendOutcome,
   AppendRequest,
   ExpectedVersion,
   LogPage,
@@ -10,7 +11,7 @@ import { expectedVersionHolds } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+import { type Params, SqlDialect } from './dialect.js';
 
 /**
  * MySQL and MariaDB. There is no snapshot horizon to read, so commit order is made equal to
@@ -52,7 +53,15 @@ export class MysqlDialect extends SqlDialect {
     return row ? toBigInt(row.head) : 0n;
   }
 
-  async bumpStreamVersion(
+  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
+    const count = request.events.length;
+    const version = await this.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
+    if (version === undefined) return undefined;
+    return { version, ...(await this.insertEvents(executor, request, version - count + 1)) };
+  }
+
+  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
+  private async bumpStreamVersion(
     executor: SqlExecutor,
     stream: StreamKey,
     expected: ExpectedVersion,
@@ -85,7 +94,11 @@ export class MysqlDialect extends SqlDialect {
     return next;
   }
 
-  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
+  private async insertEvents(
+    executor: SqlExecutor,
+    request: AppendRequest,
+    firstVersion: number,
+  ): Promise<Omit<AppendOutcome, 'version'>> {
     const count = request.events.length;
     // Allocate `count` positions under the log_head row lock (held until this transaction ends).
     await executor.execute(

@@ -1,4 +1,5 @@
 import type {
+  AppendOutcome,
   AppendRequest,
   ConsumerCheckpoint,
   ExpectedVersion,
@@ -10,14 +11,15 @@ import type {
   SnapshotToStore,
 } from '../../backend/index.js';
 import { LOG_START } from '../../backend/index.js';
-import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
-import { type CheckpointRow, type InsertedEvents, type Params, SqlDialect } from './dialect.js';
+import type { TableNames } from '../tables.js';
+import { type CheckpointRow, type Params, SqlDialect } from './dialect.js';
 
 interface InsertedRow {
   event_id: unknown;
   position: unknown;
+  stream_version: unknown;
   transaction_id: unknown;
 }
 
@@ -32,6 +34,14 @@ interface InsertedRow {
 export class PostgresDialect extends SqlDialect {
   readonly name = 'postgres' as const;
   protected override readonly hasTransactionId = true;
+
+  /** `notifyChannel`: NOTIFY it with every append, a wake-up hint delivered at commit. */
+  constructor(
+    tables: TableNames,
+    private readonly notifyChannel?: string,
+  ) {
+    super(tables);
+  }
 
   protected override placeholder(index: number): string {
     return `$${index}`;
@@ -103,98 +113,77 @@ export class PostgresDialect extends SqlDialect {
     return `${params.add(value.toString())}::bigint`;
   }
 
-  async bumpStreamVersion(
-    executor: SqlExecutor,
-    stream: StreamKey,
-    expected: ExpectedVersion,
-    count: number,
-  ): Promise<number | undefined> {
-    const { streams } = this.tables;
-    const params = this.params();
-    const key = `${params.add(stream.tenant)}, ${params.add(stream.category)}, ${params.add(stream.id)}`;
-    const n = params.add(count);
-    let sql: string;
-    if (expected === 'no_stream' || expected === 0) {
-      // A concurrent insert of the same key waits for the first to commit, then does nothing.
-      sql = `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${n}) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING RETURNING version`;
-    } else if (expected === 'any') {
-      sql = `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${n}) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = ${streams}.version + EXCLUDED.version RETURNING version`;
-    } else {
-      // The row lock taken here serializes writers of one stream; a waiter re-checks the
-      // condition against the committed version (READ COMMITTED) and so loses cleanly.
-      const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
-      sql = `UPDATE ${streams} SET version = version + ${n} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND ${condition} RETURNING version`;
-    }
-    // One of four texts (one per kind of expected version).
-    const rows = await executor.query<{ version: unknown }>(sql, params.values, PREPARED);
-    return rows[0] ? toNumber(rows[0].version) : undefined;
-  }
-
   /**
-   * A single event is a plain `INSERT ... VALUES`, the cheapest statement for PostgreSQL to plan.
-   * A batch travels as one JSON array in one bound value (data and metadata are JSON text
-   * already, embedded as they are): the statement's text is the same for 2 or 1,000 events, it
-   * plans cheaply, and no ORM has to bind thousands of values (100 events: ~4.5 ms as VALUES,
-   * ~2 ms as JSON, raw node-postgres on the bench machine). Its outbox rows, if any, are written
-   * by the same statement.
+   * The whole append is one statement, one round trip: the version check, the events and their
+   * outbox rows, and the wake-up NOTIFY. The check is a row-locking UPDATE (or an upsert for a
+   * new stream): writers of one stream queue on that lock, and a waiter re-checks its condition
+   * against the committed version (READ COMMITTED), so it inserts nothing and loses cleanly. The
+   * events travel as one JSON array in one bound value (data and metadata are JSON text already,
+   * embedded as they are): the text is the same for 1 or 1,000 events, it plans cheaply, and no
+   * ORM binds thousands of values (100 events: ~4.5 ms as VALUES, ~2 ms as JSON, raw
+   * node-postgres on the bench machine; a single event costs the same either way).
    */
-  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
-    const single = request.events.length === 1;
-    const rows = single
-      ? await this.insertValues(executor, request, firstVersion)
-      : await this.insertBatch(executor, request, firstVersion);
-    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
-    const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
-    // The batch statement wrote its outbox rows itself.
-    if (single) await this.insertOutbox(executor, request, firstVersion, positions);
-    return { positions, transactionId: toBigInt(rows[0]?.transaction_id ?? 0) };
-  }
-
-  private insertValues(executor: SqlExecutor, request: AppendRequest, firstVersion: number) {
-    const params = this.params();
-    const values = this.eventValues(params, request, firstVersion, () => ['pg_current_xact_id()::text::bigint']);
-    return executor.query<InsertedRow>(
-      `INSERT INTO ${this.tables.events} (transaction_id, ${SqlDialect.INSERT_COLUMNS}) VALUES ${values} RETURNING event_id::text AS event_id, position, transaction_id`,
-      params.values,
-      PREPARED,
-    );
-  }
-
-  private insertBatch(executor: SqlExecutor, request: AppendRequest, firstVersion: number) {
+  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
     const { events, outbox } = this.tables;
-    const batch = `[${request.events
-      .map(
-        (event) =>
-          `{"id":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schema":${event.schemaVersion},"outbox":${event.outbox},"data":${event.data},"metadata":${event.metadata}}`,
-      )
-      .join(',')}]`;
     const params = this.params();
-    const p = {
-      batch: params.add(batch),
-      tenant: params.add(request.stream.tenant),
-      category: params.add(request.stream.category),
-      stream: params.add(request.stream.id),
-      before: params.add(firstVersion - 1),
-      at: this.timeValue(params, request.recordedAt),
-    };
+    // $1-$3: the stream key, referred to by number below.
+    const key = `${params.add(request.stream.tenant)}, ${params.add(request.stream.category)}, ${params.add(request.stream.id)}`;
+    const count = params.add(request.events.length);
+    const check = this.versionCheck(key, count, request.expectedVersion, params);
+    const batch = params.add(
+      `[${request.events
+        .map(
+          (event) =>
+            `{"id":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schema":${event.schemaVersion},"outbox":${event.outbox},"data":${event.data},"metadata":${event.metadata}}`,
+        )
+        .join(',')}]`,
+    );
+    const at = this.timeValue(params, request.recordedAt);
     const queued = request.events.some((event) => event.outbox)
       ? `, queued AS (
          INSERT INTO ${outbox} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
-         SELECT i.position, i.event_id, ${p.tenant}, ${p.category}, ${p.stream}, i.stream_version, 0, ${p.at}, 'pending', ${p.at}
-         FROM inserted i JOIN batch b ON b.n = i.stream_version - ${p.before}::int
-         WHERE (b.e->>'outbox')::boolean ORDER BY i.position)`
+         SELECT i.position, i.event_id, $1, $2, $3, i.stream_version, 0, ${at}, 'pending', ${at}
+         FROM inserted i, bumped s, batch b WHERE b.n = i.stream_version - s.version + ${count}::int AND (b.e->>'outbox')::boolean
+         ORDER BY i.position)`
       : '';
-    return executor.query<InsertedRow>(
-      `WITH batch AS (SELECT e, n::int AS n FROM jsonb_array_elements(${p.batch}::jsonb) WITH ORDINALITY AS b(e, n)),
+    // An uncorrelated subquery runs once, and only when a row is returned (nothing was written otherwise).
+    const notify = this.notifyChannel
+      ? `, (SELECT 1 FROM pg_notify(${params.add(this.notifyChannel)}, NULL)) AS notified`
+      : '';
+    // One text per kind of expected version, with or without outbox rows and NOTIFY.
+    const rows = await executor.query<InsertedRow>(
+      `WITH bumped AS (${check}),
+       batch AS (SELECT e, n::int AS n FROM jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS b(e, n)),
        inserted AS (
          INSERT INTO ${events} (transaction_id, ${SqlDialect.INSERT_COLUMNS})
-         SELECT pg_current_xact_id()::text::bigint, (e->>'id')::uuid, ${p.tenant}, ${p.category}, ${p.stream}, ${p.before}::int + n, e->>'type', (e->>'schema')::int, e->'data', e->'metadata', ${p.at}
-         FROM batch ORDER BY n
+         SELECT pg_current_xact_id()::text::bigint, (e->>'id')::uuid, $1, $2, $3, s.version - ${count}::int + n, e->>'type', (e->>'schema')::int, e->'data', e->'metadata', ${at}
+         FROM bumped s, batch ORDER BY n
          RETURNING position, event_id, stream_version, transaction_id)${queued}
-       SELECT event_id::text AS event_id, position, transaction_id FROM inserted`,
+       SELECT event_id::text AS event_id, position, stream_version, transaction_id${notify} FROM inserted`,
       params.values,
       PREPARED,
     );
+    if (rows.length === 0) return undefined;
+    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
+    return {
+      version: Math.max(...rows.map((row) => toNumber(row.stream_version))),
+      positions: request.events.map((event) => byId.get(event.eventId) as bigint),
+      transactionId: toBigInt(rows[0]?.transaction_id ?? 0),
+    };
+  }
+
+  /** The statement that moves the stream's version by `count` if `expected` holds, returning it. */
+  private versionCheck(key: string, count: string, expected: ExpectedVersion, params: Params): string {
+    const { streams } = this.tables;
+    if (expected === 'no_stream' || expected === 0) {
+      // A concurrent insert of the same key waits for the first to commit, then does nothing.
+      return `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${count}::int) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING RETURNING version`;
+    }
+    if (expected === 'any') {
+      return `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${count}::int) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = ${streams}.version + EXCLUDED.version RETURNING version`;
+    }
+    const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
+    return `UPDATE ${streams} SET version = version + ${count}::int WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND ${condition} RETURNING version`;
   }
 
   async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {

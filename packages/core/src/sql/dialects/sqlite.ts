@@ -1,4 +1,5 @@
 import type {
+  AppendOutcome,
   AppendRequest,
   ExpectedVersion,
   LogPage,
@@ -9,7 +10,7 @@ import type {
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { type InsertedEvents, SqlDialect } from './dialect.js';
+import { SqlDialect } from './dialect.js';
 
 /**
  * SQLite. One writer at a time: a write transaction holds the database's write lock until it
@@ -33,7 +34,15 @@ export class SqliteDialect extends SqlDialect {
     return toBigInt(row?.head ?? 0);
   }
 
-  async bumpStreamVersion(
+  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
+    const count = request.events.length;
+    const version = await this.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
+    if (version === undefined) return undefined;
+    return { version, ...(await this.insertEvents(executor, request, version - count + 1)) };
+  }
+
+  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
+  private async bumpStreamVersion(
     executor: SqlExecutor,
     stream: StreamKey,
     expected: ExpectedVersion,
@@ -56,7 +65,11 @@ export class SqliteDialect extends SqlDialect {
     return rows[0] ? toNumber(rows[0].version) : undefined;
   }
 
-  async insertEvents(executor: SqlExecutor, request: AppendRequest, firstVersion: number): Promise<InsertedEvents> {
+  private async insertEvents(
+    executor: SqlExecutor,
+    request: AppendRequest,
+    firstVersion: number,
+  ): Promise<Omit<AppendOutcome, 'version'>> {
     const params = this.params();
     const values = this.eventValues(params, request, firstVersion);
     const rows = await executor.query<{ event_id: unknown; position: unknown }>(

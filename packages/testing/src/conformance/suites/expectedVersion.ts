@@ -61,8 +61,8 @@ export function expectedVersionSuite<H>(ctx: SuiteContext<H>): void {
       expect((await store.append(stream, [one(), one()], { expectedVersion: 'any' })).nextExpectedVersion).toBe(3);
     });
 
-    it('a failed expectation writes nothing', async () => {
-      const store = ctx.store();
+    it('a failed expectation writes nothing: no events, no outbox rows', async () => {
+      const store = ctx.store({ outbox: true });
       const stream = { category: 'account', id: uniqueId() };
       await store.append(stream, one(), { expectedVersion: 'no_stream' });
       const before = await ctx.target.countRows();
