@@ -65,6 +65,12 @@ export interface BenchConfig {
    * decide a ratio.
    */
   readonly repeat: number;
+  /**
+   * Sizes of an unrecorded round run before the measured ones (full runs: the quick sizes), so
+   * that every system's first measured round finds its code compiled by the JIT, as the floor's
+   * few functions are after their in-workload warm-up; undefined for none (quick runs).
+   */
+  readonly warmUpRound?: Sizes;
   /** The server, without a database: `postgres://user@host:port`. */
   readonly postgresServer: string;
   readonly postgresUrl: string;
@@ -84,6 +90,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     only: list('--only'),
     workloads: list('--workloads'),
     repeat: positiveInteger(list('--repeat')[0] ?? '1', '--repeat'),
+    ...(!quickRun && { warmUpRound: quick }),
     postgresServer: server,
     postgresUrl: `${server}/es_bench`,
     sqliteDir: tmpdir(),

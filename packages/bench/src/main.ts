@@ -68,15 +68,20 @@ async function main() {
     const eligible = systems.filter((system) => workload.supports(system));
     const rounds = new Map<string, { summaries: Summary[]; peakRssMb?: number }>();
     const failed = new Set<string>();
-    // Rounds interleave the systems, so that a slow minute of the machine falls on all of them.
-    for (let round = 1; round <= config.repeat; round++) {
+    // Rounds interleave the systems, so that a slow minute of the machine falls on all of them;
+    // round 0 (full runs) warms every system up and is not recorded.
+    for (let round = config.warmUpRound ? 0 : 1; round <= config.repeat; round++) {
       for (const system of eligible) {
         if (failed.has(system.name)) continue;
         let measurement: Measurement;
         system.enter?.();
         try {
           await system.reset();
-          measurement = await workload.run(system, config.sizes);
+          measurement = await workload.run(
+            system,
+            round === 0 && config.warmUpRound ? config.warmUpRound : config.sizes,
+          );
+          if (round === 0) continue;
         } catch (error) {
           failed.add(system.name);
           notMeasured.push({ system: system.name, workload: workload.name, reason: reason(error) });
@@ -115,6 +120,7 @@ async function main() {
   const report: Report = {
     mode: config.quick ? 'quick' : 'full',
     rounds: config.repeat,
+    warmUpRound: config.warmUpRound !== undefined,
     startedAt: new Date(Date.now() - seconds() * 1000).toISOString(),
     wallSeconds: seconds(),
     machine: { ...(await versions(config)), loadAverage: [round1(loadBefore), round1(loadavg()[0] ?? 0)] },

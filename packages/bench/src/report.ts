@@ -37,6 +37,8 @@ export interface Report {
   readonly mode: 'full' | 'quick';
   /** Rounds per workload; each row is the median of its rounds. */
   readonly rounds: number;
+  /** Whether an unrecorded round at the quick sizes ran first (full runs). */
+  readonly warmUpRound: boolean;
   readonly startedAt: string;
   readonly wallSeconds: number;
   readonly machine: Machine;
@@ -96,7 +98,7 @@ export function markdownTable(report: Report): string {
   ];
   const m = report.machine;
   return [
-    `${report.mode} run of ${report.startedAt}, ${report.wallSeconds} s, ${report.rounds === 1 ? 'one round' : `median of ${report.rounds} rounds`} per row: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.postgres}, SQLite ${m.sqlite}; load average ${m.loadAverage?.join(' -> ') ?? '?'}.`,
+    `${report.mode} run of ${report.startedAt}, ${report.wallSeconds} s, ${report.rounds === 1 ? 'one round' : `median of ${report.rounds} rounds`} per row${report.warmUpRound ? ' after an unrecorded warm-up round' : ''}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.postgres}, SQLite ${m.sqlite}; load average ${m.loadAverage?.join(' -> ') ?? '?'}.`,
     '',
     ...lines,
   ].join('\n');

@@ -13,17 +13,24 @@ const EVENT_COLUMNS =
 
 /**
  * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
- * that does the same work: the version check (one statement), the event insert with the writing
- * transaction's id, in one transaction. The inserts bind arrays (`unnest`) so that their text is
- * the same for any batch; every statement of an append runs as a named prepared statement.
+ * that does the same work: the version check and the event insert with the writing
+ * transaction's id, as one statement in one transaction (the insert reads from the check, so a
+ * failed check inserts nothing). The inserts bind arrays (`unnest`) so that their text is the
+ * same for any batch; every statement of an append runs as a named prepared statement.
  */
 export function floorPostgres(config: BenchConfig): BenchSystem {
   const t = storeTables(PREFIX);
+  // The version check, as the first part of the append statement (a new stream, an existing one).
+  const CREATE_STREAM = `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING version`;
+  const BUMP_STREAM = `UPDATE ${t.streams} SET version = version + $4 WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND version = $9 RETURNING version`;
   // One statement text for any batch size (arrays, not VALUES lists), prepared once per connection.
-  const INSERT_EVENTS = `INSERT INTO ${t.events} (transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at)
-    SELECT pg_current_xact_id()::text::bigint, e.id, $1, $2, $3, e.version, 'Deposited', 1, e.data, '{}', $4::timestamptz
-    FROM unnest($5::uuid[], $6::int[], $7::jsonb[]) AS e(id, version, data)
+  const appendEvents = (check: string) => `WITH checked AS (${check})
+    INSERT INTO ${t.events} (transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at)
+    SELECT pg_current_xact_id()::text::bigint, e.id, $1, $2, $3, e.version, 'Deposited', 1, e.data, '{}', $5::timestamptz
+    FROM checked, unnest($6::uuid[], $7::int[], $8::jsonb[]) AS e(id, version, data)
     RETURNING position, event_id, stream_version`;
+  const CREATE_AND_INSERT = appendEvents(CREATE_STREAM);
+  const BUMP_AND_INSERT = appendEvents(BUMP_STREAM);
   const INSERT_OUTBOX = `INSERT INTO ${t.outbox} (position, event_id, tenant_id, category, stream_id, stream_version, next_attempt_at, created_at)
     SELECT o.position, o.event_id, $1, $2, $3, o.version, $4::timestamptz, $4::timestamptz
     FROM unnest($5::bigint[], $6::uuid[], $7::int[]) AS o(position, event_id, version)`;
@@ -34,35 +41,23 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const key = [TENANT, CATEGORY, stream, events.length];
-      // The version check, prepared too (two texts: a new stream, an existing one).
-      const bumped =
-        expected === 0
-          ? await client.query({
-              name: `${PREFIX}create_stream`,
-              text: `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING version`,
-              values: key,
-            })
-          : await client.query({
-              name: `${PREFIX}bump_stream`,
-              text: `UPDATE ${t.streams} SET version = version + $4 WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND version = $5 RETURNING version`,
-              values: [...key, expected],
-            });
-      if (bumped.rowCount !== 1) throw new Error(`version conflict on ${stream}`);
       const recordedAt = new Date().toISOString();
-      const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>({
-        name: `${PREFIX}insert_events`,
-        text: INSERT_EVENTS,
-        values: [
-          TENANT,
-          CATEGORY,
-          stream,
-          recordedAt,
-          events.map(() => randomUUID()),
-          events.map((_, index) => expected + index + 1),
-          events.map((event) => JSON.stringify(event)),
-        ],
-      });
+      const values = [
+        TENANT,
+        CATEGORY,
+        stream,
+        events.length,
+        recordedAt,
+        events.map(() => randomUUID()),
+        events.map((_, index) => expected + index + 1),
+      ];
+      const data = events.map((event) => JSON.stringify(event));
+      const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>(
+        expected === 0
+          ? { name: `${PREFIX}create_and_insert`, text: CREATE_AND_INSERT, values: [...values, data] }
+          : { name: `${PREFIX}bump_and_insert`, text: BUMP_AND_INSERT, values: [...values, data, expected] },
+      );
+      if (inserted.rowCount !== events.length) throw new Error(`version conflict on ${stream}`);
       if (withOutbox) {
         await client.query({
           name: `${PREFIX}insert_outbox`,
