@@ -21,11 +21,42 @@ describe('tagged JSON', () => {
     expect(deserialize(JSON.parse(text))).toEqual({ at: new Date(7) });
   });
 
+  it('writes plain JSON as JSON.stringify does, whatever its depth', () => {
+    const deep: Record<string, unknown> = { leaf: [1, 'a', null, undefined, { skip: undefined }] };
+    let nested = deep;
+    for (let i = 0; i < 100; i++) nested = { next: nested };
+    for (const value of [
+      { amount: 1, note: 'x', tags: ['a', 'b'], meta: Object.assign(Object.create(null), { k: true }) },
+      nested,
+      new (class Point {
+        x = 1;
+        y = 2;
+      })(),
+    ]) {
+      expect(serialize(value)).toBe(JSON.stringify(value));
+      expect(deserialize(serialize(value))).toEqual(JSON.parse(JSON.stringify(value)));
+    }
+  });
+
+  it('keeps tagged values found deep inside otherwise plain data, and text that only mentions the tag', () => {
+    const value = { a: [{ b: { c: new Date(1), text: 'a "$es" key' } }] };
+    expect(deserialize(serialize(value))).toEqual(value);
+    expect(deserialize(serialize({ text: '{"$es":"date","v":"x"}' }))).toEqual({ text: '{"$es":"date","v":"x"}' });
+  });
+
+  it('refuses a cycle', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { back: cyclic };
+    expect(() => serialize(cyclic)).toThrow(/Cannot serialize/);
+  });
+
   it.each([
     [{ n: Number.NaN }],
     [{ n: Number.POSITIVE_INFINITY }],
     [{ f: () => 1 }],
     [{ d: new Date('nope') }],
+    [{ list: [1, Symbol('s')] }],
+    [{ deep: [[{ n: Number.NEGATIVE_INFINITY }]] }],
   ])('refuses values JSON cannot carry faithfully: %p', (value) => {
     expect(() => serialize(value)).toThrow(/Cannot serialize/);
   });

@@ -13,7 +13,8 @@ const TAG = '$es';
 export function serialize(value: unknown, what = 'value'): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, replacer);
+    // JSON.stringify runs natively without a replacer, several times faster with one.
+    text = isPlainJson(value, 0) ? JSON.stringify(value) : JSON.stringify(value, replacer);
   } catch (error) {
     throw new SerializationError(`Cannot serialize ${what}: ${(error as Error).message}`, { cause: error });
   }
@@ -22,8 +23,42 @@ export function serialize(value: unknown, what = 'value'): string {
 }
 
 export function deserialize(json: unknown): unknown {
-  if (typeof json === 'string') return revive(JSON.parse(json));
-  return revive(json);
+  if (typeof json !== 'string') return revive(json);
+  const parsed: unknown = JSON.parse(json);
+  // A tag is always written as the key "$es"; text without it has nothing to revive.
+  return json.includes(`"${TAG}"`) ? revive(parsed) : parsed;
+}
+
+/** Past this depth the replacer path decides (it reports a cycle as one). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * Whether JSON.stringify alone writes `value` as the replacer would: only JSON's own values
+ * (undefined is dropped or nulled alike), plain objects without the tag key, and arrays of them.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= PLAIN_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isPlainJson(item, depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if ((prototype !== Object.prototype && prototype !== null) || Object.hasOwn(value, TAG)) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
 }
 
 /** Wrappers and copies made while escaping: written as they are, not escaped again. */

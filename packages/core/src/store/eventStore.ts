@@ -323,8 +323,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       throw new InvalidArgumentError('an event is { type, data }');
     }
     const { definition, data } = this.registry.validate(event);
+    if (event.id !== undefined && !isUuid(event.id)) {
+      throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(event.id)}`);
+    }
     const eventId = event.id ?? uuidv7();
-    if (!isUuid(eventId)) throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(eventId)}`);
     const metadata = { ...shared, ...event.metadata };
     if (event.metadata !== undefined && (event.metadata === null || typeof event.metadata !== 'object')) {
       throw new EventValidationError(event.type, [{ path: [], message: 'metadata must be an object' }], 'metadata');
