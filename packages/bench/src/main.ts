@@ -83,6 +83,11 @@ async function main() {
           );
           if (round === 0) continue;
         } catch (error) {
+          // A failed warm-up is only logged: the measured rounds decide whether a row is missing.
+          if (round === 0) {
+            log(`warm-up failed: ${workload.name} ${system.name}: ${reason(error)}`);
+            continue;
+          }
           failed.add(system.name);
           notMeasured.push({ system: system.name, workload: workload.name, reason: reason(error) });
           log(`not measured: ${workload.name} ${system.name}: ${reason(error)}`);
