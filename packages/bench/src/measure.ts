@@ -70,7 +70,10 @@ export async function timeOperations(
   const worker = async (w: number) => {
     for (let index = w; index < count; index += concurrency) {
       const start = process.hrtime.bigint();
-      events += await operation(index, w);
+      // Not `events += await ...`: that reads `events` before the await, and concurrent workers
+      // would overwrite each other's counts.
+      const done = await operation(index, w);
+      events += done;
       samples.push(elapsedMs(start));
     }
   };
