@@ -149,3 +149,5 @@ async function main() {
 }
 
 await main();
+// Exit even when a peer left handles open (a stalled Emmett consumer can keep its pool).
+process.exit();

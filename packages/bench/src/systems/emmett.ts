@@ -32,6 +32,7 @@ export function emmettPostgres(config: BenchConfig): BenchSystem {
   let store: PostgresEventStore;
   let defaultParsers: Parsers = captureParsers();
   let emmettParsers: Parsers = defaultParsers;
+  let catchUps = 0;
   const toEvents = (events: readonly Deposit[]): Deposited[] => events.map((data) => ({ type: 'Deposited', data }));
 
   return {
@@ -75,8 +76,11 @@ export function emmettPostgres(config: BenchConfig): BenchSystem {
      * that the figure is its work, not its sleep. Its reactor stores the checkpoint per message.
      */
     async catchUp(batchSize, total, onBatch) {
+      // A connection string of its own per run: Emmett's dumbo caches pools by connection string,
+      // and a consumer closed after a stall leaves its ended pool in that cache for the next one.
+      const connectionString = `${config.postgresUrl}?application_name=emmett_catch_up_${++catchUps}`;
       const consumer = postgreSQLEventStoreConsumer<Deposited>({
-        connectionString: config.postgresUrl,
+        connectionString,
         pulling: { batchSize, pullingFrequencyInMs: 0 },
       });
       let handled = 0;
@@ -84,7 +88,7 @@ export function emmettPostgres(config: BenchConfig): BenchSystem {
         processorId: `bench-${Date.now()}`,
         // Its own connection string: without it, the processor's lock and checkpoint scope fails
         // ("missing connection string") outside the consumer's batches.
-        connectionOptions: { connectionString: config.postgresUrl },
+        connectionOptions: { connectionString },
         stopAfter: () => handled >= total,
         eachMessage: async () => {
           if (++handled % batchSize === 0) onBatch(batchSize);
