@@ -66,7 +66,7 @@ async function main() {
   );
   for (const workload of chosenWorkloads) {
     const eligible = systems.filter((system) => workload.supports(system));
-    const rounds = new Map<string, { summaries: Summary[]; peakRssMb?: number }>();
+    const rounds = new Map<string, { summaries: Summary[]; peakRssMb?: number; peakHeapGrowthMb?: number }>();
     const failed = new Set<string>();
     // Rounds interleave the systems, so that a slow minute of the machine falls on all of them;
     // round 0 (full runs) warms every system up and is not recorded.
@@ -100,6 +100,8 @@ async function main() {
         entry.summaries.push(summary);
         if (measurement.peakRssMb !== undefined)
           entry.peakRssMb = Math.max(entry.peakRssMb ?? 0, measurement.peakRssMb);
+        if (measurement.peakHeapGrowthMb !== undefined)
+          entry.peakHeapGrowthMb = Math.max(entry.peakHeapGrowthMb ?? 0, measurement.peakHeapGrowthMb);
         rounds.set(system.name, entry);
         const of = config.repeat > 1 ? ` (round ${round}/${config.repeat})` : '';
         log(
@@ -117,6 +119,7 @@ async function main() {
         ...medianSummary(entry.summaries),
         ...(config.repeat > 1 && { eventsPerSecRange: [Math.min(...throughputs), Math.max(...throughputs)] as const }),
         ...(entry.peakRssMb !== undefined && { peakRssMb: entry.peakRssMb }),
+        ...(entry.peakHeapGrowthMb !== undefined && { peakHeapGrowthMb: entry.peakHeapGrowthMb }),
       });
     }
   }

@@ -5,6 +5,7 @@ export interface Measurement {
   /** Milliseconds per operation (an append, a read, a consumer or relay batch). */
   readonly samples: readonly number[];
   readonly peakRssMb?: number;
+  readonly peakHeapGrowthMb?: number;
 }
 
 export interface Summary {
@@ -98,16 +99,35 @@ export async function timeBatches(run: (onBatch: (count: number) => void) => Pro
   return { events, wallMs: elapsedMs(start), samples };
 }
 
-/** Samples the process's resident set size while `work` runs; adds the peak in MiB. */
-export async function withPeakRss(work: () => Promise<Measurement>): Promise<Measurement> {
+/** The JavaScript memory that is this process's own work: heap, external and array buffers. */
+const heapBytes = () => {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external + usage.arrayBuffers;
+};
+
+/**
+ * Samples the process's resident set size and its heap while `work` runs; adds the peak RSS and
+ * the peak heap growth over the start, in MiB. RSS is the whole process's and V8 keeps the pages
+ * it has grown into, so within one bench process it mostly shows the largest run so far; the heap
+ * growth is this run's own (call after a full GC).
+ */
+export async function withPeakMemory(work: () => Promise<Measurement>): Promise<Measurement> {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
+  const heapStart = heapBytes();
+  let heapPeak = heapStart;
+  const sample = () => {
     peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
+    heapPeak = Math.max(heapPeak, heapBytes());
+  };
+  const timer = setInterval(sample, 5);
   try {
     const measurement = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { ...measurement, peakRssMb: round(peak / 2 ** 20, 1) };
+    sample();
+    return {
+      ...measurement,
+      peakRssMb: round(peak / 2 ** 20, 1),
+      peakHeapGrowthMb: round((heapPeak - heapStart) / 2 ** 20, 1),
+    };
   } finally {
     clearInterval(timer);
   }

@@ -13,7 +13,10 @@ export interface ResultRow extends Summary {
   /** With `--repeat`: the lowest and highest events/s of the rounds (the row shows their median). */
   readonly eventsPerSecRange?: readonly [number, number];
   /** Catch-up only: the process's peak resident set size while the consumer ran. */
+  /** The bench process's peak RSS during the run (shared by every system of the process). */
   readonly peakRssMb?: number;
+  /** The run's own peak growth of heap, external and array-buffer memory. */
+  readonly peakHeapGrowthMb?: number;
 }
 
 export interface NotMeasured {
@@ -81,15 +84,17 @@ export function withRatios(measured: readonly Measured[], systems: readonly Benc
 const cell = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+const memory = (row: ResultRow) =>
+  row.peakRssMb === undefined ? '–' : `${cell(row.peakHeapGrowthMb, 0)} / ${cell(row.peakRssMb, 0)}`;
 const range = (span: readonly [number, number] | undefined) => (span ? `${cell(span[0], 0)}-${cell(span[1], 0)}` : '–');
 
 export function markdownTable(report: Report): string {
   const lines = [
-    '| workload | system | events/s | rounds: min-max | p50 ms | p99 ms | vs floor | vs Emmett | peak RSS MiB |',
+    '| workload | system | events/s | rounds: min-max | p50 ms | p99 ms | vs floor | vs Emmett | heap growth / process RSS MiB |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (row) =>
-        `| ${row.workload} | ${row.system} | ${cell(row.eventsPerSec, 0)} | ${range(row.eventsPerSecRange)} | ${cell(row.p50ms)} | ${cell(row.p99ms)} | ${cell(row.vsFloor)} | ${cell(row.vsEmmett)} | ${cell(row.peakRssMb, 0)} |`,
+        `| ${row.workload} | ${row.system} | ${cell(row.eventsPerSec, 0)} | ${range(row.eventsPerSecRange)} | ${cell(row.p50ms)} | ${cell(row.p99ms)} | ${cell(row.vsFloor)} | ${cell(row.vsEmmett)} | ${memory(row)} |`,
     ),
     ...report.notMeasured.map(
       (row) =>

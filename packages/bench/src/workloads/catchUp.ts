@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { timeBatches, withPeakRss } from '../measure.ts';
+import { timeBatches, withPeakMemory } from '../measure.ts';
 import { seed, type Workload } from './workload.ts';
 
 setFlagsFromString('--expose-gc');
-/** A full GC before measuring, so the peak RSS reflects this workload rather than garbage left by earlier ones. */
+/** A full GC before measuring, so the heap growth reflects this workload rather than garbage left by earlier ones. */
 const collectGarbage = runInNewContext('gc') as () => void;
 
 /** (6) A checkpointed consumer catching up on the whole log from the start. */
@@ -21,7 +21,7 @@ export const catchUp: Workload = {
     });
     await system.analyze();
     collectGarbage();
-    const measurement = await withPeakRss(() =>
+    const measurement = await withPeakMemory(() =>
       timeBatches((onBatch) => consume(sizes.catchUpBatch, sizes.catchUpEvents, onBatch)),
     );
     if (measurement.events !== sizes.catchUpEvents) {
