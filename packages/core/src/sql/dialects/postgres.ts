@@ -2,7 +2,6 @@ import type {
   AppendOutcome,
   AppendRequest,
   ConsumerCheckpoint,
-  ExpectedVersion,
   LogFilter,
   LogPage,
   LogPosition,
@@ -15,6 +14,21 @@ import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
 import type { TableNames } from '../tables.js';
 import { type CheckpointRow, type Params, SqlDialect } from './dialect.js';
+
+/** The version check an append makes, one statement text each. */
+type VersionCheck = 'new' | 'any' | 'stream_exists' | 'exact';
+
+/** The bound values of an append, by the placeholder each got ('' when not bound). */
+interface AppendPlaceholders {
+  readonly tenant: string;
+  readonly category: string;
+  readonly stream: string;
+  readonly count: string;
+  readonly expected: string;
+  readonly batch: string;
+  readonly at: string;
+  readonly channel: string;
+}
 
 /** What an append returns: positions as bigint[] text, in version order. */
 interface AppendedRow {
@@ -124,48 +138,42 @@ export class PostgresDialect extends SqlDialect {
    * node-postgres on the bench machine; a single event costs the same either way).
    */
   async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
-    const { events, outbox } = this.tables;
+    const expected = request.expectedVersion;
+    const check: VersionCheck =
+      expected === 'no_stream' || expected === 0
+        ? 'new'
+        : expected === 'any' || expected === 'stream_exists'
+          ? expected
+          : 'exact';
+    const queued = request.events.some((event) => event.outbox);
+    // The values go in the same order every time, so the placeholders of one (check, queued) pair
+    // are always the same and so is its text, built once: one text object per pair also lets the
+    // prepared-statement name be found without hashing a kilobyte of SQL per append.
     const params = this.params();
-    // $1-$3: the stream key, referred to by number below.
-    const key = `${params.add(request.stream.tenant)}, ${params.add(request.stream.category)}, ${params.add(request.stream.id)}`;
-    const count = params.add(request.events.length);
-    const check = this.versionCheck(key, count, request.expectedVersion, params);
-    const batch = params.add(
-      `[${request.events
-        .map(
-          (event) =>
-            `{"id":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schema":${event.schemaVersion},"outbox":${event.outbox},"data":${event.data},"metadata":${event.metadata}}`,
-        )
-        .join(',')}]`,
-    );
-    const at = this.timeValue(params, request.recordedAt);
-    const queued = request.events.some((event) => event.outbox)
-      ? `, queued AS (
-         INSERT INTO ${outbox} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
-         SELECT i.position, i.event_id, $1, $2, $3, i.stream_version, 0, ${at}, 'pending', ${at}
-         FROM inserted i, bumped s, batch b WHERE b.n = i.stream_version - s.version + ${count}::int AND (b.e->>'outbox')::boolean
-         ORDER BY i.position)`
-      : '';
-    // An uncorrelated subquery runs once, and only when a row is returned (nothing was written otherwise).
-    const notify = this.notifyChannel
-      ? `, (SELECT 1 FROM pg_notify(${params.add(this.notifyChannel)}, NULL)) AS notified`
-      : '';
-    // One text per kind of expected version, with or without outbox rows and NOTIFY.
-    // One row back, not one per event: the positions in version order as one array (parsing 100
-    // rows cost the client more than the statement's own difference to the floor's).
-    const [row] = await executor.query<AppendedRow>(
-      `WITH bumped AS (${check}),
-       batch AS (SELECT e, n::int AS n FROM jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS b(e, n)),
-       inserted AS (
-         INSERT INTO ${events} (transaction_id, ${SqlDialect.INSERT_COLUMNS})
-         SELECT pg_current_xact_id()::text::bigint, (e->>'id')::uuid, $1, $2, $3, s.version - ${count}::int + n, e->>'type', (e->>'schema')::int, e->'data', e->'metadata', ${at}
-         FROM bumped s, batch ORDER BY n
-         RETURNING position, event_id, stream_version, transaction_id)${queued}
-       SELECT array_agg(position ORDER BY stream_version)::text AS positions, max(stream_version) AS version, min(transaction_id) AS transaction_id${notify}
-       FROM inserted HAVING count(*) > 0`,
-      params.values,
-      PREPARED,
-    );
+    const p: AppendPlaceholders = {
+      tenant: params.add(request.stream.tenant),
+      category: params.add(request.stream.category),
+      stream: params.add(request.stream.id),
+      count: params.add(request.events.length),
+      expected: check === 'exact' ? params.add(expected as number) : '',
+      batch: params.add(
+        `[${request.events
+          .map(
+            (event) =>
+              `{"id":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schema":${event.schemaVersion},"outbox":${event.outbox},"data":${event.data},"metadata":${event.metadata}}`,
+          )
+          .join(',')}]`,
+      ),
+      at: this.timeValue(params, request.recordedAt),
+      channel: this.notifyChannel ? params.add(this.notifyChannel) : '',
+    };
+    const textKey = `${check}:${queued}`;
+    let text = this.appendTexts.get(textKey);
+    if (text === undefined) {
+      text = this.appendText(check, queued, p);
+      this.appendTexts.set(textKey, text);
+    }
+    const [row] = await executor.query<AppendedRow>(text, params.values, PREPARED);
     if (!row) return undefined;
     return {
       version: toNumber(row.version),
@@ -175,18 +183,38 @@ export class PostgresDialect extends SqlDialect {
     };
   }
 
-  /** The statement that moves the stream's version by `count` if `expected` holds, returning it. */
-  private versionCheck(key: string, count: string, expected: ExpectedVersion, params: Params): string {
-    const { streams } = this.tables;
-    if (expected === 'no_stream' || expected === 0) {
-      // A concurrent insert of the same key waits for the first to commit, then does nothing.
-      return `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${count}::int) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING RETURNING version`;
-    }
-    if (expected === 'any') {
-      return `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${count}::int) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = ${streams}.version + EXCLUDED.version RETURNING version`;
-    }
-    const condition = expected === 'stream_exists' ? 'version > 0' : `version = ${params.add(expected)}`;
-    return `UPDATE ${streams} SET version = version + ${count}::int WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 AND ${condition} RETURNING version`;
+  private readonly appendTexts = new Map<string, string>();
+
+  private appendText(check: VersionCheck, queued: boolean, p: AppendPlaceholders): string {
+    const { events, outbox, streams } = this.tables;
+    const key = `${p.tenant}, ${p.category}, ${p.stream}`;
+    const versionCheck =
+      check === 'new'
+        ? // A concurrent insert of the same key waits for the first to commit, then does nothing.
+          `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${p.count}::int) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING RETURNING version`
+        : check === 'any'
+          ? `INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}, ${p.count}::int) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = ${streams}.version + EXCLUDED.version RETURNING version`
+          : `UPDATE ${streams} SET version = version + ${p.count}::int WHERE tenant_id = ${p.tenant} AND category = ${p.category} AND stream_id = ${p.stream} AND ${check === 'stream_exists' ? 'version > 0' : `version = ${p.expected}`} RETURNING version`;
+    const outboxRows = queued
+      ? `, queued AS (
+         INSERT INTO ${outbox} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
+         SELECT i.position, i.event_id, ${key}, i.stream_version, 0, ${p.at}, 'pending', ${p.at}
+         FROM inserted i, bumped s, batch b WHERE b.n = i.stream_version - s.version + ${p.count}::int AND (b.e->>'outbox')::boolean
+         ORDER BY i.position)`
+      : '';
+    // An uncorrelated subquery runs once, and only when a row is returned (nothing was written otherwise).
+    const notify = p.channel ? `, (SELECT 1 FROM pg_notify(${p.channel}, NULL)) AS notified` : '';
+    // One row back, not one per event: the positions in version order as one array (parsing 100
+    // rows cost the client more than the statement's own difference to the floor's).
+    return `WITH bumped AS (${versionCheck}),
+       batch AS (SELECT e, n::int AS n FROM jsonb_array_elements(${p.batch}::jsonb) WITH ORDINALITY AS b(e, n)),
+       inserted AS (
+         INSERT INTO ${events} (transaction_id, ${SqlDialect.INSERT_COLUMNS})
+         SELECT pg_current_xact_id()::text::bigint, (e->>'id')::uuid, ${key}, s.version - ${p.count}::int + n, e->>'type', (e->>'schema')::int, e->'data', e->'metadata', ${p.at}
+         FROM bumped s, batch ORDER BY n
+         RETURNING position, event_id, stream_version, transaction_id)${outboxRows}
+       SELECT array_agg(position ORDER BY stream_version)::text AS positions, max(stream_version) AS version, min(transaction_id) AS transaction_id${notify}
+       FROM inserted HAVING count(*) > 0`;
   }
 
   async readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage> {
