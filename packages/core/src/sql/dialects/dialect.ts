@@ -3,6 +3,7 @@ import type {
   AppendRequest,
   ConsumerCheckpoint,
   DeadOutboxEntry,
+  ExpectedVersion,
   LogFilter,
   LogPage,
   LogPosition,
@@ -561,5 +562,33 @@ export abstract class SqlDialect {
 
   rollbackToSavepoint(name: string): string {
     return `ROLLBACK TO SAVEPOINT ${name}`;
+  }
+}
+
+/**
+ * A dialect whose version check and event insert are two statements (MySQL, SQLite): the check
+ * moves the stream's version under its lock, and the events go in behind it.
+ */
+export abstract class CheckThenInsertDialect extends SqlDialect {
+  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
+  protected abstract bumpStreamVersion(
+    executor: SqlExecutor,
+    stream: StreamKey,
+    expected: ExpectedVersion,
+    count: number,
+  ): Promise<number | undefined>;
+
+  /** Inserts the events, their first at `firstVersion`, and their outbox rows. */
+  protected abstract insertEvents(
+    executor: SqlExecutor,
+    request: AppendRequest,
+    firstVersion: number,
+  ): Promise<Omit<AppendOutcome, 'version'>>;
+
+  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
+    const count = request.events.length;
+    const version = await this.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
+    if (version === undefined) return undefined;
+    return { version, ...(await this.insertEvents(executor, request, version - count + 1)) };
   }
 }

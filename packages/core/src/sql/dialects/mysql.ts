@@ -11,7 +11,7 @@ import { expectedVersionHolds } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { type Params, SqlDialect } from './dialect.js';
+import { CheckThenInsertDialect, type Params, SqlDialect } from './dialect.js';
 
 /**
  * MySQL and MariaDB. There is no snapshot horizon to read, so commit order is made equal to
@@ -25,7 +25,7 @@ import { type Params, SqlDialect } from './dialect.js';
  * Affected-row counts are not trusted here (drivers differ on CLIENT_FOUND_ROWS); versions are
  * read back under the stream's row lock instead.
  */
-export class MysqlDialect extends SqlDialect {
+export class MysqlDialect extends CheckThenInsertDialect {
   readonly name = 'mysql' as const;
 
   protected override timeValue(params: Params, date: Date): string {
@@ -53,15 +53,7 @@ export class MysqlDialect extends SqlDialect {
     return row ? toBigInt(row.head) : 0n;
   }
 
-  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
-    const count = request.events.length;
-    const version = await this.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
-    if (version === undefined) return undefined;
-    return { version, ...(await this.insertEvents(executor, request, version - count + 1)) };
-  }
-
-  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
-  private async bumpStreamVersion(
+  protected async bumpStreamVersion(
     executor: SqlExecutor,
     stream: StreamKey,
     expected: ExpectedVersion,
@@ -94,7 +86,7 @@ export class MysqlDialect extends SqlDialect {
     return next;
   }
 
-  private async insertEvents(
+  protected async insertEvents(
     executor: SqlExecutor,
     request: AppendRequest,
     firstVersion: number,

@@ -10,14 +10,14 @@ import type {
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { SqlDialect } from './dialect.js';
+import { CheckThenInsertDialect, SqlDialect } from './dialect.js';
 
 /**
  * SQLite. One writer at a time: a write transaction holds the database's write lock until it
  * ends, so positions (an AUTOINCREMENT key, never reused) commit in order, and a reader that
  * reads up to the committed maximum can never miss one that appears later.
  */
-export class SqliteDialect extends SqlDialect {
+export class SqliteDialect extends CheckThenInsertDialect {
   readonly name = 'sqlite' as const;
 
   protected override readonly forUpdate = '';
@@ -34,15 +34,7 @@ export class SqliteDialect extends SqlDialect {
     return toBigInt(row?.head ?? 0);
   }
 
-  async appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined> {
-    const count = request.events.length;
-    const version = await this.bumpStreamVersion(executor, request.stream, request.expectedVersion, count);
-    if (version === undefined) return undefined;
-    return { version, ...(await this.insertEvents(executor, request, version - count + 1)) };
-  }
-
-  /** Moves the stream's version by `count` if `expected` holds; the new version, or undefined. */
-  private async bumpStreamVersion(
+  protected async bumpStreamVersion(
     executor: SqlExecutor,
     stream: StreamKey,
     expected: ExpectedVersion,
@@ -65,7 +57,7 @@ export class SqliteDialect extends SqlDialect {
     return rows[0] ? toNumber(rows[0].version) : undefined;
   }
 
-  private async insertEvents(
+  protected async insertEvents(
     executor: SqlExecutor,
     request: AppendRequest,
     firstVersion: number,
