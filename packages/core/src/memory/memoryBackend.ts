@@ -62,6 +62,20 @@ interface State {
   nextPosition: bigint;
 }
 
+/** A copy that shares no mutable part with `state`: a transaction's staging, or a savepoint. */
+function copyState(state: State): State {
+  return {
+    events: state.events.slice(),
+    streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
+    snapshots: new Map(state.snapshots),
+    checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
+    outbox: state.outbox.map((row) => ({ ...row })),
+    nextOutboxId: state.nextOutboxId,
+    eventIds: new Set(state.eventIds),
+    nextPosition: state.nextPosition,
+  };
+}
+
 export class MemoryTransaction {
   private done = false;
   private readonly onCommit: Array<() => void> = [];
@@ -71,17 +85,7 @@ export class MemoryTransaction {
     private readonly committed: { state: State },
     private readonly release: () => void,
   ) {
-    const state = committed.state;
-    this.staged = {
-      events: state.events.slice(),
-      streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
-      snapshots: new Map(state.snapshots),
-      checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
-      outbox: state.outbox.map((row) => ({ ...row })),
-      nextOutboxId: state.nextOutboxId,
-      eventIds: new Set(state.eventIds),
-      nextPosition: state.nextPosition,
-    };
+    this.staged = copyState(committed.state);
   }
 
   get isOpen(): boolean {
@@ -91,6 +95,17 @@ export class MemoryTransaction {
   /** Runs `callback` once this transaction commits (host-side effects in tests and examples). */
   afterCommit(callback: () => void): void {
     this.onCommit.push(callback);
+  }
+
+  /** Marks the staged state and after-commit callbacks as they are now; the function returned
+   * goes back to that mark. */
+  savepoint(): () => void {
+    const saved = copyState(this.staged);
+    const callbacks = this.onCommit.length;
+    return () => {
+      Object.assign(this.staged, saved);
+      this.onCommit.length = callbacks;
+    };
   }
 
   async commit(): Promise<void> {
@@ -155,7 +170,7 @@ export function createMemoryBackend(): MemoryBackend {
     ) {
       if (options?.handle) {
         options.handle.assertOpen();
-        return work(memorySession(options.handle.staged, options.handle));
+        return work(memorySession(options.handle.staged, options.handle, true));
       }
       return runTransaction((transaction) => work(memorySession(transaction.staged, transaction)));
     },
@@ -179,7 +194,12 @@ export function createMemoryBackend(): MemoryBackend {
   };
 }
 
-function memorySession(state: State, handle: MemoryTransaction | undefined): BackendSession<MemoryTransaction> {
+/** `joined`: inside the host's transaction, where a failed append must undo only itself. */
+function memorySession(
+  state: State,
+  handle: MemoryTransaction | undefined,
+  joined = false,
+): BackendSession<MemoryTransaction> {
   const writable = () => {
     if (!handle) throw new StoreError('Write outside a transaction');
   };
@@ -196,9 +216,16 @@ function memorySession(state: State, handle: MemoryTransaction | undefined): Bac
   return {
     handle,
     async append(request, within) {
+      // Our own transaction rolls back whole when a projection throws; the host's gets a savepoint,
+      // so one that catches the error stays usable without this append and its projections' writes.
+      const rollbackToSavepoint = within && joined ? handle?.savepoint() : undefined;
       const outcome = await appendEvents(request);
-      // The transaction is the unit here: a throwing `within` rolls the whole transaction back.
-      if (within) await within(outcome);
+      try {
+        if (within) await within(outcome);
+      } catch (error) {
+        rollbackToSavepoint?.();
+        throw error;
+      }
       return outcome;
     },
     readStream,

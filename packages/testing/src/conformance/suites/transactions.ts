@@ -1,3 +1,4 @@
+import { ConcurrencyError, DuplicateEventIdError } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
@@ -62,6 +63,37 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
       });
       expect(await ctx.target.hostRowIds()).toEqual([stream.id]);
       expect(await store.streamVersion(stream)).toBe(2);
+    });
+
+    it('inside the host transaction, a failed check, a taken event id and a throwing projection each write nothing and leave it usable', async () => {
+      const stream = { category: 'account', id: uniqueId() };
+      const first = await ctx.store().append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      const projected = ctx.store({
+        projections: [
+          {
+            name: 'refusing',
+            async handle(events, context) {
+              for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
+              throw new Boom('projection refused');
+            },
+          },
+        ],
+      });
+      await ctx.target.hostTransaction(async (handle) => {
+        const joined = ctx.store().withTransaction(handle);
+        await expect(joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 7 })).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        const taken = { ...Deposited.create({ amount: 1 }), id: first.events[0]!.id };
+        await expect(joined.append(stream, taken, { expectedVersion: 1 })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(
+          projected.withTransaction(handle).append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 1 }),
+        ).rejects.toThrow('projection refused');
+        await ctx.target.writeHostRow(handle, stream.id);
+        await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+      });
+      expect(await ctx.target.hostRowIds()).toEqual([stream.id]);
+      expect((await ctx.store().readStream(stream)).map((event) => event.data)).toEqual([{ amount: 1 }, { amount: 2 }]);
     });
 
     it('store.transaction commits every operation together or none', async () => {
