@@ -60,4 +60,22 @@ describe('tagged JSON', () => {
   ])('refuses values JSON cannot carry faithfully: %p', (value) => {
     expect(() => serialize(value)).toThrow(/Cannot serialize/);
   });
+
+  it.each([
+    ['a NUL character', { note: 'a\u0000b' }, /NUL character/],
+    ['a NUL character after a backslash', { note: '\\\u0000' }, /NUL character/],
+    ['a NUL character in a key', { 'k\u0000': 1 }, /NUL character/],
+    ['a lone high surrogate', { note: 'x\ud800' }, /unpaired surrogate \(\\ud800\)/],
+    ['a lone low surrogate inside a Date-tagged value', { at: new Date(0), note: '\udc00' }, /unpaired surrogate/],
+  ])('refuses %s, which PostgreSQL jsonb cannot store', (_, value, message) => {
+    expect(() => serialize(value)).toThrow(message);
+  });
+
+  it.each([
+    ['the text \\u0000 a user typed', { note: '\\u0000' }],
+    ['other control characters', { note: 'tab\tbell\u0007' }],
+    ['a surrogate pair (an emoji)', { note: '\ud83d\ude00' }],
+  ])('keeps %s', (_, value) => {
+    expect(deserialize(serialize(value))).toEqual(value);
+  });
 });

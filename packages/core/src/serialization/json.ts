@@ -19,8 +19,22 @@ export function serialize(value: unknown, what = 'value'): string {
     throw new SerializationError(`Cannot serialize ${what}: ${(error as Error).message}`, { cause: error });
   }
   if (text === undefined) throw new SerializationError(`Cannot serialize ${what}: it has no JSON form`);
+  // JSON.stringify writes `\u` only for control characters and unpaired surrogates; a `\u` the
+  // user wrote is `\\u`. Two of those PostgreSQL's jsonb refuses: refused here on every backend.
+  if (text.includes('\\u')) {
+    const unstorable = UNSTORABLE.exec(text)?.[1];
+    if (unstorable !== undefined) {
+      const which = unstorable === '0000' ? 'a NUL character (\\u0000)' : `an unpaired surrogate (\\u${unstorable})`;
+      throw new SerializationError(
+        `Cannot serialize ${what}: a string holds ${which}, which PostgreSQL's jsonb cannot store (refused on every backend)`,
+      );
+    }
+  }
   return text;
 }
+
+/** An escape (behind an even run of backslashes) of NUL or of a lone UTF-16 surrogate. */
+const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/;
 
 export function deserialize(json: unknown): unknown {
   if (typeof json !== 'string') return revive(json);

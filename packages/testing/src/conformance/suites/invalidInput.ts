@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   InvalidStreamError,
   PayloadTooLargeError,
+  SerializationError,
   UnknownEventTypeError,
   uuidv7,
 } from '@es/core';
@@ -128,6 +129,21 @@ export function invalidInputSuite<H>(ctx: SuiteContext<H>): void {
       ).rejects.toBeInstanceOf(DuplicateEventIdError);
       expect(await store.streamVersion(second)).toBe(0);
       expect((await ctx.target.countRows()).events).toBe(1);
+    });
+
+    it('a string PostgreSQL jsonb cannot store (NUL, an unpaired surrogate): SerializationError on every backend', async () => {
+      const store = ctx.store();
+      // Both in one append: the second event is refused before the first is written.
+      await rejects(
+        store.append(ok, [Deposited.create({ amount: 1 }), Deposited.create({ amount: 1, note: 'nul\u0000' })], {
+          expectedVersion: 'any',
+        }),
+        SerializationError,
+      );
+      await rejects(
+        store.append(ok, Deposited.create({ amount: 1 }), { expectedVersion: 'any', metadata: { who: '\udfff' } }),
+        SerializationError,
+      );
     });
 
     it('non-serializable data (a function in metadata) is rejected', async () => {
