@@ -14,8 +14,8 @@ const EVENT_COLUMNS =
 /**
  * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
  * that does the same work: the version check and the event insert with the writing
- * transaction's id, as one statement in one transaction (the insert reads from the check, so a
- * failed check inserts nothing). The inserts bind arrays (`unnest`) so that their text is the
+ * transaction's id, as one statement (the insert reads from the check, so a failed check inserts
+ * nothing), atomic on its own with no BEGIN or COMMIT around it, as the store's append is. The inserts bind arrays (`unnest`) so that their text is the
  * same for any batch; every statement of an append runs as a named prepared statement.
  */
 export function floorPostgres(config: BenchConfig): BenchSystem {
@@ -36,43 +36,59 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     FROM unnest($5::bigint[], $6::uuid[], $7::int[]) AS o(position, event_id, version)`;
   let pool: pg.Pool;
 
-  /** Version check + inserts in one transaction; the inserted positions when `withOutbox`. */
+  /** The version check and the event insert as one statement, on `client`. */
+  async function insertEvents(
+    client: pg.Pool | pg.PoolClient,
+    stream: string,
+    events: readonly Deposit[],
+    expected: number,
+  ) {
+    const recordedAt = new Date().toISOString();
+    const values = [
+      TENANT,
+      CATEGORY,
+      stream,
+      events.length,
+      recordedAt,
+      events.map(() => randomUUID()),
+      events.map((_, index) => expected + index + 1),
+    ];
+    const data = events.map((event) => JSON.stringify(event));
+    const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>(
+      expected === 0
+        ? { name: `${PREFIX}create_and_insert`, text: CREATE_AND_INSERT, values: [...values, data] }
+        : { name: `${PREFIX}bump_and_insert`, text: BUMP_AND_INSERT, values: [...values, data, expected] },
+    );
+    if (inserted.rowCount !== events.length) throw new Error(`version conflict on ${stream}`);
+    return { inserted, recordedAt };
+  }
+
+  /**
+   * Without outbox rows the append is that one statement, atomic on its own (autocommit), as the
+   * store's is; with them, both inserts in one transaction.
+   */
   async function append(stream: string, events: readonly Deposit[], expected: number, withOutbox: boolean) {
+    if (!withOutbox) {
+      await insertEvents(pool, stream, events, expected);
+      return;
+    }
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const recordedAt = new Date().toISOString();
-      const values = [
-        TENANT,
-        CATEGORY,
-        stream,
-        events.length,
-        recordedAt,
-        events.map(() => randomUUID()),
-        events.map((_, index) => expected + index + 1),
-      ];
-      const data = events.map((event) => JSON.stringify(event));
-      const inserted = await client.query<{ position: string; event_id: string; stream_version: number }>(
-        expected === 0
-          ? { name: `${PREFIX}create_and_insert`, text: CREATE_AND_INSERT, values: [...values, data] }
-          : { name: `${PREFIX}bump_and_insert`, text: BUMP_AND_INSERT, values: [...values, data, expected] },
-      );
-      if (inserted.rowCount !== events.length) throw new Error(`version conflict on ${stream}`);
-      if (withOutbox) {
-        await client.query({
-          name: `${PREFIX}insert_outbox`,
-          text: INSERT_OUTBOX,
-          values: [
-            TENANT,
-            CATEGORY,
-            stream,
-            recordedAt,
-            inserted.rows.map((row) => row.position),
-            inserted.rows.map((row) => row.event_id),
-            inserted.rows.map((row) => row.stream_version),
-          ],
-        });
-      }
+      const { inserted, recordedAt } = await insertEvents(client, stream, events, expected);
+      await client.query({
+        name: `${PREFIX}insert_outbox`,
+        text: INSERT_OUTBOX,
+        values: [
+          TENANT,
+          CATEGORY,
+          stream,
+          recordedAt,
+          inserted.rows.map((row) => row.position),
+          inserted.rows.map((row) => row.event_id),
+          inserted.rows.map((row) => row.stream_version),
+        ],
+      });
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');

@@ -212,20 +212,24 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       ) as RecordedEventOf<TEvents>[];
     };
     const projections = this.options.projections ?? [];
-    const outcome = await this.write((session) =>
-      session.append(
-        request,
-        projections.length === 0
-          ? undefined
-          : async (appended) => {
-              const context = {
-                transaction: session.handle as THandle,
-                store: this.derive({ ...this.scope, session }),
-              };
-              for (const projection of projections) await projection.handle(record(appended), context);
-            },
-      ),
-    );
+    const { appendAlone } = this.options.backend;
+    const alone = appendAlone && projections.length === 0 && !this.scope.session && this.scope.handle === undefined;
+    const outcome = alone
+      ? await appendAlone.call(this.options.backend, request)
+      : await this.write((session) =>
+          session.append(
+            request,
+            projections.length === 0
+              ? undefined
+              : async (appended) => {
+                  const context = {
+                    transaction: session.handle as THandle,
+                    store: this.derive({ ...this.scope, session }),
+                  };
+                  for (const projection of projections) await projection.handle(record(appended), context);
+                },
+          ),
+        );
     return {
       nextExpectedVersion: outcome.version,
       lastPosition: outcome.positions.at(-1) as bigint,

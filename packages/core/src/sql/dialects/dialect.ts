@@ -95,6 +95,8 @@ export abstract class SqlDialect {
    * see (a duplicate event id) fails as the driver's error.
    */
   abstract appendEvents(executor: SqlExecutor, request: AppendRequest): Promise<AppendOutcome | undefined>;
+  /** Whether `appendEvents` is one statement, so atomic without a transaction around it. */
+  readonly appendIsOneStatement: boolean = false;
 
   abstract readLog(executor: SqlExecutor, query: ReadLogQuery): Promise<LogPage>;
 

@@ -48,6 +48,7 @@ interface AppendedRow {
 export class PostgresDialect extends SqlDialect {
   readonly name = 'postgres' as const;
   protected override readonly hasTransactionId = true;
+  override readonly appendIsOneStatement = true;
 
   /** `notifyChannel`: NOTIFY it with every append, a wake-up hint delivered at commit. */
   constructor(
