@@ -1,7 +1,7 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
 import { retryWhileBusy, SqliteGate, statementName } from '@es/core/sql';
 import { type SQL, sql } from 'drizzle-orm';
-import { pooledTransactions } from './pooledTransactions.js';
+import { nodePostgresPool } from './nodePostgresPool.js';
 
 /** What the backend needs of a Drizzle database or transaction on PostgreSQL or MySQL. */
 export interface DrizzleAsyncHandle {
@@ -106,23 +106,19 @@ function sqliteExecutor(handle: DrizzleSqliteHandle): SqlExecutor {
 
 /**
  * PostgreSQL / MySQL: Drizzle's own async transactions; the handle is Drizzle's `tx`. On a
- * node-postgres Pool, the same transaction opened on a pooled client directly (`pooledTransactions`).
+ * node-postgres Pool, the same statements and transactions on the pool directly (`nodePostgresPool`).
  */
 export function asyncConnection<THandle extends DrizzleAsyncHandle & { transaction: Function }>(
   db: THandle,
   dialect: 'postgres' | 'mysql',
 ): SqlConnection<DrizzleAsyncHandle> {
   const executor = dialect === 'postgres' ? postgresExecutor : mysqlExecutor;
-  const root = executor(db);
-  const pooled = dialect === 'postgres' ? pooledTransactions(db) : undefined;
+  const pool = dialect === 'postgres' ? nodePostgresPool(db) : undefined;
+  if (pool) return { ...pool.executor, transaction: pool.transaction, join: (handle) => executor(handle) };
   return {
-    ...root,
+    ...executor(db),
     transaction: <T>(work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>) =>
-      pooled
-        ? pooled(work)
-        : (db.transaction as (run: (tx: DrizzleAsyncHandle) => Promise<T>) => Promise<T>)((tx) =>
-            work(executor(tx), tx),
-          ),
+      (db.transaction as (run: (tx: DrizzleAsyncHandle) => Promise<T>) => Promise<T>)((tx) => work(executor(tx), tx)),
     join: (handle) => executor(handle),
   };
 }

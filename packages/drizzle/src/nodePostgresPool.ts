@@ -2,18 +2,21 @@ import type { SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
 import { statementName } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
 
-/** node-postgres's Pool and PoolClient, as far as the store's own transactions use them. */
-interface PgPool {
-  connect(): Promise<PgPoolClient>;
-  readonly idleCount: number;
-}
-
-interface PgPoolClient {
+/** node-postgres's Pool and PoolClient, as far as the store uses them. */
+interface Queryable {
   query(config: {
     name?: string;
     text: string;
     values?: unknown[];
   }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+interface PgPool extends Queryable {
+  connect(): Promise<PgPoolClient>;
+  readonly idleCount: number;
+}
+
+interface PgPoolClient extends Queryable {
   /** An error (or true) destroys the connection instead of returning it to the pool. */
   release(destroy?: Error | boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -45,29 +48,29 @@ function transactionClasses(): Promise<TransactionClasses> {
 }
 
 /**
- * The store's own transactions on a Drizzle database over a node-postgres Pool: BEGIN, the
- * store's statements and COMMIT go to a pooled client directly, and the handle is the same
- * `NodePgTransaction` over that client that `db.transaction` would build, so a projection's
- * writes through it share the transaction. What it skips is Drizzle's per-statement machinery
- * (a query object, tracing spans, the cache lookup) for BEGIN, COMMIT and the store's own SQL:
- * with 8 concurrent writers on 2 cores that was about a tenth of the append throughput
- * (BENCHMARKS.md). Statements are still logged through the database's Drizzle logger.
+ * The store's connection to a Drizzle database over a node-postgres Pool. Its single statements
+ * go to the pool, and its own transactions to a pooled client (BEGIN, its statements, COMMIT),
+ * directly: what that skips is Drizzle's per-statement machinery (a query object, tracing spans,
+ * the cache lookup), which with 8 concurrent writers on 2 cores cost about a tenth of the append
+ * throughput (BENCHMARKS.md). Statements are still logged through the database's Drizzle logger,
+ * and a transaction's handle is the same `NodePgTransaction` over that client that
+ * `db.transaction` would build, so a projection's writes through it share the transaction.
  *
  * Returns undefined for any other database (a single pg Client, another driver): those keep
- * `db.transaction`.
+ * Drizzle's own session and `db.transaction`.
  */
-export function pooledTransactions(db: DrizzleAsyncHandle) {
+export function nodePostgresPool(db: DrizzleAsyncHandle) {
   const session = (db._ as { session?: NodePgSessionLike } | undefined)?.session;
   const pool = session?.client;
   if (!session || !isPool(pool) || session.constructor.name !== 'NodePgSession') return undefined;
   const { logger } = session;
 
-  const run = (client: PgPoolClient, text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
+  const run = (client: Queryable, text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
     const values = [...params];
     logger.logQuery(text, values);
     return client.query(options?.prepare ? { name: statementName(text), text, values } : { text, values });
   };
-  const executorOn = (client: PgPoolClient): SqlExecutor => ({
+  const executorOn = (client: Queryable): SqlExecutor => ({
     dialect: 'postgres',
     async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
       return (await run(client, text, params, options)).rows as Row[];
@@ -77,7 +80,9 @@ export function pooledTransactions(db: DrizzleAsyncHandle) {
     },
   });
 
-  return async <T>(work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(
+    work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>,
+  ): Promise<T> => {
     const { NodePgSession, NodePgTransaction } = await transactionClasses();
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -114,4 +119,6 @@ export function pooledTransactions(db: DrizzleAsyncHandle) {
       client.release(broken);
     }
   };
+
+  return { executor: executorOn(pool), transaction };
 }

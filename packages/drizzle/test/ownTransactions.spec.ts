@@ -35,15 +35,19 @@ afterAll(async () => {
   await admin.end();
 });
 
-test('on a Pool, the statements of an own transaction go through the database logger, between begin and commit', async () => {
+test('on a Pool, a plain append is one statement with no transaction around it; one with a projection runs between begin and commit; all logged', async () => {
   const pool = new pg.Pool({ connectionString: url });
   const logged: string[] = [];
   const db = drizzle(pool, {
     logger: { logQuery: (query) => logged.push(query.trim().split(/\s+/)[0]!.toLowerCase()) },
   });
-  const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix }), events: [Opened] });
+  const backend = createDrizzleBackend(db, { tablePrefix });
+  const plain = createEventStore({ backend, events: [Opened] });
+  const projected = createEventStore({ backend, events: [Opened], projections: [{ name: 'noop', async handle() {} }] });
   try {
-    await store.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' });
+    await plain.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' });
+    expect(logged.splice(0)).toEqual(['with']);
+    await projected.append(stream(), Opened.create({ owner: 'bob' }), { expectedVersion: 'no_stream' });
     expect(logged).toEqual(['begin', 'with', 'commit']);
   } finally {
     await pool.end();
