@@ -74,8 +74,9 @@ export class PostgresDialect extends SqlDialect {
     return `${params.add(uuid)}::uuid`;
   }
 
+  // As a float8, drivers hand epoch milliseconds over as a number (a bigint comes as text).
   protected override selectTime(column: string): string {
-    return `(extract(epoch from ${column}) * 1000)::bigint`;
+    return `(extract(epoch from ${column}) * 1000)::float8`;
   }
 
   /** The horizon: everything before (xmin, 0) is settled. */
