@@ -27,7 +27,8 @@ export interface BenchSystem {
   /**
    * Refreshes the planner's statistics after seeding (`ANALYZE`), as autovacuum does on a
    * production server after a burst of writes; without them PostgreSQL plans a 100,000-row table
-   * as a tiny one (autovacuum is off on the bench machines).
+   * as a tiny one (autovacuum is off on the bench machines). On PostgreSQL also `CHECKPOINT`, so
+   * the seed's dirty pages are not flushed by a checkpoint that falls inside the measured part.
    */
   analyze(): Promise<void>;
   /** Empties the tables between workloads. */

@@ -58,6 +58,7 @@ export function emmettPostgres(config: BenchConfig): BenchSystem {
       await client.connect();
       try {
         await client.query('ANALYZE');
+        await client.query('CHECKPOINT');
       } finally {
         await client.end();
       }

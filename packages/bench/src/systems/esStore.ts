@@ -53,6 +53,7 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     },
     analyze: async () => {
       await sqlConnection().execute('ANALYZE');
+      if (dialect === 'postgres') await sqlConnection().execute('CHECKPOINT');
     },
     reset: () => connected().reset(),
     close: () => connected().close(),

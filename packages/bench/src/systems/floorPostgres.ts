@@ -125,6 +125,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     },
     analyze: async () => {
       await pool.query('ANALYZE');
+      await pool.query('CHECKPOINT');
     },
     close: () => pool.end(),
     append: (stream, events, expected) => append(stream, events, expected, false),
