@@ -1,22 +1,13 @@
-import type { SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { statementName } from '@es/core/sql';
+import { type NodePostgresQueryable, nodePostgresExecutor, type SqlExecutor } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
 
 /** node-postgres's Pool and PoolClient, as far as the store uses them. */
-interface Queryable {
-  query(config: {
-    name?: string;
-    text: string;
-    values?: unknown[];
-  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
-}
-
-interface PgPool extends Queryable {
+interface PgPool extends NodePostgresQueryable {
   connect(): Promise<PgPoolClient>;
   readonly idleCount: number;
 }
 
-interface PgPoolClient extends Queryable {
+interface PgPoolClient extends NodePostgresQueryable {
   /** An error (or true) destroys the connection instead of returning it to the pool. */
   release(destroy?: Error | boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -65,26 +56,14 @@ export function nodePostgresPool(db: DrizzleAsyncHandle) {
   if (!session || !isPool(pool) || session.constructor.name !== 'NodePgSession') return undefined;
   const { logger } = session;
 
-  const run = (client: Queryable, text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
-    const values = [...params];
-    logger.logQuery(text, values);
-    return client.query(options?.prepare ? { name: statementName(text), text, values } : { text, values });
-  };
-  const executorOn = (client: Queryable): SqlExecutor => ({
-    dialect: 'postgres',
-    async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
-      return (await run(client, text, params, options)).rows as Row[];
-    },
-    async execute(text, params, options) {
-      return (await run(client, text, params, options)).rowCount ?? 0;
-    },
-  });
+  const log = (text: string, values: unknown[]) => logger.logQuery(text, values);
 
   const transaction = async <T>(
     work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>,
   ): Promise<T> => {
     const { NodePgSession, NodePgTransaction } = await transactionClasses();
     const client = await pool.connect();
+    const executor = nodePostgresExecutor(client, log);
     let broken: Error | undefined;
     // A checked-out client has no listener of the pool's: a connection lost mid-transaction
     // would otherwise crash the process. Its next statement fails and reports it instead.
@@ -93,7 +72,7 @@ export function nodePostgresPool(db: DrizzleAsyncHandle) {
     };
     client.on('error', lost);
     try {
-      await run(client, 'begin').catch((error: Error) => {
+      await executor.execute('begin').catch((error: Error) => {
         broken = error;
         throw error;
       });
@@ -103,12 +82,12 @@ export function nodePostgresPool(db: DrizzleAsyncHandle) {
         session.schema,
       );
       try {
-        const result = await work(executorOn(client), tx);
-        await run(client, 'commit');
+        const result = await work(executor, tx);
+        await executor.execute('commit');
         return result;
       } catch (error) {
         // After a failed COMMIT the server has ended the transaction: this ROLLBACK only warns.
-        await run(client, 'rollback').catch((rollbackError: Error) => {
+        await executor.execute('rollback').catch((rollbackError: Error) => {
           broken = rollbackError;
         });
         throw error;
@@ -120,5 +99,5 @@ export function nodePostgresPool(db: DrizzleAsyncHandle) {
     }
   };
 
-  return { executor: executorOn(pool), transaction };
+  return { executor: nodePostgresExecutor(pool, log), transaction };
 }

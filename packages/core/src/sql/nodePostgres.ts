@@ -1,0 +1,37 @@
+import type { SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+import { statementName } from './namedStatement.js';
+
+/** A node-postgres Pool or (Pool)Client, as far as the store runs statements on it. */
+export interface NodePostgresQueryable {
+  query(config: {
+    name?: string;
+    text: string;
+    values?: unknown[];
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/**
+ * Core's statements straight on node-postgres, for an ORM package that can reach its driver's
+ * pool or client: a statement core marks reusable runs as a named prepared statement, planned
+ * once per connection. `log` sees each statement first (the ORM's own query logger).
+ */
+export function nodePostgresExecutor(
+  target: NodePostgresQueryable,
+  log?: (text: string, values: unknown[]) => void,
+): SqlExecutor {
+  const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
+    const values = [...params];
+    log?.(text, values);
+    // A new config each call: node-postgres writes onto the one it is given.
+    return target.query(options?.prepare ? { name: statementName(text), text, values } : { text, values });
+  };
+  return {
+    dialect: 'postgres',
+    async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return (await run(text, params, options)).rows as Row[];
+    },
+    async execute(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
+      return (await run(text, params, options)).rowCount ?? 0;
+    },
+  };
+}
