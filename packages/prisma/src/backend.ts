@@ -1,4 +1,11 @@
-import { createSqlBackend, type SqlBackend, type SqlDialectName, type SqlStoreOptions } from '@es/core/sql';
+import {
+  createSqlBackend,
+  type NodePostgresQueryable,
+  nodePostgresExecutor,
+  type SqlBackend,
+  type SqlDialectName,
+  type SqlStoreOptions,
+} from '@es/core/sql';
 import {
   type PrismaClientLike,
   PrismaSqlConnection,
@@ -8,10 +15,18 @@ import {
 } from './connection.js';
 import type { PrismaProvider } from './models/index.js';
 
-/** The store's settings, but prepared statements: Prisma's raw-SQL API cannot prepare. */
-export interface PrismaBackendOptions extends Omit<SqlStoreOptions, 'preparedStatements'> {
+/** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
+export interface PrismaBackendOptions extends SqlStoreOptions {
   /** The datasource provider; read from the client when omitted. */
   readonly provider?: PrismaProvider;
+  /**
+   * PostgreSQL: the node-postgres `Pool` your `PrismaPg` adapter runs on
+   * (`new PrismaPg(pool)`). Given it, the store's single statements outside any transaction
+   * (appends without an inline projection, reads) run on it directly, as prepared statements
+   * (`preparedStatements`), instead of through `$queryRawUnsafe`, which cannot prepare; Prisma's
+   * query log does not see them. Everything inside a transaction still goes through Prisma.
+   */
+  readonly pgPool?: NodePostgresQueryable;
   /** Limits of the interactive transactions the store opens when you pass it none. */
   readonly transactionOptions?: PrismaTransactionOptions;
 }
@@ -38,15 +53,25 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
 ): PrismaBackend<PrismaTransactionClient<Client>> {
   type Tx = PrismaTransactionClient<Client>;
   const provider = options.provider ?? providerOf(prisma);
+  if (options.pgPool && provider !== 'postgresql') {
+    throw new TypeError(`createPrismaBackend: pgPool is for PostgreSQL; this client's provider is ${provider}`);
+  }
   const connection =
     provider === 'sqlite'
       ? new PrismaSqliteConnection<Tx>(prisma, options.transactionOptions)
-      : new PrismaSqlConnection<Tx>(prisma, dialects[provider], options.transactionOptions);
+      : new PrismaSqlConnection<Tx>(
+          prisma,
+          dialects[provider],
+          options.transactionOptions,
+          options.pgPool && nodePostgresExecutor(options.pgPool),
+        );
   const backend = createSqlBackend({
     name: 'prisma',
     connection,
     tablePrefix: options.tablePrefix,
     notify: options.notify,
+    // Only statements on `pgPool` can be prepared; through Prisma the hint is ignored.
+    preparedStatements: options.preparedStatements,
   });
   return {
     ...backend,

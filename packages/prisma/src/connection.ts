@@ -5,6 +5,7 @@ import {
   type SqlExecutor,
   SqliteGate,
   type SqlParam,
+  type StatementOptions,
 } from '@es/core/sql';
 
 /**
@@ -68,22 +69,28 @@ export class PrismaSqlConnection<Handle> implements SqlConnection<Handle> {
   private readonly root: SqlExecutor;
   protected readonly transactionOptions: PrismaTransactionOptions;
 
+  /** `root`: where single statements outside any transaction run (default: the client's raw API). */
   constructor(
     protected readonly prisma: PrismaClientLike,
     dialect: SqlDialectName,
     options: PrismaTransactionOptions = {},
+    root?: SqlExecutor,
   ) {
     this.dialect = dialect;
-    this.root = executor(dialect, prisma);
+    this.root = root ?? executor(dialect, prisma);
     this.transactionOptions = { ...defaults, ...options };
   }
 
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
-    return this.root.query<Row>(sql, params);
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: StatementOptions,
+  ): Promise<Row[]> {
+    return this.root.query<Row>(sql, params, options);
   }
 
-  execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.root.execute(sql, params);
+  execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number> {
+    return this.root.execute(sql, params, options);
   }
 
   async transaction<T>(work: (executor: SqlExecutor, handle: Handle) => Promise<T>): Promise<T> {

@@ -63,7 +63,7 @@ for (const dir of packages) {
   }
 }
 
-const order = ['memory', 'drizzle', 'typeorm', 'prisma', 'mikro-orm'];
+const order = ['memory', 'drizzle', 'typeorm', 'prisma', 'prisma-raw', 'mikro-orm'];
 const results = [...rows.values()].sort(
   (a, b) => order.indexOf(a.backend) - order.indexOf(b.backend) || a.dialect.localeCompare(b.dialect),
 );

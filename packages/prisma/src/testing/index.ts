@@ -5,6 +5,7 @@ export {
   type HostTransaction,
   hostSchemaFiles,
   openHostClient,
+  openHostPool,
   prismaTarget,
   sqliteTestFile,
 } from './target.js';

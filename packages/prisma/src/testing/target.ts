@@ -7,6 +7,7 @@ import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/test
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { createPrismaBackend, type PrismaBackend } from '../backend.js';
 import type { PrismaRawClient, PrismaTransactionOptions } from '../connection.js';
 import { type PrismaProvider, prismaModels } from '../models/index.js';
@@ -45,12 +46,21 @@ export function hostSchemaFiles(provider: PrismaProvider): SchemaFile[] {
   ];
 }
 
-/** A PrismaClient of the test host, over the driver adapter an application would use. */
-export function openHostClient(dialect: Dialect, pool = 16): HostClient {
+/** The node-postgres Pool of a test host on PostgreSQL (for `new PrismaPg(pool)` and `pgPool`). */
+export const openHostPool = (pool = 16) =>
+  new pg.Pool({ connectionString: testDatabases.postgres(DATABASE), max: pool });
+
+/**
+ * A PrismaClient of the test host, over the driver adapter an application would use; on
+ * PostgreSQL over `pgPool` when given (the client's $disconnect ends it).
+ */
+export function openHostClient(dialect: Dialect, pool = 16, pgPool?: pg.Pool): HostClient {
   switch (dialect) {
     case 'postgres':
       return new PostgresClient({
-        adapter: new PrismaPg({ connectionString: testDatabases.postgres(DATABASE), max: pool }),
+        adapter: pgPool
+          ? new PrismaPg(pgPool, { disposeExternalPool: true })
+          : new PrismaPg({ connectionString: testDatabases.postgres(DATABASE), max: pool }),
       }) as unknown as HostClient;
     case 'mysql':
       return new MysqlClient({
@@ -88,16 +98,21 @@ export async function createHostTables(dialect: Dialect, executor: SqlExecutor):
  */
 export function prismaTarget(
   dialect: Dialect,
-  options: { createTables?: boolean } = {},
+  options: {
+    createTables?: boolean /** PostgreSQL: give the backend the adapter's pool (default true). */;
+    pgPool?: boolean;
+  } = {},
 ): ConformanceTarget<HostTransaction> {
   const tables = tableNames(DEFAULT_TABLE_PREFIX);
   const clients: HostClient[] = [];
   let backend: PrismaBackend<HostTransaction> | undefined;
 
   const open = () => {
-    const client = openHostClient(dialect);
+    // PostgreSQL as the README recommends: the adapter's pool also given to the backend.
+    const pgPool = dialect === 'postgres' && options.pgPool !== false ? openHostPool() : undefined;
+    const client = openHostClient(dialect, 16, pgPool);
     clients.push(client);
-    return createPrismaBackend(client, { provider: providers[dialect] });
+    return createPrismaBackend(client, { provider: providers[dialect], ...(pgPool && { pgPool }) });
   };
   const root = () => {
     if (!backend) throw new Error('prismaTarget: call setup() first');
@@ -106,7 +121,8 @@ export function prismaTarget(
   const rows = () => sqlTargetTables(root().connection, tables, HOST_TABLE);
 
   return {
-    backend: 'prisma',
+    // Its own report row: every statement through Prisma's raw API, as without `pgPool`.
+    backend: dialect === 'postgres' && options.pgPool === false ? 'prisma-raw' : 'prisma',
     dialect,
     processModule: fileURLToPath(new URL('./process.js', import.meta.url)),
     async setup() {
