@@ -81,11 +81,13 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
       });
       await ctx.target.hostTransaction(async (handle) => {
         const joined = ctx.store().withTransaction(handle);
-        await expect(joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 7 })).rejects.toBeInstanceOf(
-          ConcurrencyError,
-        );
+        await expect(
+          joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 7 }),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
         const taken = { ...Deposited.create({ amount: 1 }), id: first.events[0]!.id };
-        await expect(joined.append(stream, taken, { expectedVersion: 1 })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(joined.append(stream, taken, { expectedVersion: 1 })).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
         await expect(
           projected.withTransaction(handle).append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 1 }),
         ).rejects.toThrow('projection refused');
