@@ -5,8 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { z } from 'zod';
 import { createDrizzleBackend } from '../src/index.js';
-import { configureModels } from '../src/models/index.js';
-import { generateMigrationSql } from '../src/testing/index.js';
+import { recreatePostgresTables } from './postgresTables.js';
 
 // The store's own transactions: on a node-postgres Pool they are opened on a pooled client
 // directly, elsewhere by db.transaction. Both must behave as Drizzle's own transaction would.
@@ -21,12 +20,7 @@ const eventCount = async () => Number((await admin.query(`SELECT count(*) AS n F
 
 beforeAll(async () => {
   admin = new pg.Pool({ connectionString: url });
-  for (const name of ['events', 'streams', 'snapshots', 'outbox', 'checkpoints']) {
-    await admin.query(`DROP TABLE IF EXISTS ${tablePrefix}${name}`);
-  }
-  for (const statement of await generateMigrationSql('postgresql', configureModels('postgresql', { tablePrefix }))) {
-    await admin.query(statement);
-  }
+  await recreatePostgresTables(admin, tablePrefix);
   await admin.query('CREATE TABLE IF NOT EXISTS own_host_rows (id text PRIMARY KEY)');
 });
 beforeEach(() => admin.query(`TRUNCATE ${tablePrefix}events, ${tablePrefix}streams, own_host_rows`));

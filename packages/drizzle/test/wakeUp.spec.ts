@@ -4,8 +4,7 @@ import { testDatabases } from '@es/testing/targets';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { createDrizzleBackend } from '../src/index.js';
-import { configureModels } from '../src/models/index.js';
-import { generateMigrationSql } from '../src/testing/index.js';
+import { recreatePostgresTables } from './postgresTables.js';
 
 const url = testDatabases.postgres('es_drizzle');
 const tablePrefix = 'wake_';
@@ -13,12 +12,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: url });
-  for (const name of ['events', 'streams', 'snapshots', 'outbox', 'checkpoints']) {
-    await pool.query(`DROP TABLE IF EXISTS ${tablePrefix}${name}`);
-  }
-  for (const statement of await generateMigrationSql('postgresql', configureModels('postgresql', { tablePrefix }))) {
-    await pool.query(statement);
-  }
+  await recreatePostgresTables(pool, tablePrefix);
 });
 afterAll(() => pool.end());
 
