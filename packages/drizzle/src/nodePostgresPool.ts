@@ -1,10 +1,9 @@
-import { type NodePostgresQueryable, nodePostgresExecutor, type SqlExecutor } from '@es/core/sql';
+import { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor, type SqlExecutor } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
 
 /** node-postgres's Pool and PoolClient, as far as the store uses them. */
 interface PgPool extends NodePostgresQueryable {
   connect(): Promise<PgPoolClient>;
-  readonly idleCount: number;
 }
 
 interface PgPoolClient extends NodePostgresQueryable {
@@ -28,9 +27,6 @@ type TransactionClasses = {
   NodePgTransaction: new (dialect: unknown, session: unknown, schema: unknown) => DrizzleAsyncHandle;
 };
 
-const isPool = (client: unknown): client is PgPool =>
-  typeof (client as PgPool | undefined)?.connect === 'function' && typeof (client as PgPool).idleCount === 'number';
-
 let classes: Promise<TransactionClasses> | undefined;
 /** Loaded on first use: drizzle-orm/node-postgres imports pg, which only a pg user has. */
 function transactionClasses(): Promise<TransactionClasses> {
@@ -53,7 +49,7 @@ function transactionClasses(): Promise<TransactionClasses> {
 export function nodePostgresPool(db: DrizzleAsyncHandle) {
   const session = (db._ as { session?: NodePgSessionLike } | undefined)?.session;
   const pool = session?.client;
-  if (!session || !isPool(pool) || session.constructor.name !== 'NodePgSession') return undefined;
+  if (!session || !isNodePostgresPool<PgPool>(pool) || session.constructor.name !== 'NodePgSession') return undefined;
   const { logger } = session;
 
   const log = (text: string, values: unknown[]) => logger.logQuery(text, values);

@@ -1,5 +1,5 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { driverStatement, type NodePostgresQueryable, nodePostgresExecutor } from '@es/core/sql';
+import { driverStatement, isNodePostgresPool, nodePostgresExecutor } from '@es/core/sql';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf } from './dialect.js';
 
@@ -103,11 +103,8 @@ export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle> {
     if (this.pool === undefined) {
       const { driver, logger, options } = this.dataSource;
       const master = (driver as { master?: unknown }).master;
-      const isPool = (value: unknown): value is NodePostgresQueryable =>
-        typeof (value as { connect?: unknown })?.connect === 'function' &&
-        typeof (value as { idleCount?: unknown }).idleCount === 'number';
       const replicated = (options as { replication?: unknown }).replication !== undefined;
-      if (this.dialect === 'postgres' && !replicated && isPool(master)) {
+      if (this.dialect === 'postgres' && !replicated && isNodePostgresPool(master)) {
         this.pool = nodePostgresExecutor(master, (text, values) => logger.logQuery(text, values));
       } else if (this.dataSource.isInitialized) {
         this.pool = null; // MySQL, replication, or another pool: a QueryRunner per statement

@@ -15,8 +15,9 @@ const EVENT_COLUMNS =
  * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
  * that does the same work: the version check and the event insert with the writing
  * transaction's id, as one statement (the insert reads from the check, so a failed check inserts
- * nothing), atomic on its own with no BEGIN or COMMIT around it, as the store's append is. The inserts bind arrays (`unnest`) so that their text is the
- * same for any batch; every statement of an append runs as a named prepared statement.
+ * nothing), atomic on its own with no BEGIN or COMMIT around it, as the store's append is. The
+ * inserts bind arrays (`unnest`) so that their text is the same for any batch; every statement of
+ * an append runs as a named prepared statement.
  */
 export function floorPostgres(config: BenchConfig): BenchSystem {
   const t = storeTables(PREFIX);

@@ -5,7 +5,7 @@ export { SqliteDialect } from './dialects/sqlite.js';
 export { classifySqlError, type SqlErrorKind } from './errors.js';
 export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
-export { type NodePostgresQueryable, nodePostgresExecutor } from './nodePostgres.js';
+export { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor } from './nodePostgres.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
 export { toBigInt, toDate, toJson, toNumber } from './rows.js';
 export {

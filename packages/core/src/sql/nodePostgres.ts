@@ -11,6 +11,19 @@ export interface NodePostgresQueryable {
 }
 
 /**
+ * Whether `value` is a node-postgres Pool (a single Client has `connect()` too, but no pool
+ * counters): what an ORM package checks before running core's statements on its driver's pool.
+ */
+export function isNodePostgresPool<TPool extends NodePostgresQueryable = NodePostgresQueryable>(
+  value: unknown,
+): value is TPool {
+  return (
+    typeof (value as { connect?: unknown } | undefined)?.connect === 'function' &&
+    typeof (value as { idleCount?: unknown }).idleCount === 'number'
+  );
+}
+
+/**
  * Core's statements straight on node-postgres, for an ORM package that can reach its driver's
  * pool or client: a statement core marks reusable runs as a named prepared statement, planned
  * once per connection. `log` sees each statement first (the ORM's own query logger).

@@ -88,7 +88,6 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
 
   const session = (executor: SqlExecutor, handle: THandle | undefined, joined: boolean): BackendSession<THandle> => {
     let savepoints = 0;
-    const directly = <T>(work: () => Promise<T>): Promise<T> => work();
     /** Inside the host's transaction, make one write all-or-nothing. */
     const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
       if (!joined) return work();
@@ -108,37 +107,37 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
 
     return {
       handle,
-      append: (request, within) =>
+      append(request, within) {
+        const append = async (): Promise<AppendOutcome> => {
+          if (request.callerEventIds) {
+            const taken = await dialect.findEventIds(
+              executor,
+              request.events.map((event) => event.eventId),
+            );
+            if (taken.length > 0) throw new DuplicateEventIdError(taken);
+          }
+          let outcome: AppendOutcome | undefined;
+          try {
+            outcome = await dialect.appendEvents(executor, request);
+          } catch (error) {
+            if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
+            throw error;
+          }
+          if (!outcome) {
+            throw new ConcurrencyError(
+              request.stream,
+              request.expectedVersion,
+              await dialect.streamVersion(executor, request.stream),
+            );
+          }
+          if (within) await within(outcome);
+          return outcome;
+        };
         // A one-statement append with generated ids fails only as a failed check, which writes and
         // aborts nothing: inside the host's transaction it needs no savepoint (two round trips)
         // unless a projection's writes may need undoing or a caller's event id may be taken.
-        (dialect.appendIsOneStatement && !request.callerEventIds && !within ? directly : atomically)(
-          async (): Promise<AppendOutcome> => {
-            if (request.callerEventIds) {
-              const taken = await dialect.findEventIds(
-                executor,
-                request.events.map((event) => event.eventId),
-              );
-              if (taken.length > 0) throw new DuplicateEventIdError(taken);
-            }
-            let outcome: AppendOutcome | undefined;
-            try {
-              outcome = await dialect.appendEvents(executor, request);
-            } catch (error) {
-              if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
-              throw error;
-            }
-            if (!outcome) {
-              throw new ConcurrencyError(
-                request.stream,
-                request.expectedVersion,
-                await dialect.streamVersion(executor, request.stream),
-              );
-            }
-            if (within) await within(outcome);
-            return outcome;
-          },
-        ),
+        return dialect.appendIsOneStatement && !request.callerEventIds && !within ? append() : atomically(append);
+      },
       readStream: (query) => dialect.readStream(executor, query),
       streamVersion: (stream) => dialect.streamVersion(executor, stream),
       deleteStream: (stream) => atomically(() => dialect.deleteStream(executor, stream)),

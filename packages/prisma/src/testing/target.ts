@@ -99,7 +99,8 @@ export async function createHostTables(dialect: Dialect, executor: SqlExecutor):
 export function prismaTarget(
   dialect: Dialect,
   options: {
-    createTables?: boolean /** PostgreSQL: give the backend the adapter's pool (default true). */;
+    createTables?: boolean;
+    /** PostgreSQL: give the backend the adapter's pool (default true). */
     pgPool?: boolean;
   } = {},
 ): ConformanceTarget<HostTransaction> {
