@@ -10,6 +10,9 @@ const TENANT = 'default';
 const CATEGORY = 'bench';
 const EVENT_COLUMNS =
   'position, transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
+/** A stream read's columns: the stream's key is the query's. */
+const STREAM_EVENT_COLUMNS =
+  'position, transaction_id, event_id, stream_version, type, schema_version, data, metadata, recorded_at';
 
 /**
  * The floor on PostgreSQL: the same tables as @es, written with node-postgres and the least SQL
@@ -132,7 +135,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     append: (stream, events, expected) => append(stream, events, expected, false),
     async readStream(stream) {
       const { rows } = await pool.query(
-        `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 ORDER BY stream_version`,
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 ORDER BY stream_version`,
         [TENANT, CATEGORY, stream],
       );
       return rows.length;

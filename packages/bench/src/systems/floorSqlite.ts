@@ -11,6 +11,8 @@ const TENANT = 'default';
 const CATEGORY = 'bench';
 const EVENT_COLUMNS =
   'position, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
+/** A stream read's columns: the stream's key is the query's. */
+const STREAM_EVENT_COLUMNS = 'position, event_id, stream_version, type, schema_version, data, metadata, recorded_at';
 
 /**
  * The floor on SQLite: better-sqlite3 with its (cached) prepared statements, the same tables as
@@ -91,7 +93,7 @@ export function floorSqlite(config: BenchConfig): BenchSystem {
     },
     async readStream(stream) {
       return prepared(
-        `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = ? AND category = ? AND stream_id = ? ORDER BY stream_version`,
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = ? AND category = ? AND stream_id = ? ORDER BY stream_version`,
       )
         .all(TENANT, CATEGORY, stream)
         .map((row) => JSON.parse((row as { data: string }).data)).length;

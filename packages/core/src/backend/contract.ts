@@ -54,7 +54,11 @@ export interface AppendOutcome {
   readonly transactionId: bigint;
 }
 
-/** A stored event as a backend returns it: data and metadata are parsed JSON, not yet revived. */
+/**
+ * A stored event as a backend returns it. Data and metadata are the JSON text as it was written,
+ * not a driver's parse of it: a parsed JSON string could not be told from text still to parse
+ * (the payload `"42"` from the payload `42`). The store parses and revives it once.
+ */
 export interface StoredEvent {
   readonly position: bigint;
   readonly transactionId: bigint;
@@ -63,8 +67,9 @@ export interface StoredEvent {
   readonly version: number;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: unknown;
-  readonly metadata: unknown;
+  /** JSON text in the store's tagged format, as `EventToStore` had it. */
+  readonly data: string;
+  readonly metadata: string;
   readonly recordedAt: Date;
 }
 
@@ -119,7 +124,8 @@ export interface StoredSnapshot {
   readonly stream: StreamKey;
   readonly version: number;
   readonly schemaVersion: number;
-  readonly state: unknown;
+  /** JSON text in the store's tagged format, as it was saved. */
+  readonly state: string;
   readonly takenAt: Date;
 }
 

@@ -381,8 +381,8 @@ function memorySession(
         version: current + index + 1,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        data: JSON.parse(event.data),
-        metadata: JSON.parse(event.metadata),
+        data: event.data,
+        metadata: event.metadata,
         recordedAt: request.recordedAt,
       };
       positions.push(stored.position);
@@ -455,7 +455,7 @@ function memorySession(
     const id = formatStreamKey(snapshot.stream);
     const stored = state.snapshots.get(id);
     if (stored && stored.version > snapshot.version) return;
-    state.snapshots.set(id, { ...snapshot, state: JSON.parse(snapshot.state) });
+    state.snapshots.set(id, { ...snapshot });
   }
 
   async function loadSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
@@ -464,21 +464,12 @@ function memorySession(
   }
 }
 
-// Callers revive tagged JSON in place: hand out copies so stored rows stay untouched. (Not
-// structuredClone: it builds Dates of the main realm, which fail `instanceof Date` under jest.)
-function cloneJson(value: unknown): unknown {
-  return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
-}
-
+// Data is JSON text, which nothing can change; a Date handed out is copied so that a caller's
+// setTime leaves the stored one untouched.
 function cloneEvents(events: readonly StoredEvent[]): StoredEvent[] {
-  return events.map((event) => ({
-    ...event,
-    data: cloneJson(event.data),
-    metadata: cloneJson(event.metadata),
-    recordedAt: new Date(event.recordedAt.getTime()),
-  }));
+  return events.map((event) => ({ ...event, recordedAt: new Date(event.recordedAt.getTime()) }));
 }
 
 function cloneSnapshot(snapshot: StoredSnapshot): StoredSnapshot {
-  return { ...snapshot, state: cloneJson(snapshot.state), takenAt: new Date(snapshot.takenAt.getTime()) };
+  return { ...snapshot, takenAt: new Date(snapshot.takenAt.getTime()) };
 }

@@ -36,8 +36,8 @@ export function serialize(value: unknown, what = 'value'): string {
 /** An escape (behind an even run of backslashes) of NUL or of a lone UTF-16 surrogate. */
 const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/;
 
-export function deserialize(json: unknown): unknown {
-  if (typeof json !== 'string') return revive(json);
+/** Parses JSON text `serialize` wrote, reviving its tagged values. */
+export function deserialize(json: string): unknown {
   const parsed: unknown = JSON.parse(json);
   // A tag is always written as the key "$es"; text without it has nothing to revive.
   return json.includes(`"${TAG}"`) ? revive(parsed) : parsed;

@@ -7,7 +7,7 @@ export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOpt
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
 export { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor } from './nodePostgres.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
-export { toBigInt, toDate, toJson, toNumber } from './rows.js';
+export { toBigInt, toDate, toJsonText, toNumber } from './rows.js';
 export {
   createDialect,
   createSqlBackend,

@@ -1,7 +1,8 @@
 import type { StoredEvent, StoredSnapshot } from '../backend/index.js';
+import type { StreamKey } from '../streams/index.js';
 
-/** Drivers return BIGINT as string, number or bigint, JSON as text or parsed, times as Date or
- * text: these normalise each column once, whatever the ORM underneath. */
+/** Drivers return BIGINT as string, number or bigint, times as Date or text: these normalise
+ * each column once, whatever the ORM underneath. */
 export function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(value);
@@ -13,10 +14,17 @@ export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-export function toJson(value: unknown): unknown {
-  if (typeof value === 'string') return JSON.parse(value);
-  if (Buffer.isBuffer(value)) return JSON.parse(value.toString('utf8'));
-  return value;
+const utf8 = new TextDecoder();
+
+/**
+ * A JSON column selected as text (the dialect's `selectJson`): a driver given a JSON type parses
+ * it, and the parse of a JSON string cannot be told from JSON text. Some drivers hand text back
+ * as bytes.
+ */
+export function toJsonText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return utf8.decode(value);
+  throw new TypeError(`expected a JSON column selected as text, got ${value === null ? 'null' : typeof value}`);
 }
 
 /** Times are written and read as UTC text or epoch milliseconds: never through a driver's idea
@@ -36,9 +44,10 @@ export interface EventRow {
   position: unknown;
   transaction_id?: unknown;
   event_id: unknown;
-  tenant_id: unknown;
-  category: unknown;
-  stream_id: unknown;
+  /** Absent from a stream read: the query has them. */
+  tenant_id?: unknown;
+  category?: unknown;
+  stream_id?: unknown;
   stream_version: unknown;
   type: unknown;
   schema_version: unknown;
@@ -47,17 +56,19 @@ export interface EventRow {
   recorded_at: unknown;
 }
 
-export function toStoredEvent(row: EventRow): StoredEvent {
+/** `stream`: the stream a stream read asked for, whose key columns it then need not select. */
+export function toStoredEvent(row: EventRow, stream?: StreamKey): StoredEvent {
   return {
     position: toBigInt(row.position),
     transactionId: row.transaction_id === undefined || row.transaction_id === null ? 0n : toBigInt(row.transaction_id),
     eventId: String(row.event_id),
-    stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
+    // Shared by the read's events, as an append's recorded events share theirs.
+    stream: stream ?? { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
     version: toNumber(row.stream_version),
     type: String(row.type),
     schemaVersion: toNumber(row.schema_version),
-    data: toJson(row.data),
-    metadata: toJson(row.metadata),
+    data: toJsonText(row.data),
+    metadata: toJsonText(row.metadata),
     recordedAt: toDate(row.recorded_at),
   };
 }
@@ -77,7 +88,7 @@ export function toStoredSnapshot(row: SnapshotRow): StoredSnapshot {
     stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
     version: toNumber(row.version),
     schemaVersion: toNumber(row.schema_version),
-    state: toJson(row.state),
+    state: toJsonText(row.state),
     takenAt: toDate(row.taken_at),
   };
 }

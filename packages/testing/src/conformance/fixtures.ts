@@ -33,7 +33,10 @@ export const Tagged = defineEvent(
   }),
 );
 
-export const bankEvents = [AccountOpened, Deposited, Withdrawn, Tagged] as const;
+/** A payload that is not an object: what a driver's own JSON parse would confuse with text. */
+export const Noted = defineEvent('Noted', z.string());
+
+export const bankEvents = [AccountOpened, Deposited, Withdrawn, Tagged, Noted] as const;
 export type BankEventDefinition = (typeof bankEvents)[number];
 
 export function deposit(amount: number) {

@@ -85,6 +85,11 @@ export abstract class SqlDialect {
   protected selectTime(column: string): string {
     return column;
   }
+
+  /** A select expression giving a JSON column as its text, which no driver parses (see `toJsonText`). */
+  protected selectJson(column: string): string {
+    return `CAST(${column} AS TEXT)`;
+  }
   /** Whether events carry the writing transaction's id (PostgreSQL). */
   protected readonly hasTransactionId: boolean = false;
 
@@ -106,11 +111,16 @@ export abstract class SqlDialect {
     return new Params((index) => this.placeholder(index));
   }
 
-  /** The select list of an event row, optionally qualified by a table alias. */
-  protected eventColumns(alias?: string): string {
+  /**
+   * The select list of an event row, optionally qualified by a table alias. A stream read leaves
+   * out the stream's key (`keyed: false`): the query has it, and every column costs the driver a
+   * parse per row.
+   */
+  protected eventColumns(alias?: string, keyed = true): string {
     const a = alias ? `${alias}.` : '';
     const transactionId = this.hasTransactionId ? `, ${a}transaction_id` : '';
-    return `${a}position${transactionId}, ${a}event_id, ${a}tenant_id, ${a}category, ${a}stream_id, ${a}stream_version, ${a}type, ${a}schema_version, ${a}data, ${a}metadata, ${this.selectTime(`${a}recorded_at`)} AS recorded_at`;
+    const key = keyed ? `, ${a}tenant_id, ${a}category, ${a}stream_id` : '';
+    return `${a}position${transactionId}, ${a}event_id${key}, ${a}stream_version, ${a}type, ${a}schema_version, ${this.selectJson(`${a}data`)} AS data, ${this.selectJson(`${a}metadata`)} AS metadata, ${this.selectTime(`${a}recorded_at`)} AS recorded_at`;
   }
 
   protected streamWhere(params: Params, stream: StreamKey): string {
@@ -204,11 +214,11 @@ export abstract class SqlDialect {
     const order = query.direction === 'backwards' ? 'DESC' : 'ASC';
     const limit = query.limit !== undefined ? ` LIMIT ${params.add(query.limit)}` : '';
     const rows = await executor.query<EventRow>(
-      `SELECT ${this.eventColumns()} FROM ${this.tables.events} WHERE ${where} ORDER BY stream_version ${order}${limit}`,
+      `SELECT ${this.eventColumns(undefined, false)} FROM ${this.tables.events} WHERE ${where} ORDER BY stream_version ${order}${limit}`,
       params.values,
       PREPARED,
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => toStoredEvent(row, query.stream));
   }
 
   async streamVersion(executor: SqlExecutor, stream: StreamKey): Promise<number> {
@@ -236,7 +246,7 @@ export abstract class SqlDialect {
   async loadSnapshot(executor: SqlExecutor, stream: StreamKey): Promise<StoredSnapshot | undefined> {
     const params = this.params();
     const rows = await executor.query<SnapshotRow>(
-      `SELECT tenant_id, category, stream_id, version, schema_version, state, ${this.selectTime('taken_at')} AS taken_at FROM ${this.tables.snapshots} WHERE ${this.streamWhere(params, stream)}`,
+      `SELECT tenant_id, category, stream_id, version, schema_version, ${this.selectJson('state')} AS state, ${this.selectTime('taken_at')} AS taken_at FROM ${this.tables.snapshots} WHERE ${this.streamWhere(params, stream)}`,
       params.values,
       PREPARED,
     );
@@ -267,7 +277,7 @@ export abstract class SqlDialect {
       `SELECT ${this.eventColumns()} FROM ${this.tables.events} WHERE position > ${after} AND position <= ${upTo}${filter} ORDER BY position LIMIT ${limit}`,
       params.values,
     );
-    const events = rows.map(toStoredEvent);
+    const events = rows.map((row) => toStoredEvent(row));
     const last = events.at(-1);
     if (events.length >= query.limit && last) return { events, next: { transactionId: 0n, position: last.position } };
     const position = head > query.after.position ? head : query.after.position;

@@ -36,6 +36,11 @@ export class MysqlDialect extends CheckThenInsertDialect {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
   }
 
+  /** MySQL has no CAST AS TEXT; the character set is named so the connection's cannot narrow it. */
+  protected override selectJson(column: string): string {
+    return `CAST(${column} AS CHAR CHARACTER SET utf8mb4)`;
+  }
+
   protected override readonly byPrimaryKey = ' FORCE INDEX (PRIMARY)';
 
   protected override insertIgnoring(table: string, columns: string, values: string, key: string): string {

@@ -240,7 +240,9 @@ export class PostgresDialect extends SqlDialect {
     );
     const horizon = toBigInt(rows[0]?.horizon ?? 0);
     const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
-    const events = rows.filter((row) => row.position !== null && row.position !== undefined).map(toStoredEvent);
+    const events = rows
+      .filter((row) => row.position !== null && row.position !== undefined)
+      .map((row) => toStoredEvent(row));
     const last = events.at(-1);
     if (events.length >= query.limit && last) {
       return { events, next: { transactionId: last.transactionId, position: last.position }, heldBack };

@@ -1,7 +1,7 @@
 import { uuidv7 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
-import { AccountOpened, Deposited, Tagged, Withdrawn } from '../fixtures.js';
+import { AccountOpened, Deposited, Noted, Tagged, Withdrawn } from '../fixtures.js';
 
 export function appendAndReadSuite<H>(ctx: SuiteContext<H>): void {
   describe('append and read', () => {
@@ -70,6 +70,21 @@ export function appendAndReadSuite<H>(ctx: SuiteContext<H>): void {
       await store.append(stream, Deposited.create({ amount: 1, note }), { expectedVersion: 'any' });
       const [event] = await store.readStream(stream);
       expect(event?.data).toEqual({ amount: 1, note });
+    });
+
+    it('keeps a payload that is a string as that string, even one that reads as JSON', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      const notes = ['plain text', '{"looks":"like json"}', '42', 'null', '"quoted"'];
+      const { events: appended } = await store.append(
+        stream,
+        notes.map((note) => Noted.create(note)),
+        { expectedVersion: 'no_stream' },
+      );
+      expect((await store.readStream(stream)).map((event) => event.data)).toEqual(notes);
+      const after = { transactionId: appended[0]?.transactionId ?? 0n, position: (appended[0]?.position ?? 1n) - 1n };
+      const { events } = await store.readAll({ after, limit: notes.length, categories: ['account'] });
+      expect(events.filter((event) => event.stream.id === stream.id).map((event) => event.data)).toEqual(notes);
     });
 
     it('reads backwards, between versions and with a limit', async () => {

@@ -26,6 +26,15 @@ export function snapshotsSuite<H>(ctx: SuiteContext<H>): void {
       expect(loaded?.state).toEqual({ at: 9 });
     });
 
+    it('keeps a state that is not an object: a string (even one that reads as JSON), a number, a list', async () => {
+      const store = ctx.store();
+      for (const state of ['plain text', '{"looks":"like json"}', '42', 42, [1, 'two'], true]) {
+        const stream = { category: 'account', id: uniqueId() };
+        await store.saveSnapshot(stream, { version: 1, state });
+        expect((await store.loadSnapshot(stream))?.state).toEqual(state);
+      }
+    });
+
     it('has no snapshot for a stream that never had one', async () => {
       expect(await ctx.store().loadSnapshot({ category: 'account', id: uniqueId() })).toBeUndefined();
     });
