@@ -12,6 +12,7 @@ export {
   type ModelsOptions,
   modelNamePrefix,
   modelsFile,
+  mysqlCollationMigration,
   type PrismaProvider,
   prismaModels,
   prismaProviders,

@@ -33,7 +33,9 @@ const expected: Record<string, RegExp[]> = {
     /`position` bigint NOT NULL, `event_id` char\(36\) NOT NULL/,
     /`data` json NOT NULL, `metadata` json NOT NULL, `recorded_at` datetime\(3\) NOT NULL/,
     /`id` bigint NOT NULL AUTO_INCREMENT/,
-    /`claimed_by` varchar\(100\) NULL/,
+    /`claimed_by` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NULL/,
+    // Names compare byte for byte, as on PostgreSQL and SQLite (not case- and accent-folded).
+    /`stream_id` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL/,
     /CREATE TABLE `md_log_head` \(`id` int NOT NULL, `position` bigint NOT NULL, PRIMARY KEY \(`id`\)\)/,
     /INDEX `md_events_tenant_log_idx` \(`tenant_id`, `position`\)/,
   ],

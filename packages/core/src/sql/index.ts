@@ -16,4 +16,14 @@ export {
   type SqlStoreOptions,
 } from './sqlBackend.js';
 export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
-export { DEFAULT_TABLE_PREFIX, type StoreModels, type TableNames, tableNames } from './tables.js';
+export {
+  DEFAULT_TABLE_PREFIX,
+  MYSQL_NAME_CHARSET,
+  MYSQL_NAME_COLLATION,
+  mysqlNameCollationStatements,
+  type NameColumn,
+  nameColumns,
+  type StoreModels,
+  type TableNames,
+  tableNames,
+} from './tables.js';

@@ -20,6 +20,65 @@ export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead
 
 export const DEFAULT_TABLE_PREFIX = 'es_';
 
+/**
+ * MySQL/MariaDB: the character set and collation of every name column (tenant, category, stream
+ * id, type, consumer, owners). Their default collations fold case and accents, so `acc-A` and
+ * `acc-a` would be one stream there and two on PostgreSQL and SQLite; a binary collation compares
+ * as those do. (It pads trailing spaces, which names cannot end with.)
+ */
+export const MYSQL_NAME_CHARSET = 'utf8mb4';
+export const MYSQL_NAME_COLLATION = 'utf8mb4_bin';
+
+/** A name column of the store's tables, as every package's MySQL models define it. */
+export interface NameColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly length: number;
+  readonly nullable: boolean;
+  readonly defaultValue?: string;
+}
+
+export function nameColumns(names: TableNames): NameColumn[] {
+  const required = (table: string, column: string, length: number): NameColumn => ({
+    table,
+    column,
+    length,
+    nullable: false,
+  });
+  const streamKey = (table: string) => [
+    required(table, 'tenant_id', 100),
+    required(table, 'category', 100),
+    required(table, 'stream_id', 200),
+  ];
+  return [
+    ...streamKey(names.streams),
+    ...streamKey(names.events),
+    required(names.events, 'type', 200),
+    ...streamKey(names.snapshots),
+    ...streamKey(names.outbox),
+    { ...required(names.outbox, 'status', 16), defaultValue: 'pending' },
+    { table: names.outbox, column: 'claimed_by', length: 100, nullable: true },
+    required(names.checkpoints, 'consumer', 200),
+    { table: names.checkpoints, column: 'lease_owner', length: 100, nullable: true },
+  ];
+}
+
+/**
+ * MySQL/MariaDB: the statements that give tables created without it the name collation, for an
+ * ORM whose models cannot say it (Prisma) or tables made before it was set.
+ */
+export function mysqlNameCollationStatements(names: TableNames): string[] {
+  const byTable = new Map<string, NameColumn[]>();
+  for (const column of nameColumns(names)) byTable.set(column.table, [...(byTable.get(column.table) ?? []), column]);
+  return [...byTable].map(([table, columns]) => {
+    const modify = columns.map(
+      ({ column, length, nullable, defaultValue }) =>
+        `MODIFY \`${column}\` VARCHAR(${length}) CHARACTER SET ${MYSQL_NAME_CHARSET} COLLATE ${MYSQL_NAME_COLLATION} ${nullable ? 'NULL' : 'NOT NULL'}${defaultValue === undefined ? '' : ` DEFAULT '${defaultValue}'`}`,
+    );
+    return `ALTER TABLE \`${table}\` ${modify.join(', ')}`;
+  });
+}
+
 const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
 
 export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {

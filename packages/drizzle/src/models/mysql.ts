@@ -1,8 +1,9 @@
-import { tableNames } from '@es/core/sql';
+import { MYSQL_NAME_CHARSET, MYSQL_NAME_COLLATION, tableNames } from '@es/core/sql';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
   char,
+  customType,
   datetime,
   index,
   int,
@@ -11,10 +12,18 @@ import {
   primaryKey,
   text,
   unique,
-  varchar,
 } from 'drizzle-orm/mysql-core';
 
 const time = (name: string) => datetime(name, { fsp: 3, mode: 'string' });
+
+/**
+ * A name column compared byte for byte, as on the other dialects (see MYSQL_NAME_COLLATION).
+ * drizzle-orm's `varchar` takes no collation; drizzle-kit writes a custom type's SQL as it is.
+ */
+const varchar = (name: string, { length }: { length: number }) =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => `varchar(${length}) CHARACTER SET ${MYSQL_NAME_CHARSET} COLLATE ${MYSQL_NAME_COLLATION}`,
+  })(name);
 
 /** The store's tables for MySQL and MariaDB (drizzle-orm/mysql-core). */
 export function mysqlModels(tablePrefix?: string) {

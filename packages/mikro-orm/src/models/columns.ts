@@ -1,4 +1,4 @@
-import type { SqlDialectName } from '@es/core/sql';
+import { MYSQL_NAME_COLLATION, type SqlDialectName } from '@es/core/sql';
 import { p } from '@mikro-orm/core';
 
 /** Physical column types per dialect, as the store's SQL expects them. */
@@ -18,8 +18,13 @@ export function columns(dialect: SqlDialectName) {
   // `unsigned(false)`: MikroORM's MySQL platform makes numeric primary keys unsigned by default.
   const integer = (name: string) => p.integer().fieldName(name).unsigned(false);
   const bigint = (name: string) => p.bigint('string').fieldName(name).unsigned(false);
+  /** A name column; on MySQL compared byte for byte, as on the other dialects (see MYSQL_NAME_COLLATION). */
+  const varchar = (name: string, length: number) => {
+    const column = p.string().fieldName(name).length(length);
+    return dialect === 'mysql' ? column.collation(MYSQL_NAME_COLLATION) : column;
+  };
   return {
-    varchar: (name: string, length: number) => p.string().fieldName(name).length(length),
+    varchar,
     text: (name: string) => p.text().fieldName(name),
     integer,
     bigint,
@@ -36,9 +41,9 @@ export function columns(dialect: SqlDialectName) {
     },
     /** The stream key every table carries: tenant, category, stream id. */
     streamKey: () => ({
-      tenantId: p.string().fieldName('tenant_id').length(100),
-      category: p.string().fieldName('category').length(100),
-      streamId: p.string().fieldName('stream_id').length(200),
+      tenantId: varchar('tenant_id', 100),
+      category: varchar('category', 100),
+      streamId: varchar('stream_id', 200),
     }),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_TABLE_PREFIX, tableNames } from '@es/core/sql';
+import { DEFAULT_TABLE_PREFIX, mysqlNameCollationStatements, tableNames } from '@es/core/sql';
 
 /** Prisma's name for the database, as in the `provider` of a `datasource` block. */
 export type PrismaProvider = 'postgresql' | 'mysql' | 'sqlite';
@@ -48,4 +48,15 @@ export function prismaModels(provider: PrismaProvider, options: ModelsOptions = 
   return shipped
     .replaceAll(`"${DEFAULT_TABLE_PREFIX}`, `"${prefix}`)
     .replace(/^model Es(?=\w)/gm, `model ${modelNamePrefix(prefix)}`);
+}
+
+/**
+ * MySQL/MariaDB: the SQL to append to the migration that creates the store's tables. A Prisma
+ * schema cannot give a column a collation, and MySQL's default ones fold case and accents: without
+ * these statements `acc-A` and `acc-a` would be one stream. Create the migration with
+ * `prisma migrate dev --create-only`, append this, then `prisma migrate dev`.
+ */
+export function mysqlCollationMigration(options: ModelsOptions = {}): string {
+  const statements = mysqlNameCollationStatements(tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX));
+  return `-- @es/prisma: name columns compared byte for byte, as on PostgreSQL and SQLite\n${statements.map((statement) => `${statement};\n`).join('')}`;
 }

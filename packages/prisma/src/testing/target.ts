@@ -10,7 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { createPrismaBackend, type PrismaBackend } from '../backend.js';
 import type { PrismaRawClient, PrismaTransactionOptions } from '../connection.js';
-import { type PrismaProvider, prismaModels } from '../models/index.js';
+import { mysqlCollationMigration, type PrismaProvider, prismaModels } from '../models/index.js';
 import { PrismaClient as MysqlClient } from './generated/mysql/client/client.js';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client/client.js';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client/client.js';
@@ -83,6 +83,11 @@ export async function createHostTables(dialect: Dialect, executor: SqlExecutor):
   const files = hostSchemaFiles(providers[dialect]);
   if (dialect === 'mysql') {
     for (const statement of mysqlMigrationStatements(files)) await executor.execute(statement);
+    // What the README has an application append to that migration.
+    const appended = mysqlCollationMigration().split(';\n');
+    for (const statement of appended.map((text) => text.replace(/^--.*\n/, '').trim()).filter(Boolean)) {
+      await executor.execute(statement);
+    }
     return;
   }
   const adapter =

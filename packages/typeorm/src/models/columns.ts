@@ -1,4 +1,4 @@
-import type { SqlDialectName } from '@es/core/sql';
+import { MYSQL_NAME_CHARSET, MYSQL_NAME_COLLATION, type SqlDialectName } from '@es/core/sql';
 import type { EntitySchemaColumnOptions } from 'typeorm';
 
 type Column = EntitySchemaColumnOptions;
@@ -14,7 +14,16 @@ export function columnTypes(dialect: SqlDialectName) {
     dialect === 'postgres' ? postgres : dialect === 'mysql' ? mysql : sqlite;
 
   return {
-    varchar: (length: number, extra: Extra = {}) => column({ type: 'varchar', length }, extra),
+    /** A name column; on MySQL compared byte for byte, as on the other dialects (see MYSQL_NAME_COLLATION). */
+    varchar: (length: number, extra: Extra = {}) =>
+      column(
+        {
+          type: 'varchar',
+          length,
+          ...(dialect === 'mysql' && { charset: MYSQL_NAME_CHARSET, collation: MYSQL_NAME_COLLATION }),
+        },
+        extra,
+      ),
     integer: (extra: Extra = {}) => column({ type: byDialect('integer', 'int', 'integer') }, extra),
     bigint: (extra: Extra = {}) => column({ type: 'bigint' }, extra),
     text: (extra: Extra = {}) => column({ type: 'text' }, extra),

@@ -134,6 +134,31 @@ export function appendAndReadSuite<H>(ctx: SuiteContext<H>): void {
       expect((await store.readStream({ category: 'ledger', id })).map((e) => e.data)).toEqual([{ amount: 2 }]);
     });
 
+    it('keeps names that differ only in letter case or accents apart (tenant, category, stream id)', async () => {
+      const base = uniqueId();
+      const names = [
+        { tenant: 'default', category: 'account', id: `${base}-a` },
+        { tenant: 'default', category: 'account', id: `${base}-A` },
+        { tenant: 'default', category: 'account', id: `${base}-\u00e1` },
+        { tenant: 'default', category: 'Account', id: `${base}-a` },
+        { tenant: `T-${base}`, category: 'account', id: `${base}-a` },
+        { tenant: `t-${base}`, category: 'account', id: `${base}-a` },
+      ];
+      for (const [index, { tenant, ...stream }] of names.entries()) {
+        const store = ctx.store().forTenant(tenant);
+        await store.append(stream, Deposited.create({ amount: index + 1 }), { expectedVersion: 'no_stream' });
+        await store.saveSnapshot(stream, { version: 1, state: { index } });
+      }
+      for (const [index, { tenant, ...stream }] of names.entries()) {
+        const store = ctx.store().forTenant(tenant);
+        const events = await store.readStream(stream);
+        expect(events.map((event) => [event.stream, event.data])).toEqual([
+          [{ tenant, ...stream }, { amount: index + 1 }],
+        ]);
+        expect((await store.loadSnapshot(stream))?.state).toEqual({ index });
+      }
+    });
+
     it('merges append metadata under each event metadata', async () => {
       const store = ctx.store();
       const stream = { category: 'account', id: uniqueId() };

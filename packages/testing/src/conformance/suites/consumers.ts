@@ -382,5 +382,29 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       expect(seen).toEqual(['Withdrawn']);
       expect((await consumer.status()).lag).toBe(0);
     });
+
+    it('keeps consumers whose names differ only in letter case apart: each has its own checkpoint', async () => {
+      const store = ctx.store();
+      const name = uniqueId('case');
+      const handled = { lower: [] as string[], upper: [] as string[] };
+      const consumer = (key: keyof typeof handled, consumerName: string) =>
+        createConsumer(store, {
+          name: consumerName,
+          start: 'end',
+          async handle(events) {
+            handled[key].push(...events.map((event) => event.stream.id));
+          },
+        });
+      const lower = consumer('lower', name);
+      const upper = consumer('upper', name.toUpperCase());
+      expect((await lower.processBatch()).status).toBe('idle');
+      const stream = { category: 'account', id: uniqueId() };
+      await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      // Its own checkpoint starts at the end, after the append; the lower-case one's is before it.
+      expect((await upper.processBatch()).status).toBe('idle');
+      await lower.catchUp();
+      await upper.catchUp();
+      expect(handled).toEqual({ lower: [stream.id], upper: [] });
+    });
   });
 }
