@@ -74,8 +74,18 @@ const table = [header, ...results.map((r) => header.map((h) => String(r[h])))];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
 
+// Every row passes every test memory passes; a dialect may add its own (MySQL's schema check), and
+// then every row of that dialect passes the same number.
 const reference = results.find((r) => r.backend === 'memory')?.passed;
-const bad = results.filter((r) => r.failed > 0 || r.skipped > 0 || r.passed !== reference);
+const mostOfDialect = (dialect) => Math.max(...results.filter((r) => r.dialect === dialect).map((r) => r.passed));
+const bad = results.filter(
+  (r) =>
+    r.failed > 0 ||
+    r.skipped > 0 ||
+    reference === undefined ||
+    r.passed < reference ||
+    r.passed !== mostOfDialect(r.dialect),
+);
 if (runnerFailed || bad.length > 0 || results.length === 0) {
   for (const r of bad)
     console.error(`conformance: ${r.backend}/${r.dialect} is not clean (memory passed ${reference})`);

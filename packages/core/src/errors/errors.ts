@@ -136,3 +136,19 @@ export class StoreError extends EsError {
     this.retryable = options?.retryable ?? false;
   }
 }
+
+/**
+ * The store's tables differ from what its models define in a way that would lose or mix data (on
+ * MySQL: name columns that fold case). Raised before the first statement of a backend runs.
+ */
+export class SchemaMismatchError extends EsError {
+  readonly code = 'SCHEMA_MISMATCH';
+
+  /** `fix`: the statements that bring the tables in line, to run as a migration. */
+  constructor(
+    message: string,
+    readonly fix: readonly string[],
+  ) {
+    super(message);
+  }
+}

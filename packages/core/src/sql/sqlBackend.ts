@@ -5,7 +5,7 @@ import type {
   EventStoreBackend,
   SessionOptions,
 } from '../backend/index.js';
-import { ConcurrencyError, DuplicateEventIdError, EsError, StoreError } from '../errors/index.js';
+import { ConcurrencyError, DuplicateEventIdError, EsError, SchemaMismatchError, StoreError } from '../errors/index.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { MysqlDialect } from './dialects/mysql.js';
 import { PostgresDialect } from './dialects/postgres.js';
@@ -13,7 +13,7 @@ import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
-import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
+import { DEFAULT_TABLE_PREFIX, mysqlNameCollationStatements, type TableNames, tableNames } from './tables.js';
 
 /** The store's settings an ORM package takes from its user and passes on unchanged. */
 export interface SqlStoreOptions {
@@ -184,6 +184,27 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   });
 
   /**
+   * MySQL: before its first statement the backend checks that the name columns compare byte for
+   * byte (see MYSQL_NAME_COLLATION): on folding ones `acc-A` and `acc-a` would be one stream. Once
+   * per backend, on the connection the work runs on (a host's transaction holds one already); a
+   * check that fails runs again next time.
+   */
+  let schemaChecked = !(dialect instanceof MysqlDialect);
+  const checkSchema = async (executor: SqlExecutor) => {
+    if (schemaChecked || !(dialect instanceof MysqlDialect)) return;
+    const folding = await dialect.foldingNameColumns(executor);
+    if (folding.length > 0) {
+      const list = folding.map((column) => `${column.table}.${column.column}`).join(', ');
+      throw new SchemaMismatchError(
+        `${options.name}/mysql: ${list} fold case and accents, so names differing only in case would be one ` +
+          'stream; run the statements in `fix` (mysqlNameCollationStatements) as a migration',
+        mysqlNameCollationStatements(tables),
+      );
+    }
+    schemaChecked = true;
+  };
+
+  /**
    * Errors thrown by `work` (the caller's own, or already-typed ones) pass through unchanged; a
    * failure of the transaction itself (BEGIN, COMMIT, a lost connection) becomes a StoreError.
    */
@@ -194,6 +215,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     const fromWork = new WeakSet<object>();
     try {
       return await open(async (executor, handle) => {
+        await checkSchema(guarded(executor));
         try {
           return await work(guarded(executor), handle);
         } catch (error) {

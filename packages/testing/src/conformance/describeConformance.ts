@@ -6,6 +6,7 @@ import { consumersSuite } from './suites/consumers.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
+import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
 import { outboxSuite } from './suites/outbox.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
@@ -28,6 +29,7 @@ export const conformanceSuites = [
   aggregatesSuite,
   consumersSuite,
   outboxSuite,
+  mysqlSchemaSuite,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { expectedVersionHolds } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
+import { type NameColumn, nameColumns } from '../tables.js';
 import { CheckThenInsertDialect, type Params, SqlDialect } from './dialect.js';
 
 /**
@@ -34,6 +35,26 @@ export class MysqlDialect extends CheckThenInsertDialect {
 
   protected override selectTime(column: string): string {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
+  }
+
+  /**
+   * The name columns whose collation folds case or accents (tables created by an earlier version,
+   * or by a tool that cannot set a collation). A table not found here is left to fail as missing.
+   */
+  async foldingNameColumns(executor: SqlExecutor): Promise<NameColumn[]> {
+    const columns = nameColumns(this.tables);
+    const params = this.params();
+    const tables = params.list([...new Set(columns.map((column) => column.table))]);
+    const rows = await executor.query<{ table_name: unknown; column_name: unknown; collation_name: unknown }>(
+      `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, COLLATION_NAME AS collation_name
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${tables})`,
+      params.values,
+    );
+    const collation = new Map(rows.map((row) => [`${row.table_name}.${row.column_name}`, String(row.collation_name)]));
+    return columns.filter((column) => {
+      const found = collation.get(`${column.table}.${column.column}`);
+      return found !== undefined && !found.endsWith('_bin');
+    });
   }
 
   /** MySQL has no CAST AS TEXT; the character set is named so the connection's cannot narrow it. */
