@@ -1,4 +1,4 @@
-export { Params, SqlDialect } from './dialects/dialect.js';
+export { Params, type SchemaMismatch, SqlDialect } from './dialects/dialect.js';
 export { MysqlDialect } from './dialects/mysql.js';
 export { PostgresDialect } from './dialects/postgres.js';
 export { SqliteDialect } from './dialects/sqlite.js';

@@ -13,7 +13,7 @@ import { SqliteDialect } from './dialects/sqlite.js';
 import { classifySqlError } from './errors.js';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
-import { DEFAULT_TABLE_PREFIX, mysqlNameCollationStatements, type TableNames, tableNames } from './tables.js';
+import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
 /** The store's settings an ORM package takes from its user and passes on unchanged. */
 export interface SqlStoreOptions {
@@ -184,23 +184,14 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   });
 
   /**
-   * MySQL: before its first statement the backend checks that the name columns compare byte for
-   * byte (see MYSQL_NAME_COLLATION): on folding ones `acc-A` and `acc-a` would be one stream. Once
-   * per backend, on the connection the work runs on (a host's transaction holds one already); a
-   * check that fails runs again next time.
+   * Before its first statement the backend asks the dialect whether the tables lack what its
+   * correctness needs (MySQL: name columns that fold case), on the connection the work runs on (a
+   * host's transaction holds one already). A check that fails runs again next time.
    */
-  let schemaChecked = !(dialect instanceof MysqlDialect);
+  let schemaChecked = false;
   const checkSchema = async (executor: SqlExecutor) => {
-    if (schemaChecked || !(dialect instanceof MysqlDialect)) return;
-    const folding = await dialect.foldingNameColumns(executor);
-    if (folding.length > 0) {
-      const list = folding.map((column) => `${column.table}.${column.column}`).join(', ');
-      throw new SchemaMismatchError(
-        `${options.name}/mysql: ${list} fold case and accents, so names differing only in case would be one ` +
-          'stream; run the statements in `fix` (mysqlNameCollationStatements) as a migration',
-        mysqlNameCollationStatements(tables),
-      );
-    }
+    const mismatch = await dialect.schemaMismatch(executor);
+    if (mismatch) throw new SchemaMismatchError(`${options.name}/${dialect.name}: ${mismatch.problem}`, mismatch.fix);
     schemaChecked = true;
   };
 
@@ -214,10 +205,11 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   ): Promise<T> {
     const fromWork = new WeakSet<object>();
     try {
-      return await open(async (executor, handle) => {
-        await checkSchema(guarded(executor));
+      return await open(async (raw, handle) => {
+        const executor = guarded(raw);
+        if (!schemaChecked) await checkSchema(executor);
         try {
-          return await work(guarded(executor), handle);
+          return await work(executor, handle);
         } catch (error) {
           if (error !== null && typeof error === 'object') fromWork.add(error);
           throw error;

@@ -45,6 +45,11 @@ export class Params {
   }
 }
 
+export interface SchemaMismatch {
+  readonly problem: string;
+  readonly fix: string[];
+}
+
 export interface CheckpointRow {
   transaction_id: unknown;
   position: unknown;
@@ -90,6 +95,14 @@ export abstract class SqlDialect {
   protected selectJson(column: string): string {
     return `CAST(${column} AS TEXT)`;
   }
+  /**
+   * What the tables lack that the store's correctness needs, with the statements that fix it;
+   * undefined when nothing. The backend asks once, before its first statement.
+   */
+  async schemaMismatch(_executor: SqlExecutor): Promise<SchemaMismatch | undefined> {
+    return undefined;
+  }
+
   /** Whether events carry the writing transaction's id (PostgreSQL). */
   protected readonly hasTransactionId: boolean = false;
 

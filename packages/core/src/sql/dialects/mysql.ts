@@ -11,8 +11,8 @@ import { expectedVersionHolds } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { type NameColumn, nameColumns } from '../tables.js';
-import { CheckThenInsertDialect, type Params, SqlDialect } from './dialect.js';
+import { mysqlNameCollationStatements, type NameColumn, nameColumns } from '../tables.js';
+import { CheckThenInsertDialect, type Params, type SchemaMismatch, SqlDialect } from './dialect.js';
 
 /**
  * MySQL and MariaDB. There is no snapshot horizon to read, so commit order is made equal to
@@ -35,6 +35,17 @@ export class MysqlDialect extends CheckThenInsertDialect {
 
   protected override selectTime(column: string): string {
     return `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`;
+  }
+
+  /** Name columns that fold case: on them `acc-A` and `acc-a` would be one stream. */
+  override async schemaMismatch(executor: SqlExecutor): Promise<SchemaMismatch | undefined> {
+    const folding = await this.foldingNameColumns(executor);
+    if (folding.length === 0) return undefined;
+    const list = folding.map((column) => `${column.table}.${column.column}`).join(', ');
+    return {
+      problem: `${list} fold case and accents, so names differing only in case would be one stream; run the statements in \`fix\` (mysqlNameCollationStatements) as a migration`,
+      fix: mysqlNameCollationStatements(this.tables),
+    };
   }
 
   /**
