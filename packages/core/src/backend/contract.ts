@@ -228,6 +228,10 @@ export interface BackendCapabilities {
    * (MySQL's log lock, SQLite's single writer, memory), an open appending transaction makes
    * other appenders wait until it ends. */
   readonly concurrentAppends: boolean;
+  /** Whether a read outside any transaction runs while one of this backend's transactions is
+   * open, on another connection (PostgreSQL, MySQL), rather than waiting for it to end (SQLite's
+   * single writer, memory). Consumers read their next page ahead only where it does. */
+  readonly concurrentReads: boolean;
 }
 
 export interface SessionOptions<THandle> {

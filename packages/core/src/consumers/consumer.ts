@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { BackendSession, LogPosition, OldestTransaction } from '../backend/index.js';
+import type { BackendSession, LogPage, LogPosition, OldestTransaction } from '../backend/index.js';
 import { compareLogPositions, LOG_START } from '../backend/index.js';
 import { EsError, InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
@@ -69,6 +69,12 @@ export class ConsumerHeldError extends EsError {
   }
 }
 
+/** A page of the log read before the batch that will handle it (see `Consumer.readAhead`). */
+interface PageAhead {
+  readonly after: LogPosition;
+  readonly page: Promise<LogPage>;
+}
+
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 
 /**
@@ -82,6 +88,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   readonly owner: string;
   private readonly loop: PollingLoop;
   private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
+  private ahead: PageAhead | undefined;
 
   constructor(
     private readonly store: EventStore<TEvents, THandle>,
@@ -123,6 +130,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Processes at most one batch. */
   async processBatch(): Promise<BatchOutcome> {
     const { leaseMs = 15_000, batchSize = 100 } = this.options;
+    // Awaited before the batch's transaction takes a connection, so a read-ahead still waiting
+    // for one (a pool of one) is never waited for by the transaction that holds it.
+    const ahead = await this.takePageAhead();
     return this.store.write(async (session): Promise<BatchOutcome> => {
       const now = this.now();
       const claimed = await session.claimConsumer(this.name, this.owner, now, leaseMs);
@@ -131,7 +141,11 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         return { status: 'not-holder', holder: current?.leaseOwner ?? null };
       }
       const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
-      const page = await session.readLog({ after, limit: batchSize, filter: this.filter });
+      const page =
+        ahead && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
+          ? ahead.page
+          : await session.readLog({ after, limit: batchSize, filter: this.filter });
+      if (page.events.length === batchSize) this.readAhead(page.next, batchSize);
       if (page.events.length > 0) {
         const events = page.events.map((event) => this.store.reviveStored(event));
         await this.options.handle(events, {
@@ -146,6 +160,32 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         ? { status: 'processed', count: page.events.length, position: page.next }
         : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
     });
+  }
+
+  /**
+   * After a full page, the next one is read on another connection while this batch's handler
+   * runs, so a consumer that is behind overlaps its log reads with its handling. It is used only
+   * by a batch whose claimed checkpoint is where it starts (the log after a position is the same
+   * whichever transaction reads it); otherwise, or when it failed or came back empty, the batch
+   * reads in its own transaction as usual. Only where the backend reads beside an open
+   * transaction, and the store is not bound to one.
+   */
+  private readAhead(after: LogPosition, limit: number): void {
+    if (!this.store.backend.capabilities.concurrentReads || this.store.isBound) return;
+    const page = this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
+    page.catch(() => {}); // read again in the batch's transaction, which reports the error
+    this.ahead = { after, page };
+  }
+
+  private async takePageAhead(): Promise<{ after: LogPosition; page: LogPage } | undefined> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (!ahead) return undefined;
+    try {
+      return { after: ahead.after, page: await ahead.page };
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -164,7 +204,10 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         onProgress?.(handled);
       }
     } finally {
-      if (!this.loop.isRunning) await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
+      if (!this.loop.isRunning) {
+        await this.takePageAhead();
+        await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
+      }
     }
   }
 
@@ -189,6 +232,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const unsubscribe = await this.subscription;
     this.subscription = undefined;
     await unsubscribe?.();
+    await this.takePageAhead();
     await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
   }
 

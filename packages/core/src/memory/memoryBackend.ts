@@ -161,7 +161,7 @@ export function createMemoryBackend(): MemoryBackend {
   return {
     name: 'memory',
     dialect: 'memory',
-    capabilities: { concurrentAppends: false },
+    capabilities: { concurrentAppends: false, concurrentReads: false },
     begin,
     runTransaction,
     async transaction<T>(

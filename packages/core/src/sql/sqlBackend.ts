@@ -228,7 +228,10 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   return {
     name: options.name,
     dialect: connection.dialect,
-    capabilities: { concurrentAppends: connection.dialect === 'postgres' },
+    capabilities: {
+      concurrentAppends: connection.dialect === 'postgres',
+      concurrentReads: connection.dialect !== 'sqlite',
+    },
     tables,
     sql: dialect,
     connection,

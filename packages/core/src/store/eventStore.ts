@@ -389,6 +389,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.scope.handle === undefined ? {} : { handle: this.scope.handle };
   }
 
+  /** @internal Whether this store runs in a given transaction (the host's, or a session's). */
+  get isBound(): boolean {
+    return this.scope.session !== undefined || this.scope.handle !== undefined;
+  }
+
   /** @internal The same store bound to `session`: consumers use it for their batch transaction. */
   withSession(session: BackendSession<THandle>): EventStore<TEvents, THandle> {
     return this.derive({ ...this.scope, session });

@@ -383,6 +383,61 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       expect((await consumer.status()).lag).toBe(0);
     });
 
+    it('reads its next page ahead where the backend can, and uses it only where its checkpoint still is: a failed batch and another instance in between lose and repeat nothing', async () => {
+      const backend = ctx.backend();
+      let reads = 0;
+      const counted = new Proxy(backend, {
+        get: (target, key) =>
+          key === 'read'
+            ? (...args: Parameters<typeof backend.read>) => {
+                reads += 1;
+                return target.read(...args);
+              }
+            : Reflect.get(target, key),
+      });
+      const store = ctx.store({ backend: counted });
+      const ids: string[] = [];
+      for (let i = 0; i < 35; i++) {
+        const stream = { category: 'account', id: uniqueId(`ahead${i % 3}`) };
+        const result = await store.append(stream, Deposited.create({ amount: i + 1 }), { expectedVersion: 'any' });
+        ids.push(result.events[0]!.id);
+      }
+      let now = Date.now();
+      const handled: string[] = [];
+      let failNext = false;
+      const instance = (owner: string) =>
+        createConsumer(store, {
+          name: 'ahead',
+          owner,
+          batchSize: 10,
+          leaseMs: 1_000,
+          clock: () => new Date(now),
+          async handle(events) {
+            if (failNext) {
+              failNext = false;
+              throw new Error('handler failed');
+            }
+            handled.push(...events.map((event) => event.id));
+          },
+        });
+      const a = instance('a');
+      const b = instance('b');
+      const readsBefore = reads;
+      expect(await a.processBatch()).toMatchObject({ status: 'processed', count: 10 });
+      // A full page: the next one is read beside the batch where the backend reads concurrently.
+      expect(reads - readsBefore).toBe(backend.capabilities.concurrentReads ? 1 : 0);
+      failNext = true;
+      await expect(a.processBatch()).rejects.toThrow('handler failed');
+      // Rolled back: the page read ahead of this batch starts past the checkpoint, so it is read again.
+      expect(await a.processBatch()).toMatchObject({ status: 'processed', count: 10 });
+      now += 5_000; // a's lease runs out; b takes over and moves the checkpoint past a's page ahead
+      expect(await b.processBatch()).toMatchObject({ status: 'processed', count: 10 });
+      expect(await b.processBatch()).toMatchObject({ status: 'processed', count: 5 });
+      now += 5_000;
+      expect(await a.processBatch()).toMatchObject({ status: 'idle' });
+      expect(handled).toEqual(ids);
+    });
+
     it('keeps consumers whose names differ only in letter case apart: each has its own checkpoint', async () => {
       const store = ctx.store();
       const name = uniqueId('case');
