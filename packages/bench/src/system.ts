@@ -41,6 +41,12 @@ export interface BenchSystem {
   readonly roundTrip?: (inTransaction: boolean) => Promise<void>;
   /** Appends in one transaction, checking the stream is at `expectedVersion` (0: a new stream). */
   append(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
+  /**
+   * Like `append`, inside a transaction opened around it as an application opens its own (for an
+   * @es backend: its ORM's transaction, which the store joins with `withTransaction`), committed
+   * once the append resolves.
+   */
+  appendInTransaction?(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
   /** Reads a whole stream forwards; resolves to the events read. */
   readStream(stream: string): Promise<number>;
   readonly snapshots?: {

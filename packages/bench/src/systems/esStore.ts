@@ -64,6 +64,15 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
         { expectedVersion },
       );
     },
+    async appendInTransaction(id, events, expectedVersion) {
+      await sqlConnection().transaction((_executor, handle) =>
+        store.withTransaction(handle).append(
+          stream(id),
+          events.map((event) => Deposited.create(event)),
+          { expectedVersion },
+        ),
+      );
+    },
     async readStream(id) {
       return (await store.readStream(stream(id))).length;
     },

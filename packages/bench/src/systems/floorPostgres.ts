@@ -133,6 +133,19 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     },
     close: () => pool.end(),
     append: (stream, events, expected) => append(stream, events, expected, false),
+    async appendInTransaction(stream, events, expected) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await insertEvents(client, stream, events, expected);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async readStream(stream) {
       const { rows } = await pool.query(
         `SELECT ${STREAM_EVENT_COLUMNS} FROM ${t.events} WHERE tenant_id = $1 AND category = $2 AND stream_id = $3 ORDER BY stream_version`,
