@@ -24,6 +24,12 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   readonly allTenants?: boolean;
   /** Events per batch (default 100). */
   readonly batchSize?: number;
+  /**
+   * After a full batch, read the next page on another connection while the handler runs, where
+   * the backend can (default true; see `Consumer.readAhead`). Turn it off to keep a catching-up
+   * consumer to one connection.
+   */
+  readonly readAhead?: boolean;
   /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
   readonly polling?: PollingOptions;
   /** How long a holder keeps the consumer without renewing (default 15 s). */
@@ -171,7 +177,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * transaction, and the store is not bound to one.
    */
   private readAhead(after: LogPosition, limit: number): void {
-    if (!this.store.backend.capabilities.concurrentReads || this.store.isBound) return;
+    if (this.options.readAhead === false || !this.store.backend.capabilities.concurrentReads || this.store.isBound) {
+      return;
+    }
     const page = this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
     page.catch(() => {}); // read again in the batch's transaction, which reports the error
     this.ahead = { after, page };

@@ -436,6 +436,10 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       now += 5_000;
       expect(await a.processBatch()).toMatchObject({ status: 'idle' });
       expect(handled).toEqual(ids);
+      const solo = createConsumer(store, { name: 'solo', batchSize: 10, readAhead: false, async handle() {} });
+      const readsAlone = reads;
+      expect(await solo.processBatch()).toMatchObject({ status: 'processed', count: 10 });
+      expect(reads).toBe(readsAlone);
     });
 
     it('keeps consumers whose names differ only in letter case apart: each has its own checkpoint', async () => {
