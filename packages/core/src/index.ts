@@ -9,3 +9,4 @@ export * from './outbox/index.js';
 export { deserialize, type JsonValue, serialize } from './serialization/index.js';
 export * from './store/index.js';
 export * from './streams/index.js';
+export { OWNER_MAX_LENGTH } from './util/owner.js';

@@ -1,10 +1,10 @@
-import { hostname } from 'node:os';
 import type { BackendSession, LogPage, LogPosition, OldestTransaction } from '../backend/index.js';
 import { compareLogPositions, LOG_START } from '../backend/index.js';
 import { EsError, InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore, ProjectionContext } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
 export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
@@ -34,7 +34,7 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   readonly polling?: PollingOptions;
   /** How long a holder keeps the consumer without renewing (default 15 s). */
   readonly leaseMs?: number;
-  /** This instance's name in the lease (default host:pid:random). */
+  /** This instance's name in the lease, at most 100 characters (default host:pid:random). */
   readonly owner?: string;
   /** Called with errors of failed batches (they are retried); default: console.error. */
   readonly onError?: (error: unknown) => void;
@@ -81,7 +81,9 @@ interface PageAhead {
   readonly page: Promise<LogPage>;
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
+/** Checkpoints are keyed by the name in a 200-character column. */
+export const CONSUMER_NAME_MAX_LENGTH = 200;
+const NAME_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${CONSUMER_NAME_MAX_LENGTH - 1}}$`);
 
 /**
  * A named reader of the global log. Each batch is one transaction: take or renew the lease,
@@ -106,7 +108,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const batchSize = options.batchSize ?? 100;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
     this.name = options.name;
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.owner = instanceOwner(options.owner);
     this.loop = new PollingLoop(
       async () => {
         const outcome = await this.processBatch();

@@ -56,7 +56,9 @@ export type EventInputOf<D extends AnyEventDefinition> =
 
 export type EventTypeOf<D extends AnyEventDefinition> = D['type'];
 
-const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+/** Event types are stored in a 200-character column. */
+export const EVENT_TYPE_MAX_LENGTH = 200;
+const EVENT_TYPE_PATTERN = new RegExp(`^[A-Za-z][A-Za-z0-9_.:-]{0,${EVENT_TYPE_MAX_LENGTH - 1}}$`);
 
 export function defineEvent<const TType extends string, TSchema extends z.ZodType>(
   type: TType,
@@ -65,7 +67,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
 ): EventDefinition<TType, TSchema> {
   if (!EVENT_TYPE_PATTERN.test(type)) {
     throw new InvalidArgumentError(
-      `Event type ${JSON.stringify(type)} must start with a letter and use at most 200 of [A-Za-z0-9_.:-]`,
+      `Event type ${JSON.stringify(type)} must start with a letter and use at most ${EVENT_TYPE_MAX_LENGTH} of [A-Za-z0-9_.:-]`,
     );
   }
   const schemaVersion = options.version ?? 1;

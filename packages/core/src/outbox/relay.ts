@@ -1,9 +1,9 @@
-import { hostname } from 'node:os';
 import type { OutboxCounts } from '../backend/index.js';
 import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
 /**
@@ -24,6 +24,7 @@ export interface OutboxRelayOptions<TEvents extends AnyEventDefinition> {
   readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
   /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
   readonly polling?: PollingOptions;
+  /** This instance's name on the rows it claims, at most 100 characters (default host:pid:random). */
   readonly owner?: string;
   readonly onError?: (error: unknown) => void;
   readonly clock?: () => Date;
@@ -75,7 +76,7 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     private readonly options: OutboxRelayOptions<TEvents>,
   ) {
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.owner = instanceOwner(options.owner);
     this.loop = new PollingLoop(
       async () => ((await this.processBatch()).claimed > 0 ? 'worked' : 'idle'),
       options.onError ?? ((error) => console.error('outbox relay:', error)),

@@ -1,3 +1,8 @@
+import { CONSUMER_NAME_MAX_LENGTH } from '../consumers/consumer.js';
+import { EVENT_TYPE_MAX_LENGTH } from '../events/defineEvent.js';
+import { STREAM_LIMITS } from '../streams/stream.js';
+import { OWNER_MAX_LENGTH } from '../util/owner.js';
+
 /** Table names of one store. A prefix keeps two stores (two modules) apart in one database. */
 export interface TableNames {
   readonly streams: string;
@@ -46,20 +51,20 @@ export function nameColumns(names: TableNames): NameColumn[] {
     nullable: false,
   });
   const streamKey = (table: string) => [
-    required(table, 'tenant_id', 100),
-    required(table, 'category', 100),
-    required(table, 'stream_id', 200),
+    required(table, 'tenant_id', STREAM_LIMITS.tenant),
+    required(table, 'category', STREAM_LIMITS.category),
+    required(table, 'stream_id', STREAM_LIMITS.id),
   ];
   return [
     ...streamKey(names.streams),
     ...streamKey(names.events),
-    required(names.events, 'type', 200),
+    required(names.events, 'type', EVENT_TYPE_MAX_LENGTH),
     ...streamKey(names.snapshots),
     ...streamKey(names.outbox),
     { ...required(names.outbox, 'status', 16), defaultValue: 'pending' },
-    { table: names.outbox, column: 'claimed_by', length: 100, nullable: true },
-    required(names.checkpoints, 'consumer', 200),
-    { table: names.checkpoints, column: 'lease_owner', length: 100, nullable: true },
+    { table: names.outbox, column: 'claimed_by', length: OWNER_MAX_LENGTH, nullable: true },
+    required(names.checkpoints, 'consumer', CONSUMER_NAME_MAX_LENGTH),
+    { table: names.checkpoints, column: 'lease_owner', length: OWNER_MAX_LENGTH, nullable: true },
   ];
 }
 

@@ -1,5 +1,16 @@
-import { uuidv7 } from '@es/core';
+import {
+  CONSUMER_NAME_MAX_LENGTH,
+  createConsumer,
+  createEventStore,
+  createOutboxRelay,
+  defineEvent,
+  EVENT_TYPE_MAX_LENGTH,
+  OWNER_MAX_LENGTH,
+  STREAM_LIMITS,
+  uuidv7,
+} from '@es/core';
 import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
 import { type SuiteContext, uniqueId } from '../context.js';
 import { AccountOpened, Deposited, Noted, Tagged, Withdrawn } from '../fixtures.js';
 
@@ -157,6 +168,37 @@ export function appendAndReadSuite<H>(ctx: SuiteContext<H>): void {
         ]);
         expect((await store.loadSnapshot(stream))?.state).toEqual({ index });
       }
+    });
+
+    it('stores names at their longest in every table: tenant, category, stream id, event type, consumer and owners', async () => {
+      const LongNamed = defineEvent(`L${'n'.repeat(EVENT_TYPE_MAX_LENGTH - 1)}`, z.object({ n: z.number() }));
+      const tenant = `T${'t'.repeat(STREAM_LIMITS.tenant - 1)}`;
+      const stream = { category: `c${'a'.repeat(STREAM_LIMITS.category - 1)}`, id: 'é'.repeat(STREAM_LIMITS.id) };
+      const store = createEventStore({ backend: ctx.backend(), events: [LongNamed], tenant, outbox: true });
+      await store.append(stream, LongNamed.create({ n: 1 }), { expectedVersion: 'no_stream' });
+      await store.saveSnapshot(stream, { version: 1, state: { n: 1 } });
+
+      const [read] = await store.readStream(stream);
+      expect([read?.stream, read?.type]).toEqual([{ tenant, ...stream }, LongNamed.type]);
+      expect((await store.loadSnapshot(stream))?.state).toEqual({ n: 1 });
+      const consumed: string[] = [];
+      const consumer = createConsumer(store, {
+        name: `C${'c'.repeat(CONSUMER_NAME_MAX_LENGTH - 1)}`,
+        owner: 'o'.repeat(OWNER_MAX_LENGTH),
+        async handle(events) {
+          consumed.push(...events.map((event) => event.stream.id));
+        },
+      });
+      expect(await consumer.catchUp()).toBe(1);
+      const published: string[] = [];
+      const relay = createOutboxRelay(store, {
+        owner: 'r'.repeat(OWNER_MAX_LENGTH),
+        async publish(event) {
+          published.push(event.type);
+        },
+      });
+      expect(await relay.drain()).toBe(1);
+      expect([consumed, published]).toEqual([[stream.id], [LongNamed.type]]);
     });
 
     it('merges append metadata under each event metadata', async () => {

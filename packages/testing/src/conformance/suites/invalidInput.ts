@@ -1,8 +1,11 @@
 import {
+  createConsumer,
+  createOutboxRelay,
   DuplicateEventIdError,
   EventValidationError,
   InvalidArgumentError,
   InvalidStreamError,
+  OWNER_MAX_LENGTH,
   PayloadTooLargeError,
   SerializationError,
   UnknownEventTypeError,
@@ -153,6 +156,16 @@ export function invalidInputSuite<H>(ctx: SuiteContext<H>): void {
           metadata: { callback: () => 1 },
         }),
       ).rejects.toThrow(/serialize/);
+      expect(await ctx.target.countRows()).toEqual(EMPTY);
+    });
+
+    it('a consumer or relay owner longer than its lease column: InvalidArgumentError when created', async () => {
+      const owner = 'o'.repeat(OWNER_MAX_LENGTH + 1);
+      const handle = async () => {};
+      expect(() => createConsumer(ctx.store(), { name: 'too-long-owner', owner, handle })).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() => createOutboxRelay(ctx.store(), { owner, publish: handle })).toThrow(InvalidArgumentError);
       expect(await ctx.target.countRows()).toEqual(EMPTY);
     });
   });
