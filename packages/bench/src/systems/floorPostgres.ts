@@ -67,6 +67,22 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     return { inserted, recordedAt };
   }
 
+  /** BEGIN, `work`, COMMIT on one pooled client (ROLLBACK when it throws). */
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   /**
    * Without outbox rows the append is that one statement, atomic on its own (autocommit), as the
    * store's is; with them, both inserts in one transaction.
@@ -76,9 +92,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
       await insertEvents(pool, stream, events, expected);
       return;
     }
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await transaction(async (client) => {
       const { inserted, recordedAt } = await insertEvents(client, stream, events, expected);
       await client.query({
         name: `${PREFIX}insert_outbox`,
@@ -93,13 +107,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
           inserted.rows.map((row) => row.stream_version),
         ],
       });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   return {
@@ -114,18 +122,8 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
       for (const statement of resetSql('postgres', PREFIX)) await pool.query(statement);
     },
     async roundTrip(inTransaction) {
-      if (!inTransaction) {
-        await pool.query('SELECT 1');
-        return;
-      }
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT 1');
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
+      if (inTransaction) await transaction((client) => client.query('SELECT 1'));
+      else await pool.query('SELECT 1');
     },
     analyze: async () => {
       await pool.query('ANALYZE');
@@ -134,17 +132,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     close: () => pool.end(),
     append: (stream, events, expected) => append(stream, events, expected, false),
     async appendInTransaction(stream, events, expected) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await insertEvents(client, stream, events, expected);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      await transaction((client) => insertEvents(client, stream, events, expected));
     },
     async readStream(stream) {
       const { rows } = await pool.query(
