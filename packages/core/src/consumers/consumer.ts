@@ -237,7 +237,10 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Stops polling, waits for the batch in flight, gives the lease up. */
   async stop(): Promise<void> {
-    if (!this.loop.isRunning) return;
+    if (!this.loop.isRunning) {
+      await this.takePageAhead(); // left by batches run with processBatch()
+      return;
+    }
     await this.loop.stop();
     const unsubscribe = await this.subscription;
     this.subscription = undefined;

@@ -442,6 +442,51 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       expect(reads).toBe(readsAlone);
     });
 
+    it('stop() returns once a page read ahead has come back, after the loop or after processBatch()', async () => {
+      const backend = ctx.backend();
+      let inFlight = 0;
+      const slowReads = new Proxy(backend, {
+        get: (target, key) =>
+          key === 'read'
+            ? async (...args: Parameters<typeof backend.read>) => {
+                inFlight += 1;
+                try {
+                  await sleep(100);
+                  return await target.read(...args);
+                } finally {
+                  inFlight -= 1;
+                }
+              }
+            : Reflect.get(target, key),
+      });
+      const store = ctx.store({ backend: slowReads });
+      for (let i = 0; i < 40; i++) {
+        await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+      }
+      const readsAhead = backend.capabilities.concurrentReads ? 1 : 0;
+      const manual = createConsumer(store, { name: uniqueId('manual'), batchSize: 10, async handle() {} });
+      expect(await manual.processBatch()).toMatchObject({ status: 'processed', count: 10 });
+      expect(inFlight).toBe(readsAhead);
+      await manual.stop();
+      expect(inFlight).toBe(0);
+
+      const handled: number[] = [];
+      const running = createConsumer(store, {
+        name: uniqueId('running'),
+        batchSize: 10,
+        polling: { minMs: 1, maxMs: 10 },
+        async handle(events) {
+          handled.push(events.length);
+        },
+      });
+      running.start();
+      await waitFor('a first batch', () => handled.length > 0);
+      await running.stop();
+      expect(inFlight).toBe(0);
+    });
+
     it('keeps consumers whose names differ only in letter case apart: each has its own checkpoint', async () => {
       const store = ctx.store();
       const name = uniqueId('case');
