@@ -1,6 +1,13 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { compareLogPositions, createConsumer, LOG_START, type LogPosition, type RecordedEvent } from '@es/core';
+import {
+  compareLogPositions,
+  createConsumer,
+  type EventStoreBackend,
+  LOG_START,
+  type LogPosition,
+  type RecordedEvent,
+} from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
 import { Deposited, Withdrawn } from '../fixtures.js';
@@ -37,6 +44,19 @@ async function holdOlderAppend<H>(ctx: SuiteContext<H>): Promise<{ commit(): Pro
       return older;
     },
   };
+}
+
+/** The backend with each autocommit `read` run through `around` (to count reads, or slow them down). */
+function aroundReads<H>(
+  backend: EventStoreBackend<H>,
+  around: (read: () => Promise<unknown>) => Promise<unknown>,
+): EventStoreBackend<H> {
+  return new Proxy(backend, {
+    get: (target, key) =>
+      key === 'read'
+        ? (...args: Parameters<EventStoreBackend<H>['read']>) => around(() => target.read(...args))
+        : Reflect.get(target, key),
+  });
 }
 
 export function consumersSuite<H>(ctx: SuiteContext<H>): void {
@@ -386,16 +406,12 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
     it('reads its next page ahead where the backend can, and uses it only where its checkpoint still is: a failed batch and another instance in between lose and repeat nothing', async () => {
       const backend = ctx.backend();
       let reads = 0;
-      const counted = new Proxy(backend, {
-        get: (target, key) =>
-          key === 'read'
-            ? (...args: Parameters<typeof backend.read>) => {
-                reads += 1;
-                return target.read(...args);
-              }
-            : Reflect.get(target, key),
+      const store = ctx.store({
+        backend: aroundReads(backend, (read) => {
+          reads += 1;
+          return read();
+        }),
       });
-      const store = ctx.store({ backend: counted });
       const ids: string[] = [];
       for (let i = 0; i < 35; i++) {
         const stream = { category: 'account', id: uniqueId(`ahead${i % 3}`) };
@@ -445,21 +461,17 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
     it('stop() returns once a page read ahead has come back, after the loop or after processBatch()', async () => {
       const backend = ctx.backend();
       let inFlight = 0;
-      const slowReads = new Proxy(backend, {
-        get: (target, key) =>
-          key === 'read'
-            ? async (...args: Parameters<typeof backend.read>) => {
-                inFlight += 1;
-                try {
-                  await sleep(100);
-                  return await target.read(...args);
-                } finally {
-                  inFlight -= 1;
-                }
-              }
-            : Reflect.get(target, key),
+      const store = ctx.store({
+        backend: aroundReads(backend, async (read) => {
+          inFlight += 1;
+          try {
+            await sleep(100);
+            return await read();
+          } finally {
+            inFlight -= 1;
+          }
+        }),
       });
-      const store = ctx.store({ backend: slowReads });
       for (let i = 0; i < 40; i++) {
         await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
           expectedVersion: 'no_stream',
