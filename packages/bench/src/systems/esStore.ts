@@ -7,7 +7,7 @@ import {
   type EventStoreBackend,
 } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
-import { type Account, accountDecider, Deposited } from '../fixtures.ts';
+import { type Account, accountDecider, type Deposit, Deposited } from '../fixtures.ts';
 import type { BenchSystem, Dialect } from '../system.ts';
 
 /** What an @es backend adapter hands over once connected. */
@@ -18,6 +18,20 @@ export interface OpenedBackend {
 }
 
 const stream = (id: string) => ({ category: 'bench', id });
+
+/** The bench's deposits appended to stream `id` of `store` (the plain, outbox or joined store). */
+function appendDeposits(
+  store: EventStore<typeof Deposited, unknown>,
+  id: string,
+  events: readonly Deposit[],
+  expectedVersion: number,
+) {
+  return store.append(
+    stream(id),
+    events.map((event) => Deposited.create(event)),
+    { expectedVersion },
+  );
+}
 
 /**
  * Any @es backend as a bench system, through the public API a user calls: `store.append`,
@@ -58,19 +72,11 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     reset: () => connected().reset(),
     close: () => connected().close(),
     async append(id, events, expectedVersion) {
-      await store.append(
-        stream(id),
-        events.map((event) => Deposited.create(event)),
-        { expectedVersion },
-      );
+      await appendDeposits(store, id, events, expectedVersion);
     },
     async appendInTransaction(id, events, expectedVersion) {
       await sqlConnection().transaction((_executor, handle) =>
-        store.withTransaction(handle).append(
-          stream(id),
-          events.map((event) => Deposited.create(event)),
-          { expectedVersion },
-        ),
+        appendDeposits(store.withTransaction(handle), id, events, expectedVersion),
       );
     },
     async readStream(id) {
@@ -94,11 +100,7 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     },
     outbox: {
       async append(id, events, expectedVersion) {
-        await outboxStore.append(
-          stream(id),
-          events.map((event) => Deposited.create(event)),
-          { expectedVersion },
-        );
+        await appendDeposits(outboxStore, id, events, expectedVersion);
       },
       async drain(batchSize, onBatch) {
         const relay = createOutboxRelay(outboxStore, {
