@@ -97,6 +97,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   private readonly loop: PollingLoop;
   private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
   private ahead: PageAhead | undefined;
+  /** See `readAhead`: where the backend reads beside an open transaction and the store is not bound to one. */
+  private readonly readsAhead: boolean;
 
   constructor(
     private readonly store: EventStore<TEvents, THandle>,
@@ -109,6 +111,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
+    this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.loop = new PollingLoop(
       async () => {
         const outcome = await this.processBatch();
@@ -153,7 +156,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         ahead && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
           ? ahead.page
           : await session.readLog({ after, limit: batchSize, filter: this.filter });
-      if (page.events.length === batchSize) this.readAhead(page.next, batchSize);
+      if (this.readsAhead && page.events.length === batchSize) this.readAhead(page.next, batchSize);
       if (page.events.length > 0) {
         const events = page.events.map((event) => this.store.reviveStored(event));
         await this.options.handle(events, {
@@ -175,13 +178,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * runs, so a consumer that is behind overlaps its log reads with its handling. It is used only
    * by a batch whose claimed checkpoint is where it starts (the log after a position is the same
    * whichever transaction reads it); otherwise, or when it failed or came back empty, the batch
-   * reads in its own transaction as usual. Only where the backend reads beside an open
-   * transaction, and the store is not bound to one.
+   * reads in its own transaction as usual.
    */
   private readAhead(after: LogPosition, limit: number): void {
-    if (this.options.readAhead === false || !this.store.backend.capabilities.concurrentReads || this.store.isBound) {
-      return;
-    }
     const page = this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
     page.catch(() => {}); // read again in the batch's transaction, which reports the error
     this.ahead = { after, page };
@@ -214,10 +213,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         onProgress?.(handled);
       }
     } finally {
-      if (!this.loop.isRunning) {
-        await this.takePageAhead();
-        await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
-      }
+      if (!this.loop.isRunning) await this.release();
     }
   }
 
@@ -245,6 +241,11 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const unsubscribe = await this.subscription;
     this.subscription = undefined;
     await unsubscribe?.();
+    await this.release();
+  }
+
+  /** Waits for a page read ahead, then gives the lease up. */
+  private async release(): Promise<void> {
     await this.takePageAhead();
     await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
   }
