@@ -152,3 +152,17 @@ export class SchemaMismatchError extends EsError {
     super(message);
   }
 }
+
+/**
+ * `withTransaction(handle)` was given a transaction handle that is not open: its transaction has
+ * committed, rolled back, or cannot run asynchronous work (Drizzle's synchronous SQLite
+ * transactions). Raised before the store writes anything through it, so nothing can commit
+ * outside the transaction the caller meant.
+ */
+export class TransactionNotOpenError extends EsError {
+  readonly code = 'TRANSACTION_NOT_OPEN';
+
+  constructor(reason: string) {
+    super(`The transaction handle given to withTransaction is not open: ${reason}`);
+  }
+}

@@ -15,7 +15,7 @@ import type {
   StoredSnapshot,
 } from '../backend/index.js';
 import { assertExpectedVersion, LOG_START } from '../backend/index.js';
-import { DuplicateEventIdError, StoreError } from '../errors/index.js';
+import { DuplicateEventIdError, StoreError, TransactionNotOpenError } from '../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../streams/index.js';
 import { Mutex } from '../util/mutex.js';
 
@@ -119,7 +119,7 @@ export class MemoryTransaction {
   }
 
   assertOpen(): void {
-    if (this.done) throw new StoreError('The memory transaction is already committed or rolled back');
+    if (this.done) throw new TransactionNotOpenError('the memory transaction has already committed or rolled back');
   }
 
   private finish(): void {
@@ -180,6 +180,7 @@ export function createMemoryBackend(): MemoryBackend {
     ) {
       // Outside a transaction, reads see committed state only.
       const handle = options?.handle;
+      handle?.assertOpen();
       return work(memorySession(handle ? handle.staged : committed.state, handle));
     },
     counts() {

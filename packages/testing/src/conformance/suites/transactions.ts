@@ -1,4 +1,4 @@
-import { ConcurrencyError, DuplicateEventIdError } from '@es/core';
+import { ConcurrencyError, DuplicateEventIdError, TransactionNotOpenError } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
@@ -96,6 +96,33 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
       });
       expect(await ctx.target.hostRowIds()).toEqual([stream.id]);
       expect((await ctx.store().readStream(stream)).map((event) => event.data)).toEqual([{ amount: 1 }, { amount: 2 }]);
+    });
+
+    it('refuses a handle whose transaction has committed or rolled back, and writes nothing through it', async () => {
+      const store = ctx.store();
+      const stream = { category: 'account', id: uniqueId() };
+      let committed: H | undefined;
+      await ctx.target.hostTransaction(async (handle) => {
+        committed = handle;
+      });
+      let rolledBack: H | undefined;
+      await expect(
+        ctx.target.hostTransaction(async (handle) => {
+          rolledBack = handle;
+          throw new Boom('host rolled back');
+        }),
+      ).rejects.toBeInstanceOf(Boom);
+      for (const ended of [committed, rolledBack]) {
+        const joined = store.withTransaction(ended as H);
+        await expect(
+          joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' }),
+        ).rejects.toBeInstanceOf(TransactionNotOpenError);
+        await expect(joined.saveSnapshot(stream, { version: 1, state: {} })).rejects.toBeInstanceOf(
+          TransactionNotOpenError,
+        );
+        await expect(joined.readStream(stream)).rejects.toBeInstanceOf(TransactionNotOpenError);
+      }
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
     });
 
     it('store.transaction commits every operation together or none', async () => {
