@@ -112,7 +112,7 @@ export function statementPrinter(bank: Bank, say: (line: string) => void) {
 export function consolePublisher(bank: Bank, say: (line: string) => void) {
   return createOutboxRelay(bank.store, {
     async publish(event) {
-      say(`  published ${event.type} ${event.id.slice(0, 8)}… of ${event.stream.id}`);
+      say(`  published #${event.position} ${event.stream.id} v${event.version} ${event.type} (id ${event.id})`);
     },
   });
 }
