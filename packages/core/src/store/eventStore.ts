@@ -275,7 +275,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.write((session) => session.deleteStream(key));
   }
 
-  /** Reads the global log in order, never skipping an event committed late (see DESIGN.md). */
+  /** Reads the global log in order, never skipping an event committed late (each dialect says how beside its SQL, in sql/dialects). */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult<TEvents>> {
     const limit = options.limit ?? 1000;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
