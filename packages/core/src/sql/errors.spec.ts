@@ -8,6 +8,15 @@ describe('classifySqlError', () => {
     [{ message: 'wrapped', driverError: { code: '23505' } }, 'unique_violation'],
     [{ message: 'prisma', meta: { code: '1062' } }, 'unique_violation'],
     [{ message: 'drizzle', cause: { code: '40P01' } }, 'deadlock'],
+    [{ code: '55P03', message: 'canceling statement due to lock timeout' }, 'deadlock'],
+    [{ errno: 1205, code: 'ER_LOCK_WAIT_TIMEOUT' }, 'deadlock'],
+    [
+      {
+        code: 'P2010',
+        meta: { driverAdapterError: { cause: { kind: 'mysql', code: 1205, message: 'Lock wait timeout' } } },
+      },
+      'deadlock',
+    ],
     [{ code: 'SQLITE_BUSY' }, 'busy'],
     [{ message: 'connection refused' }, 'other'],
   ])('%p is %s', (error, kind) => {

@@ -6,7 +6,9 @@
 export type SqlErrorKind = 'unique_violation' | 'deadlock' | 'busy' | 'other';
 
 const UNIQUE = new Set(['23505', '1062', 'ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
-const DEADLOCK = new Set(['40P01', '40001', '1213', 'ER_LOCK_DEADLOCK', '1205', 'ER_LOCK_WAIT_TIMEOUT']);
+// Deadlock victims, serialization failures and lock waits that timed out (55P03, 1205): each is
+// worth running again once its transaction is rolled back.
+const DEADLOCK = new Set(['40P01', '40001', '55P03', '1213', 'ER_LOCK_DEADLOCK', '1205', 'ER_LOCK_WAIT_TIMEOUT']);
 const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
 
 export function classifySqlError(error: unknown): SqlErrorKind {
@@ -29,7 +31,15 @@ export function classifySqlError(error: unknown): SqlErrorKind {
     if (/UNIQUE constraint failed|duplicate key value|Duplicate entry/i.test(message)) return 'unique_violation';
     if (/database is locked|SQLITE_BUSY/i.test(message)) return 'busy';
     if (/deadlock/i.test(message)) return 'deadlock';
-    queue.push(record.cause, record.driverError, record.meta, record.originalError, record.previous);
+    // Prisma's driver adapters: `meta.driverAdapterError.cause.code`.
+    queue.push(
+      record.cause,
+      record.driverError,
+      record.meta,
+      record.driverAdapterError,
+      record.originalError,
+      record.previous,
+    );
   }
   return 'other';
 }

@@ -22,6 +22,7 @@ import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
+  formatStreamKey,
   type StreamKey,
   type StreamName,
   toStreamKey,
@@ -180,13 +181,20 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
         `append takes at most ${this.limits.maxEventsPerAppend} events at once; got ${list.length}`,
       );
     }
+    if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
+      throw new EventValidationError(
+        list[0]?.type ?? '',
+        [{ path: [], message: 'append metadata must be a plain object' }],
+        'metadata',
+      );
+    }
     const prepared = list.map((event) => this.prepare(event, key, options.metadata));
     const ids = new Set<string>();
     for (const event of prepared) {
       if (ids.has(event.eventId)) throw new DuplicateEventIdError([event.eventId]);
       ids.add(event.eventId);
     }
-    const recordedAt = (this.options.clock ?? (() => new Date()))();
+    const recordedAt = storableTime((this.options.clock ?? (() => new Date()))());
     const request = {
       stream: key,
       expectedVersion,
@@ -298,16 +306,23 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     if (bytes > this.limits.maxSnapshotBytes) {
       throw new PayloadTooLargeError('snapshot state', bytes, this.limits.maxSnapshotBytes);
     }
-    const takenAt = (this.options.clock ?? (() => new Date()))();
-    await this.write((session) =>
-      session.saveSnapshot({
+    const takenAt = storableTime((this.options.clock ?? (() => new Date()))());
+    await this.write(async (session) => {
+      // Appends only raise a stream's version, so a check in the same transaction stays true.
+      const current = await session.streamVersion(key);
+      if (snapshot.version > current) {
+        throw new InvalidArgumentError(
+          `snapshot version ${snapshot.version} is beyond the stream's version ${current} (${formatStreamKey(key)})`,
+        );
+      }
+      await session.saveSnapshot({
         stream: key,
         version: snapshot.version,
         schemaVersion: snapshot.schemaVersion ?? 1,
         state,
         takenAt,
-      }),
-    );
+      });
+    });
   }
 
   async loadSnapshot<TState = unknown>(stream: StreamName): Promise<Snapshot<TState> | undefined> {
@@ -330,11 +345,16 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     if (event.id !== undefined && !isUuid(event.id)) {
       throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(event.id)}`);
     }
-    const eventId = event.id ?? uuidv7();
-    const metadata = { ...shared, ...event.metadata };
-    if (event.metadata !== undefined && (event.metadata === null || typeof event.metadata !== 'object')) {
-      throw new EventValidationError(event.type, [{ path: [], message: 'metadata must be an object' }], 'metadata');
+    // Stored lower-case on every dialect (PostgreSQL's uuid type prints it so), and returned as stored.
+    const eventId = event.id?.toLowerCase() ?? uuidv7();
+    if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
+      throw new EventValidationError(
+        event.type,
+        [{ path: [], message: 'metadata must be a plain object' }],
+        'metadata',
+      );
     }
+    const metadata = { ...shared, ...event.metadata };
     const dataJson = serialize(data, `data of '${event.type}'`);
     const dataBytes = byteLength(dataJson);
     if (dataBytes > this.limits.maxEventBytes) {
@@ -423,4 +443,23 @@ export function createEventStore<TEvents extends AnyEventDefinition, THandle = n
   options: EventStoreOptions<TEvents, THandle>,
 ): EventStore<TEvents, THandle> {
   return new EventStore(options);
+}
+
+/** An object literal (or `Object.create(null)`): not an array, a string, a Date or a class instance. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Every dialect stores years 1 to 9999; a clock's other answers would come back as driver text. */
+function storableTime(time: unknown): Date {
+  if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+    throw new InvalidArgumentError(`the store's clock must return a valid Date; got ${String(time)}`);
+  }
+  const year = time.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw new InvalidArgumentError(`the store's clock returned ${time.toISOString()}: years 1 to 9999 can be stored`);
+  }
+  return time;
 }

@@ -1,4 +1,5 @@
 import { InvalidStreamError } from '../errors/index.js';
+import { isWellFormed } from '../util/unicode.js';
 
 export const DEFAULT_TENANT = 'default';
 
@@ -68,6 +69,7 @@ export function toStreamKey(name: StreamName, tenant: string): StreamKey {
     throw new InvalidStreamError('id', id, `must be at most ${STREAM_LIMITS.id} characters`);
   }
   if (CONTROL_CHARACTERS.test(id)) throw new InvalidStreamError('id', id, 'must not contain control characters');
+  if (!isWellFormed(id)) throw new InvalidStreamError('id', id, 'must be well-formed Unicode (no lone surrogate)');
   if (id.trim() !== id) throw new InvalidStreamError('id', id, 'must not start or end with whitespace');
   return { tenant, category, id };
 }

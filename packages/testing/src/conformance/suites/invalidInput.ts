@@ -53,6 +53,8 @@ export function invalidInputSuite<H>(ctx: SuiteContext<H>): void {
       ['an over-long id', { category: 'account', id: 'x'.repeat(201) }],
       ['an id with control characters', { category: 'account', id: 'a\u0000b' }],
       ['an id with surrounding spaces', { category: 'account', id: ' a' }],
+      ['an id with a lone high surrogate', { category: 'account', id: 'x\ud800' }],
+      ['an id with a lone low surrogate', { category: 'account', id: 'x\udbff\u0041' }],
       ['a non-string id', { category: 'account', id: 42 as unknown as string }],
       ['an empty category', { category: '', id: 'a' }],
       ['a category with spaces', { category: 'bank account', id: 'a' }],
@@ -157,6 +159,53 @@ export function invalidInputSuite<H>(ctx: SuiteContext<H>): void {
         }),
       ).rejects.toThrow(/serialize/);
       expect(await ctx.target.countRows()).toEqual(EMPTY);
+    });
+
+    it('metadata that is not a plain object: EventValidationError, nothing written or reshaped', async () => {
+      const store = ctx.store();
+      for (const metadata of ['abc', 42, ['a', 'b'], new Date(0), null]) {
+        await rejects(
+          store.append(ok, Deposited.create({ amount: 1 }), { expectedVersion: 'any', metadata: metadata as never }),
+          EventValidationError,
+        );
+        const event = { ...Deposited.create({ amount: 1 }), metadata: metadata as never };
+        await rejects(store.append(ok, event, { expectedVersion: 'any' }), EventValidationError);
+      }
+    });
+
+    it('event ids are stored lower-case: the id returned is the id read, and one differing only in case is taken', async () => {
+      const store = ctx.store();
+      const id = uuidv7();
+      const stream = { category: 'account', id: uniqueId() };
+      const appended = await store.append(stream, Deposited.create({ amount: 1 }, { id: id.toUpperCase() }), {
+        expectedVersion: 'no_stream',
+      });
+      expect(appended.events[0]?.id).toBe(id);
+      expect((await store.readStream(stream))[0]?.id).toBe(id);
+      await expect(
+        store.append(stream, Deposited.create({ amount: 2 }, { id }), { expectedVersion: 1 }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect((await ctx.target.countRows()).events).toBe(1);
+    });
+
+    it.each([
+      ['an invalid Date', () => new Date(Number.NaN)],
+      ['a year past 9999', () => new Date('+010000-01-01T00:00:00Z')],
+      ['a year before 1', () => new Date('-000001-01-01T00:00:00Z')],
+      ['not a Date', () => '2026-01-01' as unknown as Date],
+    ])('a store clock returning %s: InvalidArgumentError, nothing written', async (_, clock) => {
+      const store = ctx.store({ clock });
+      await rejects(
+        store.append(ok, Deposited.create({ amount: 1 }), { expectedVersion: 'any' }),
+        InvalidArgumentError,
+      );
+    });
+
+    it('an owner that is not well-formed Unicode: InvalidArgumentError when created', () => {
+      const handle = async () => {};
+      expect(() => createConsumer(ctx.store(), { name: 'lone-surrogate', owner: 'o\ud800', handle })).toThrow(
+        InvalidArgumentError,
+      );
     });
 
     it('a consumer or relay owner longer than its lease column: InvalidArgumentError when created', async () => {
