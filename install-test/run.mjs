@@ -165,7 +165,9 @@ async function runRecipe(name, recipe, tarballs) {
     run('pnpm', ['add', '-D', `typescript@${typescript}`, `@types/node@${types}`], { cwd: app, env });
   }
   run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json'], { cwd: app, env });
-  log(`${name}: tsc --noEmit (strict) passed over ${blocks.filter((b) => b.file?.endsWith('.ts')).length} files and ${snippets} snippets`);
+  log(
+    `${name}: tsc --noEmit (strict) passed over ${blocks.filter((b) => b.file?.endsWith('.ts')).length} files and ${snippets} snippets`,
+  );
 
   const { packages, megabytes } = installSize(app);
   const tooling = packages.filter((entry) => TEST_TOOLING.test(entry));
@@ -176,14 +178,17 @@ async function runRecipe(name, recipe, tarballs) {
 const recipesDir = join(root, 'install-test/orms');
 const wanted = process.argv.slice(2);
 const recipes = [];
-for (const file of readdirSync(recipesDir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const file of readdirSync(recipesDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   const recipe = (await import(pathToFileURL(join(recipesDir, file)).href)).default;
   const base = file.replace(/\.mjs$/, '');
   recipes.push([base, recipe]);
   for (const variant of recipe.variants ?? [])
     recipes.push([variant.name, { ...recipe, ...variant, pins: { ...recipe.pins, ...variant.pins } }]);
 }
-const selected = wanted.length > 0 ? recipes.filter(([name]) => wanted.some((w) => name === w || name.startsWith(`${w}-`))) : recipes;
+const selected =
+  wanted.length > 0 ? recipes.filter(([name]) => wanted.some((w) => name === w || name.startsWith(`${w}-`))) : recipes;
 if (selected.length === 0) {
   console.error(`install-test: no recipe matches ${wanted.join(', ')}`);
   process.exit(1);

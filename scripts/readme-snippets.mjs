@@ -34,20 +34,24 @@ for (const [readme, context] of readmes) {
   const dir = join(root, context, '.readme-snippets');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
-  blocks.forEach((block, index) => writeFileSync(join(dir, `snippet-${index + 1}.ts`), block.code));
+  for (const [index, block] of blocks.entries()) writeFileSync(join(dir, `snippet-${index + 1}.ts`), block.code);
   const tsconfig = {
     extends: relative(dir, join(root, 'tsconfig.base.json')),
     compilerOptions: { noEmit: true, allowImportingTsExtensions: true, types: ['node'] },
     include: ['*.ts'],
   };
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  const result = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+  const result = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], {
+    encoding: 'utf8',
+  });
   if (result.status === 0) {
     compiled += blocks.length;
     rmSync(dir, { recursive: true, force: true });
   } else {
     failed = true;
-    console.error(`readme-snippets: ${readme}: a TypeScript block does not typecheck (files in ${relative(root, dir)}):`);
+    console.error(
+      `readme-snippets: ${readme}: a TypeScript block does not typecheck (files in ${relative(root, dir)}):`,
+    );
     console.error(result.stdout.trim());
   }
 }
