@@ -170,17 +170,18 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
 
   const prepare = options.preparedStatements ?? true;
   const hint = (statement?: StatementOptions) => (prepare ? statement : undefined);
-  /** Driver errors become StoreError at the statement that failed (the cause keeps the original). */
+  /**
+   * Driver errors become StoreError at the statement that failed (the cause keeps the original);
+   * an EsError the connection raised itself (TransactionNotOpenError from a joined handle) stays.
+   */
+  const statementError = (error: unknown): never => {
+    throw error instanceof EsError ? error : storeError(error);
+  };
   const guarded = (executor: SqlExecutor): SqlExecutor => ({
     dialect: executor.dialect,
     query: <Row>(sql: string, params?: readonly SqlParam[], statement?: StatementOptions) =>
-      executor.query<Row>(sql, params, hint(statement)).catch((error: unknown): never => {
-        throw storeError(error);
-      }),
-    execute: (sql, params, statement) =>
-      executor.execute(sql, params, hint(statement)).catch((error: unknown) => {
-        throw storeError(error);
-      }),
+      executor.query<Row>(sql, params, hint(statement)).catch(statementError),
+    execute: (sql, params, statement) => executor.execute(sql, params, hint(statement)).catch(statementError),
   });
 
   /**
