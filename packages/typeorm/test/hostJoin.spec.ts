@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { createEventStore, defineEvent, stream } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
-import { generateMigration } from '@es/typeorm/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
 import { z } from 'zod';
+import { generateMigration } from './support/index.ts';
 
 const PREFIX = 'hj_';
 
@@ -28,7 +28,7 @@ const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() 
 
 const connections: Record<string, DataSourceOptions> = {
   postgres: { type: 'postgres', url: testDatabases.postgres('es_typeorm') },
-  mysql: { type: 'mariadb', url: testDatabases.mysql('es_typeorm'), connectorPackage: 'mysql2' },
+  mysql: { type: 'mariadb', url: testDatabases.mysql('es_typeorm') },
   sqlite: { type: 'better-sqlite3', database: join(tmpdir(), 'es-typeorm-host-join.sqlite'), timeout: 0 },
 };
 

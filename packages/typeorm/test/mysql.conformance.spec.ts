@@ -1,4 +1,4 @@
 import { describeConformance } from '@es/testing/conformance';
-import { typeormTarget } from '@es/typeorm/testing';
+import { typeormTarget } from './support/index.ts';
 
 describeConformance(typeormTarget('mysql'));

@@ -3,10 +3,10 @@ import { createEventStore, defineEvent } from '@es/core';
 import { expectPreparedStatements } from '@es/testing/conformance';
 import { testDatabases } from '@es/testing/targets';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
-import { generateMigration } from '@es/typeorm/testing';
 import { beforeAll, expect, test } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { generateMigration } from './support/index.ts';
 
 const url = testDatabases.postgres('es_typeorm');
 const tablePrefix = 'prep_';

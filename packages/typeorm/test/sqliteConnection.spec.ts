@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore, defineEvent, stream } from '@es/core';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
-import { generateMigration } from '@es/typeorm/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
 import { z } from 'zod';
+import { generateMigration } from './support/index.ts';
 
 const Note = new EntitySchema<{ id: string }>({
   name: 'Note',

@@ -3,9 +3,9 @@ import type { PgListenClient } from '@es/core/sql';
 import { expectNotifyWakesConsumer } from '@es/testing/conformance';
 import { testDatabases } from '@es/testing/targets';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
-import { generateMigration } from '@es/typeorm/testing';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { generateMigration } from './support/index.ts';
 
 const url = testDatabases.postgres('es_typeorm');
 const tablePrefix = 'wake_';

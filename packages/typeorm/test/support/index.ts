@@ -1,2 +1,2 @@
-export { type GeneratedMigration, generateMigration, type MigrationQuery } from './migrations.js';
-export { type Dialect, typeormTarget } from './target.js';
+export { type GeneratedMigration, generateMigration, type MigrationQuery } from './migrations.ts';
+export { type Dialect, typeormTarget } from './target.ts';

@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import type { EventStoreBackend } from '@es/core';
 import { tableNames } from '@es/core/sql';
 import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/testing/targets';
+import {
+  configureModels,
+  createTypeOrmBackend,
+  entityManagerOf,
+  type TypeOrmBackend,
+  type TypeOrmHandle,
+} from '@es/typeorm';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
-import { createTypeOrmBackend, type TypeOrmBackend } from '../backend.js';
-import { configureModels } from '../configureModels.js';
-import { entityManagerOf, type TypeOrmHandle } from '../connection.js';
-import { generateMigration } from './migrations.js';
+import { generateMigration } from './migrations.ts';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
@@ -29,7 +33,7 @@ const HostRow = new EntitySchema<{ id: string }>({
 function hostOptions(dialect: Dialect): DataSourceOptions {
   const connection: Record<Dialect, DataSourceOptions> = {
     postgres: { type: 'postgres', url: testDatabases.postgres(DATABASE), poolSize: 16 },
-    mysql: { type: 'mariadb', url: testDatabases.mysql(DATABASE), poolSize: 16, connectorPackage: 'mysql2' },
+    mysql: { type: 'mariadb', url: testDatabases.mysql(DATABASE), poolSize: 16 },
     sqlite: { type: 'better-sqlite3', database: SQLITE_FILE, timeout: 0, enableWAL: true },
   };
   return configureModels(
@@ -107,7 +111,7 @@ export function typeormTarget(
   return {
     backend: 'typeorm',
     dialect,
-    processModule: fileURLToPath(new URL('./process.js', import.meta.url)),
+    processModule: fileURLToPath(new URL('./process.ts', import.meta.url)),
     async setup() {
       process.env.ES_CONFORMANCE_DIALECT = dialect;
       if (options.createTables !== false) await createTablesThroughMigration(hostOptions(dialect));
