@@ -109,6 +109,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     }
     const batchSize = options.batchSize ?? 100;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
+    store.logFilter(options); // refuses a malformed filter when the consumer is made, not at its first batch
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
@@ -233,15 +234,13 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Stops polling, waits for the batch in flight, gives the lease up. */
   async stop(): Promise<void> {
-    if (!this.loop.isRunning) {
-      await this.takePageAhead(); // left by batches run with processBatch()
-      return;
+    if (this.loop.isRunning) {
+      await this.loop.stop();
+      const unsubscribe = await this.subscription;
+      this.subscription = undefined;
+      await unsubscribe?.();
     }
-    await this.loop.stop();
-    const unsubscribe = await this.subscription;
-    this.subscription = undefined;
-    await unsubscribe?.();
-    await this.release();
+    await this.release(); // also the lease taken by batches run with processBatch()
   }
 
   /** Waits for a page read ahead, then gives the lease up. */

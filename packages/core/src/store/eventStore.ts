@@ -426,6 +426,15 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   /** @internal The log filter of this store's tenant scope. */
   logFilter(options: Pick<ReadAllOptions, 'categories' | 'types' | 'allTenants'>): LogFilter {
+    // An empty list would read as "none" to some and "no filter" to others: refused, not guessed.
+    for (const [name, list] of [
+      ['categories', options.categories],
+      ['types', options.types],
+    ] as const) {
+      if (list !== undefined && (!Array.isArray(list) || list.length === 0)) {
+        throw new InvalidArgumentError(`${name} must be a list of at least one; leave it out to read them all`);
+      }
+    }
     options.categories?.forEach(validateCategory);
     return {
       ...(!options.allTenants && { tenant: this.scope.tenant }),

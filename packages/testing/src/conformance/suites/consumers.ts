@@ -375,6 +375,21 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       expect(seen).toEqual(['first:1', 'second:1']);
     });
 
+    it('stop() after batches run with processBatch() gives the lease up: another instance takes over at once', async () => {
+      const name = uniqueId('handover');
+      const make = (owner: string) =>
+        createConsumer(ctx.store(), { name, owner, leaseMs: 60_000, handle: async () => {} });
+      const first = make('first');
+      const second = make('second');
+      await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      expect((await first.processBatch()).status).toBe('processed');
+      expect(await second.processBatch()).toEqual({ status: 'not-holder', holder: 'first' });
+      await first.stop();
+      expect((await second.processBatch()).status).toBe('idle');
+    });
+
     it('starts at the end when asked, filters by type, and reports status and lag', async () => {
       const store = ctx.store();
       await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {

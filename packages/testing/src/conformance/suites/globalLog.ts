@@ -1,4 +1,11 @@
-import { compareLogPositions, LOG_START, type LogPosition, type RecordedEvent } from '@es/core';
+import {
+  compareLogPositions,
+  createConsumer,
+  InvalidArgumentError,
+  LOG_START,
+  type LogPosition,
+  type RecordedEvent,
+} from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, sleep, uniqueId } from '../context.js';
 import { AccountOpened, Deposited, Withdrawn } from '../fixtures.js';
@@ -68,6 +75,18 @@ export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
         },
       );
       expect((await store.readAll({ types: ['AccountOpened'], after: none.next })).events).toHaveLength(1);
+    });
+
+    it('refuses an empty list of categories or types (neither "all" nor "none" is guessed), in reads and consumers', async () => {
+      const store = ctx.store();
+      await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      await expect(store.readAll({ categories: [] })).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(store.readAll({ types: [] })).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(() => createConsumer(store, { name: 'empty-types', types: [], handle: async () => {} })).toThrow(
+        InvalidArgumentError,
+      );
     });
 
     it('returns nothing past the end, and the cursor stays put', async () => {
