@@ -1,7 +1,8 @@
 import { createSqlBackend, type SqlBackend, type SqlStoreOptions } from '@es/core/sql';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type TypeOrmHandle, TypeOrmSqlConnection } from './connection.js';
+import { TypeOrmSqlConnection } from './connection.js';
 import { dialectOf } from './dialect.js';
+import type { TypeOrmHandle } from './handle.js';
 import { TypeOrmSqliteConnection } from './sqliteConnection.js';
 
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */

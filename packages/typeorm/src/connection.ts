@@ -2,12 +2,7 @@ import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOpt
 import { driverStatement, isNodePostgresPool, nodePostgresExecutor } from '@es/core/sql';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf } from './dialect.js';
-
-/**
- * What `store.withTransaction(...)` takes: the manager `dataSource.transaction(async (manager) =>
- * ...)` hands you, or a QueryRunner (or its `.manager`) on which you called `startTransaction()`.
- */
-export type TypeOrmHandle = EntityManager | QueryRunner;
+import { assertTransactionOpen, joinedRunner, type TypeOrmHandle } from './handle.js';
 
 /** TypeORM's structured result (`queryRunner.query(sql, params, true)`), the same on every driver. */
 interface StructuredResult {
@@ -15,8 +10,15 @@ interface StructuredResult {
   readonly affected?: number;
 }
 
-/** Runs the store's SQL on one QueryRunner: its connection, and its transaction if one is open. */
-export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): SqlExecutor {
+/**
+ * Runs the store's SQL on one QueryRunner: its connection, and its transaction if one is open.
+ * `beforeStatement` runs first, for every statement (a joined handle's check that it is still open).
+ */
+export function runnerExecutor(
+  dialect: SqlDialectName,
+  runner: QueryRunner,
+  beforeStatement?: () => void,
+): SqlExecutor {
   // better-sqlite3 refuses booleans, and TypeORM hands raw-query parameters through untouched.
   const bind =
     dialect === 'sqlite'
@@ -24,8 +26,11 @@ export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): Sq
       : (params: readonly SqlParam[]) => [...params];
   // PostgreSQL: a reusable statement goes through TypeORM as node-postgres's named statement, so
   // it is prepared once per connection (TypeORM passes the text to pg untouched and logs it as text).
-  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    runner.query(driverStatement(dialect, sql, options), bind(params), true) as Promise<StructuredResult>;
+  // (A throw from beforeStatement reaches the caller as the rejection of query/execute.)
+  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
+    beforeStatement?.();
+    return runner.query(driverStatement(dialect, sql, options), bind(params), true) as Promise<StructuredResult>;
+  };
   return {
     dialect,
     async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
@@ -35,26 +40,6 @@ export function runnerExecutor(dialect: SqlDialectName, runner: QueryRunner): Sq
       return (await run(sql, params, options)).affected ?? 0;
     },
   };
-}
-
-function isQueryRunner(handle: TypeOrmHandle): handle is QueryRunner {
-  return typeof (handle as QueryRunner).startTransaction === 'function';
-}
-
-/** The EntityManager of a handle, for your own writes in the same transaction (e.g. in a projection). */
-export function entityManagerOf(handle: TypeOrmHandle): EntityManager {
-  return isQueryRunner(handle) ? handle.manager : handle;
-}
-
-/** The QueryRunner holding the host's open transaction; refuses a handle that holds none. */
-export function transactionRunner(handle: TypeOrmHandle): QueryRunner {
-  const runner = isQueryRunner(handle) ? handle : handle.queryRunner;
-  if (!runner?.isTransactionActive) {
-    throw new TypeError(
-      'withTransaction(handle) needs the EntityManager given by dataSource.transaction(), or a QueryRunner (or its manager) after startTransaction()',
-    );
-  }
-  return runner;
 }
 
 /**
@@ -88,8 +73,10 @@ export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle> {
     );
   }
 
+  /** Refuses a handle whose transaction is not open (TransactionNotOpenError), now and at every statement. */
   join(handle: TypeOrmHandle): SqlExecutor {
-    return runnerExecutor(this.dialect, transactionRunner(handle));
+    const runner = joinedRunner(handle);
+    return runnerExecutor(this.dialect, runner, () => assertTransactionOpen(runner));
   }
 
   private pool: SqlExecutor | null | undefined;

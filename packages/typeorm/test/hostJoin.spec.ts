@@ -2,7 +2,7 @@
 // the host's DataSource. The store never commits or rolls back that transaction; the host does.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore, defineEvent, stream } from '@es/core';
+import { createEventStore, defineEvent, stream, TransactionNotOpenError } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -118,12 +118,52 @@ describe.each(Object.keys(connections))('host transaction on %s', (dialect) => {
     expect(await committed('a-4')).toEqual({ account: { id: 'a-4', owner: 'Linus' }, version: 1 });
   });
 
-  it('refuses a manager that holds no transaction', async () => {
-    await expect(
-      store
-        .withTransaction(dataSource.manager)
-        .append(stream('account', 'a-5'), AccountOpened.create({ owner: 'Nobody' }), { expectedVersion: 'no_stream' }),
-    ).rejects.toThrow(/dataSource\.transaction\(\)/);
+  it('refuses a manager that holds no transaction (dataSource.manager) with TransactionNotOpenError, writing nothing', async () => {
+    const joined = store.withTransaction(dataSource.manager);
+    const append = joined.append(stream('account', 'a-5'), AccountOpened.create({ owner: 'Nobody' }), {
+      expectedVersion: 'no_stream',
+    });
+    await expect(append).rejects.toBeInstanceOf(TransactionNotOpenError);
+    await expect(append).rejects.toMatchObject({ code: 'TRANSACTION_NOT_OPEN', message: /dataSource\.manager/ });
+    await expect(joined.readStream(stream('account', 'a-5'))).rejects.toBeInstanceOf(TransactionNotOpenError);
     expect(await committed('a-5')).toEqual({ account: null, version: 0 });
+  });
+
+  it('refuses a QueryRunner whose transaction was never started, has committed or rolled back, or is released', async () => {
+    const runner = dataSource.createQueryRunner();
+    const refused = async () =>
+      expect(
+        store
+          .withTransaction(runner)
+          .append(stream('account', 'a-6'), AccountOpened.create({ owner: 'Nobody' }), { expectedVersion: 'any' }),
+      ).rejects.toBeInstanceOf(TransactionNotOpenError);
+    try {
+      await refused();
+      await runner.startTransaction();
+      await runner.commitTransaction();
+      await refused();
+      await runner.startTransaction();
+      await runner.rollbackTransaction();
+      await refused();
+    } finally {
+      await runner.release();
+    }
+    await refused();
+    expect(await committed('a-6')).toEqual({ account: null, version: 0 });
+  });
+
+  it('checks before every statement: a handle whose transaction ends after it was joined runs nothing more', async () => {
+    const runner = dataSource.createQueryRunner();
+    await runner.startTransaction();
+    const joined = createTypeOrmBackend(dataSource, { tablePrefix: PREFIX }).connection.join(runner);
+    await joined.execute(`INSERT INTO ${PREFIX}accounts (id, owner) VALUES ('a-7', 'Ada')`);
+    await runner.rollbackTransaction();
+    // On SQLite the DataSource's one QueryRunner would otherwise run this outside any transaction.
+    await expect(
+      joined.execute(`INSERT INTO ${PREFIX}accounts (id, owner) VALUES ('a-8', 'Ada')`),
+    ).rejects.toBeInstanceOf(TransactionNotOpenError);
+    await runner.release();
+    expect(await observer.manager.findOneBy(Account, { id: 'a-7' })).toBeNull();
+    expect(await observer.manager.findOneBy(Account, { id: 'a-8' })).toBeNull();
   });
 });
