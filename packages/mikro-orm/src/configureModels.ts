@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@es/core';
 import type { SqlDialectName } from '@es/core/sql';
 import type { Options } from '@mikro-orm/core';
 import { esEntities } from './models/index.js';
@@ -41,7 +42,7 @@ function dialectOfDriver(driver: unknown): SqlDialectName {
     const dialect = DRIVER_DIALECTS[type.name];
     if (dialect) return dialect;
   }
-  throw new TypeError(
+  throw new InvalidArgumentError(
     'configureModels: cannot tell the dialect from options.driver; pass { dialect: "postgres" | "mysql" | "sqlite" }',
   );
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { StoreError } from '@es/core';
+import { InvalidArgumentError, StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
 import {
   driverStatement,
@@ -10,6 +10,7 @@ import {
 } from '@es/core/sql';
 import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
 import { CompiledQuery, type Kysely } from 'kysely';
+import { openTransactionOf, watchSavepoints } from './hostTransaction.js';
 
 /** What the backend is given and hands out: a MikroORM SQL EntityManager. */
 export type MikroOrmHandle = SqlEntityManager;
@@ -22,13 +23,15 @@ type KyselyRunner = Pick<Kysely<unknown>, 'executeQuery'>;
  * placeholders (`$n` on pg, `?` on mysql2 and better-sqlite3) reach the driver untouched, and
  * driver errors come back unwrapped. (`em.execute` would inline the values and convert errors.)
  */
-function kyselyExecutor(dialect: SqlDialectName, runner: KyselyRunner): SqlExecutor {
+function kyselyExecutor(dialect: SqlDialectName, runner: KyselyRunner, beforeEach?: () => void): SqlExecutor {
   // better-sqlite3 refuses to bind booleans; SQLite stores them as 0/1 anyway.
   const bind = (value: SqlParam) => (dialect === 'sqlite' && typeof value === 'boolean' ? Number(value) : value);
   // PostgreSQL: Kysely hands the text to node-postgres untouched, so a reusable statement goes as
   // node-postgres's named statement and is prepared once per connection.
-  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    runner.executeQuery(CompiledQuery.raw(driverStatement(dialect, sql, options), params.map(bind)));
+  const run = (sql: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
+    beforeEach?.();
+    return runner.executeQuery(CompiledQuery.raw(driverStatement(dialect, sql, options), params.map(bind)));
+  };
   return {
     dialect,
     async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
@@ -46,7 +49,9 @@ export function dialectOf(em: MikroOrmHandle): SqlDialectName {
   if (platform instanceof BasePostgreSqlPlatform) return 'postgres';
   if (platform instanceof BaseMySqlPlatform) return 'mysql'; // MySQL and MariaDB
   if (platform instanceof SqlitePlatform) return 'sqlite';
-  throw new TypeError(`@es/mikro-orm: unsupported MikroORM platform ${platform.constructor.name}`);
+  throw new InvalidArgumentError(
+    `@es/mikro-orm: unsupported MikroORM platform ${platform.constructor.name} (PostgreSQL, MySQL/MariaDB and SQLite are supported; a second copy of @mikro-orm/sql is not recognised either)`,
+  );
 }
 
 /**
@@ -59,6 +64,7 @@ export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
 
   constructor(protected readonly em: MikroOrmHandle) {
     this.dialect = dialectOf(em);
+    watchSavepoints(em);
   }
 
   /** An autocommit statement on the ORM's pool. */
@@ -80,11 +86,9 @@ export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
 
   /** Runs on the transaction `em` belongs to (the `em` of an `em.transactional()` callback). */
   join(em: MikroOrmHandle): SqlExecutor {
-    // Outside a transaction getKysely() falls back to the pool (autocommit): refuse instead.
-    if (!em.isInTransaction()) {
-      throw new TypeError('@es/mikro-orm: join(em) needs an EntityManager inside em.transactional()');
-    }
-    return kyselyExecutor(this.dialect, em.getKysely());
+    // Refused, here and before each statement, once the transaction has ended (TransactionNotOpenError).
+    const { transaction, assertOpen } = openTransactionOf(em);
+    return kyselyExecutor(this.dialect, transaction, assertOpen);
   }
 
   private nativePool: SqlExecutor | undefined;
@@ -126,7 +130,7 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
     super(em);
     const timeout = (em.config.get('driverOptions') as { timeout?: unknown } | undefined)?.timeout;
     if (timeout !== 0) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         "@es/mikro-orm on SQLite needs `driverOptions: { timeout: 0 }` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
       );
     }

@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore, defineEvent } from '@es/core';
+import { createEventStore, defineEvent, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
 import { defineEntity, type MikroORM, p } from '@mikro-orm/core';
 import { z } from 'zod';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
-import { recreateTables } from '../src/testing/index.js';
+import { recreateTables } from './support/index.ts';
 
 // The host application: its own entity, the store's entities added by configureModels.
 const Account = defineEntity({
@@ -129,6 +129,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
       const blocking = new MikroORM(defineConfig({ dbName: ':memory:', entities: [Account] }));
       try {
         expect(() => createMikroOrmBackend(blocking.em as MikroOrmHandle)).toThrow(/driverOptions: \{ timeout: 0 \}/);
+        expect(() => createMikroOrmBackend(blocking.em as MikroOrmHandle)).toThrow(InvalidArgumentError);
       } finally {
         await blocking.close();
       }
@@ -148,6 +149,55 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
       }),
     ).rejects.toThrow('rolled back');
     expect(await store.streamVersion({ category: 'account', id })).toBe(0);
+  });
+
+  test('the em of a nested em.transactional (a savepoint) is refused once it has ended, inside the outer transaction and after it', async () => {
+    const id = newId();
+    let released: MikroOrmHandle | undefined;
+    let rolledBack: MikroOrmHandle | undefined;
+    const appendThrough = (em: MikroOrmHandle) =>
+      store
+        .withTransaction(em)
+        .append({ category: 'account', id }, AccountOpened.create({ owner: 'niklaus' }), { expectedVersion: 'any' });
+    await orm.em.transactional(async (outer) => {
+      await outer.transactional(async (em) => {
+        released = em as MikroOrmHandle;
+      });
+      await expect(
+        outer.transactional(async (em) => {
+          rolledBack = em as MikroOrmHandle;
+          throw new Error('the savepoint rolls back');
+        }),
+      ).rejects.toThrow('the savepoint rolls back');
+      // MikroORM's MySQL connection releases a savepoint without telling its subscribers; there the
+      // released savepoint's em writes into the enclosing transaction until that one ends.
+      if (dialect !== 'mysql') await expect(appendThrough(released!)).rejects.toThrow(/has committed/);
+      await expect(appendThrough(rolledBack!)).rejects.toThrow(/has rolled back/);
+    });
+    // Once the outer transaction has ended, the savepoint's connection is back in the pool.
+    await expect(appendThrough(released!)).rejects.toThrow(TransactionNotOpenError);
+    await expect(store.withTransaction(released!).readStream({ category: 'account', id })).rejects.toThrow(
+      TransactionNotOpenError,
+    );
+    expect(await store.streamVersion({ category: 'account', id })).toBe(0);
+  });
+
+  test('a joined executor refuses its next statement once the transaction has ended, before sending it', async () => {
+    const { connection } = createMikroOrmBackend(orm.em as MikroOrmHandle, { tablePrefix });
+    let executor: ReturnType<typeof connection.join> | undefined;
+    await orm.em.transactional(async (em) => {
+      executor = connection.join(em as MikroOrmHandle);
+      expect(await executor.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    });
+    await expect(executor!.query('SELECT 1 AS one')).rejects.toThrow(/has committed/);
+    await expect(executor!.execute(`DELETE FROM ${tablePrefix}events`)).rejects.toThrow(TransactionNotOpenError);
+    // And an em outside any transaction has nothing to join.
+    expect(() => connection.join(orm.em.fork() as MikroOrmHandle)).toThrow(TransactionNotOpenError);
+  });
+
+  test('configureModels refuses options it cannot tell the dialect from', () => {
+    expect(() => configureModels({ entities: [Account] })).toThrow(InvalidArgumentError);
+    expect(configureModels({ entities: [Account] }, { dialect: 'postgres' }).entities).toHaveLength(6);
   });
 
   test('an em outside any transaction: the store commits its own and leaves that em untouched', async () => {

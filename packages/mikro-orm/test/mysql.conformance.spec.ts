@@ -1,4 +1,4 @@
-import { mikroOrmTarget } from '@es/mikro-orm/testing';
 import { describeConformance } from '@es/testing/conformance';
+import { mikroOrmTarget } from './support/index.ts';
 
 describeConformance(mikroOrmTarget('mysql'));

@@ -5,7 +5,7 @@ import { testDatabases } from '@es/testing/targets';
 import { beforeAll, expect, test } from '@jest/globals';
 import { z } from 'zod';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
-import { recreateTables } from '../src/testing/index.js';
+import { recreateTables } from './support/index.ts';
 
 const url = testDatabases.postgres('es_mikro_orm');
 const tablePrefix = 'prep_';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, test } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/core';
 import pg from 'pg';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
-import { recreateTables } from '../src/testing/index.js';
+import { recreateTables } from './support/index.ts';
 
 const url = testDatabases.postgres('es_mikro_orm');
 const tablePrefix = 'wake_';

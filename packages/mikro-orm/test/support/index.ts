@@ -1,2 +1,3 @@
-export { recreateTables } from './schema.js';
-export { type Dialect, mikroOrmTarget } from './target.js';
+// Test support for this package's specs: not compiled, not published (see package.json `files`).
+export { recreateTables } from './schema.ts';
+export { type Dialect, mikroOrmTarget } from './target.ts';

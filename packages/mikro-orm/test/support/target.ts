@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableNames } from '@es/core/sql';
+// The package as a user's app gets it (its built dist): the child processes of the crash tests load
+// this file with Node's type stripping, which cannot follow src's `.js` imports to `.ts` files.
+import { configureModels, createMikroOrmBackend, type MikroOrmBackend, type MikroOrmHandle } from '@es/mikro-orm';
 import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/testing/targets';
 import { defineEntity, type MikroORM, p } from '@mikro-orm/core';
-import { createMikroOrmBackend, type MikroOrmBackend } from '../backend.js';
-import { configureModels } from '../configureModels.js';
-import type { MikroOrmHandle } from '../connection.js';
-import { recreateTables } from './schema.js';
+import { recreateTables } from './schema.ts';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
@@ -83,7 +83,7 @@ export function mikroOrmTarget(
   return {
     backend: 'mikro-orm',
     dialect,
-    processModule: fileURLToPath(new URL('./process.js', import.meta.url)),
+    processModule: fileURLToPath(new URL('./process.ts', import.meta.url)),
     async setup() {
       process.env.ES_CONFORMANCE_DIALECT = dialect;
       // A fresh file: MikroORM's schema reader fails on tables it did not make (`ANALYZE`'s
