@@ -1,7 +1,8 @@
+import { InvalidArgumentError } from '@es/core';
 import type { SqlDialectName } from '@es/core/sql';
 import type { DataSourceOptions } from 'typeorm';
 
-/** The store's dialect for a DataSource `type`; throws for drivers the store does not support. */
+/** The store's dialect for a DataSource `type`; InvalidArgumentError for drivers the store does not support. */
 export function dialectOf(type: DataSourceOptions['type']): SqlDialectName {
   switch (type) {
     case 'postgres':
@@ -12,7 +13,7 @@ export function dialectOf(type: DataSourceOptions['type']): SqlDialectName {
     case 'better-sqlite3':
       return 'sqlite';
     default:
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `@es/typeorm supports the DataSource types postgres, mysql, mariadb and better-sqlite3, not '${type}'`,
       );
   }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { StoreError } from '@es/core';
+import { InvalidArgumentError, StoreError } from '@es/core';
 import { retryWhileBusy, type SqlExecutor, SqliteGate } from '@es/core/sql';
 import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
 import { runnerExecutor, TypeOrmSqlConnection } from './connection.js';
@@ -48,7 +48,7 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
   constructor(dataSource: DataSource) {
     super(dataSource);
     if ((dataSource.options as BetterSqlite3Options).timeout !== 0) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         "@es/typeorm on SQLite needs the DataSource option `timeout: 0` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
       );
     }

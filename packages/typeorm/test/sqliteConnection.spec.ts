@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore, defineEvent, stream } from '@es/core';
+import { createEventStore, defineEvent, InvalidArgumentError, stream } from '@es/core';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
@@ -39,9 +39,12 @@ describe('@es/typeorm on SQLite', () => {
   });
   afterAll(() => dataSource?.destroy());
 
-  it('refuses a DataSource with a busy timeout', () => {
+  it('refuses a DataSource with a busy timeout, and a driver the store does not support (InvalidArgumentError)', () => {
     const blocking = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    expect(() => createTypeOrmBackend(blocking)).toThrow(InvalidArgumentError);
     expect(() => createTypeOrmBackend(blocking)).toThrow(/timeout: 0/);
+    expect(() => configureModels({ type: 'sqljs' })).toThrow(InvalidArgumentError);
+    expect(() => configureModels({ type: 'sqljs' })).toThrow(/not 'sqljs'/);
   });
 
   it("runInTransaction: the host's entity writes and the events commit together", async () => {
