@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { stream } from '@es/core';
-import { migrate, openPrisma } from './database.ts';
+import { openPrisma } from './database.ts';
 import { createBoxOffice, TransferLimitReached } from './tickets.ts';
 
-const applied = await migrate();
-if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
-
+// `pnpm start` has run `prisma migrate deploy` first, as a release step would.
 const prisma = openPrisma();
 const office = createBoxOffice(prisma);
 const id = `ticket-${randomUUID()}`;

@@ -1,10 +1,10 @@
 /**
- * Generates the test hosts' Prisma clients (one per provider) into src/testing/generated/, the
+ * Generates the test hosts' Prisma clients (one per provider) into test/support/generated/, the
  * way an application does: its own schema file plus the store's models in one schema folder,
  * then `prisma generate`. Skips a provider whose schema has not changed since the last run.
  *
- * Run with Node's type stripping (`node --experimental-strip-types`), before tsc: the compiled
- * package includes the generated clients.
+ * Test support only: `typecheck` and the jest setup run it; `build` does not, and the package's
+ * tarball (`files`: dist, models) never holds the clients.
  *
  * The Prisma CLI would download its native schema engine, which `generate` does not use:
  * PRISMA_SCHEMA_ENGINE_BINARY points it at /bin/false instead.
@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { prismaModels, prismaProviders } from '../src/models/index.ts';
-import { hostSchema } from '../src/testing/hostSchema.ts';
+import { hostSchema } from '../test/support/hostSchema.ts';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
-const generated = join(root, 'src/testing/generated');
+const generated = join(root, 'test/support/generated');
 const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build/index.js');
 const prismaVersion = JSON.parse(readFileSync(require.resolve('prisma/package.json'), 'utf8')).version as string;
 

@@ -1,13 +1,24 @@
 // Jest runs straight from a clean clone too (`pnpm conformance` calls jest in each package):
-// make sure the generated test clients exist, and the compiled package the kit's child
-// processes import (dist/testing/process.js).
+// generate the test hosts' clients (skipped when their schemas have not changed), and build the
+// package when dist is missing or older than src: the test support imports `@es/prisma` as an
+// application does, and the conformance kit's child processes load it from dist.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+const root = join(import.meta.dirname, '..');
+
+function newestChange(dir) {
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
+  );
+}
+
 export default function ensureBuilt() {
-  const root = join(import.meta.dirname, '..');
   const run = (script) => execFileSync('pnpm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
-  if (existsSync(join(root, 'dist/testing/process.js'))) run('generate');
-  else run('build');
+  run('generate');
+  const built = join(root, 'dist/index.js');
+  if (!existsSync(built) || statSync(built).mtimeMs < newestChange(join(root, 'src'))) run('build');
 }

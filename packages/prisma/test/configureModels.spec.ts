@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { configureModels, prismaModels } from '../src/index.js';
-import { migrationSql, mysqlMigrationStatements, type SchemaFile } from '../src/testing/index.js';
+import { migrationSql, mysqlMigrationStatements, type SchemaFile } from './support/index.ts';
 
 const datasource = (provider: string) => `datasource db {\n  provider = "${provider}"\n}\n`;
 const userModel = 'model User {\n  id Int @id\n}\n';

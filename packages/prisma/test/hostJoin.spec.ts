@@ -9,10 +9,10 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { z } from 'zod';
 import { createPrismaBackend } from '../src/index.js';
-import { PrismaClient as MysqlClient } from '../src/testing/generated/mysql/client/client.js';
-import { PrismaClient as PostgresClient } from '../src/testing/generated/postgresql/client/client.js';
-import { PrismaClient as SqliteClient } from '../src/testing/generated/sqlite/client/client.js';
-import { type Dialect, prismaTarget, sqliteTestFile } from '../src/testing/index.js';
+import { PrismaClient as MysqlClient } from './support/generated/mysql/client/client.ts';
+import { PrismaClient as PostgresClient } from './support/generated/postgresql/client/client.ts';
+import { PrismaClient as SqliteClient } from './support/generated/sqlite/client/client.ts';
+import { type Dialect, prismaTarget, sqliteTestFile } from './support/index.ts';
 
 const Opened = defineEvent('Opened', z.object({ owner: z.string() }));
 const Deposited = defineEvent('Deposited', z.object({ amount: z.number().positive() }));

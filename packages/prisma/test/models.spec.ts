@@ -1,10 +1,10 @@
 // The tables the shipped models produce, read back from each database's catalog and compared
 // with the spec: column types, nullability, defaults, keys and indexes. On MySQL this checks the
-// test-only migration stand-in (src/testing/mysqlMigrationStandIn.ts) as much as the models.
+// test-only migration stand-in (test/support/mysqlMigrationStandIn.ts) as much as the models.
 
 import { tableNames } from '@es/core/sql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Dialect, openHostClient, prismaTarget } from '../src/testing/index.js';
+import { type Dialect, openHostClient, prismaTarget } from './support/index.ts';
 
 type Kind = 'int' | 'bigint' | 'uuid' | 'json' | 'timestamp' | 'text' | `varchar(${number})`;
 

@@ -1,4 +1,4 @@
-import { prismaTarget } from '@es/prisma/testing';
 import { describeConformance } from '@es/testing/conformance';
+import { prismaTarget } from './support/index.ts';
 
 describeConformance(prismaTarget('mysql'));

@@ -2,7 +2,7 @@ import { createEventStore, defineEvent } from '@es/core';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { z } from 'zod';
 import { createPrismaBackend } from '../src/index.js';
-import { openHostClient, openHostPool, prismaTarget } from '../src/testing/index.js';
+import { openHostClient, openHostPool, prismaTarget } from './support/index.ts';
 
 // `pgPool`: the store's statements outside a transaction run on the adapter's pool, prepared.
 

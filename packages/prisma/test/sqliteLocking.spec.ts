@@ -4,7 +4,7 @@
 import { classifySqlError } from '@es/core/sql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaBackend } from '../src/index.js';
-import { openHostClient, prismaTarget } from '../src/testing/index.js';
+import { openHostClient, prismaTarget } from './support/index.ts';
 
 describe('SQLite write lock', () => {
   const target = prismaTarget('sqlite');

@@ -4,7 +4,7 @@ import { testDatabases } from '@es/testing/targets';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import pg from 'pg';
 import { createPrismaBackend } from '../src/index.js';
-import { openHostClient, prismaTarget } from '../src/testing/index.js';
+import { openHostClient, prismaTarget } from './support/index.ts';
 
 // The conformance target's tables (created by the schema engine from the shipped models), emptied.
 const tables = prismaTarget('postgres');

@@ -1,5 +1,5 @@
-export { mysqlMigrationStatements } from './mysqlMigrationStandIn.js';
-export { applyMigrations, executeMigrationScript, migrationSql, type SchemaFile } from './schemaEngine.js';
+export { mysqlMigrationStatements } from './mysqlMigrationStandIn.ts';
+export { applyMigrations, executeMigrationScript, migrationSql, type SchemaFile } from './schemaEngine.ts';
 export {
   type Dialect,
   type HostTransaction,
@@ -8,4 +8,4 @@ export {
   openHostPool,
   prismaTarget,
   sqliteTestFile,
-} from './target.js';
+} from './target.ts';

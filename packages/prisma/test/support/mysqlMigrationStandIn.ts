@@ -12,7 +12,7 @@
  * test/mysqlMigrationStandIn.spec.ts checks the tables it creates against the spec.
  */
 import { createRequire } from 'node:module';
-import type { SchemaFile } from './schemaEngine.js';
+import type { SchemaFile } from './schemaEngine.ts';
 
 interface DmmfField {
   readonly name: string;

@@ -159,12 +159,23 @@ export async function applyMigrations(
   });
 }
 
-/** Runs `work` on an engine for `files` over the adapter, and frees both afterwards. */
-async function withEngine<T>(
+/** An engine for one schema over one driver adapter, open until `close`. */
+export interface SchemaEngineSession {
+  readonly engine: SchemaEngine;
+  /** The engine's error with its cause: the driver's error behind an "External error", or the panic. */
+  explain(error: unknown): Error;
+  /** Frees the engine and closes every connection it opened. */
+  close(): Promise<void>;
+}
+
+/**
+ * An engine for `files` (which must hold a datasource block) over the adapter, as the CLI starts
+ * its binary for a command: several operations may run on it before `close`.
+ */
+export async function openSchemaEngine(
   files: readonly SchemaFile[],
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+): Promise<SchemaEngineSession> {
   if (adapterFactory.provider === 'mysql') {
     throw new Error("Prisma's WebAssembly schema engine has no MySQL support");
   }
@@ -181,17 +192,40 @@ async function withEngine<T>(
     return new Error(`schema engine: ${panic || describe(error)}`, { cause: error });
   };
   const datamodels = files.map((file) => [file.path, file.content] as [string, string]);
-  let instance: SchemaEngine | undefined;
   timers.running++;
-  try {
-    instance = await engine.SchemaEngine.new({ datamodels }, debug, adapter);
-    return await work(instance);
-  } catch (error) {
-    throw explain(error);
-  } finally {
-    instance?.free();
+  const close = async () => {
     await connections.closeAll();
     timers.operationEnded();
+  };
+  try {
+    const instance = await engine.SchemaEngine.new({ datamodels }, debug, adapter);
+    return {
+      engine: instance,
+      explain,
+      async close() {
+        instance.free();
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw explain(error);
+  }
+}
+
+/** Runs `work` on an engine for `files` over the adapter, and frees both afterwards. */
+async function withEngine<T>(
+  files: readonly SchemaFile[],
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const session = await openSchemaEngine(files, adapterFactory);
+  try {
+    return await work(session.engine);
+  } catch (error) {
+    throw session.explain(error);
+  } finally {
+    await session.close();
   }
 }
 

@@ -3,20 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_TABLE_PREFIX, type SqlExecutor, tableNames } from '@es/core/sql';
+import {
+  createPrismaBackend,
+  mysqlCollationMigration,
+  type PrismaBackend,
+  type PrismaProvider,
+  type PrismaRawClient,
+  type PrismaTransactionOptions,
+  prismaModels,
+} from '@es/prisma';
 import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/testing/targets';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { createPrismaBackend, type PrismaBackend } from '../backend.js';
-import type { PrismaRawClient, PrismaTransactionOptions } from '../connection.js';
-import { mysqlCollationMigration, type PrismaProvider, prismaModels } from '../models/index.js';
-import { PrismaClient as MysqlClient } from './generated/mysql/client/client.js';
-import { PrismaClient as PostgresClient } from './generated/postgresql/client/client.js';
-import { PrismaClient as SqliteClient } from './generated/sqlite/client/client.js';
-import { HOST_TABLE, hostSchema } from './hostSchema.js';
-import { mysqlMigrationStatements } from './mysqlMigrationStandIn.js';
-import { executeMigrationScript, migrationSql, type SchemaFile } from './schemaEngine.js';
+import { PrismaClient as MysqlClient } from './generated/mysql/client/client.ts';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client/client.ts';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client/client.ts';
+import { HOST_TABLE, hostSchema } from './hostSchema.ts';
+import { mysqlMigrationStatements } from './mysqlMigrationStandIn.ts';
+import { executeMigrationScript, migrationSql, type SchemaFile } from './schemaEngine.ts';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
@@ -130,7 +136,7 @@ export function prismaTarget(
     // Its own report row: every statement through Prisma's raw API, as without `pgPool`.
     backend: dialect === 'postgres' && options.pgPool === false ? 'prisma-raw' : 'prisma',
     dialect,
-    processModule: fileURLToPath(new URL('./process.js', import.meta.url)),
+    processModule: fileURLToPath(new URL('./process.ts', import.meta.url)),
     async setup() {
       process.env.ES_CONFORMANCE_DIALECT = dialect;
       if (options.createTables !== false && dialect === 'sqlite') {
