@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@es/core';
 import {
   createSqlBackend,
   type NodePostgresQueryable,
@@ -54,7 +55,9 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
   type Tx = PrismaTransactionClient<Client>;
   const provider = options.provider ?? providerOf(prisma);
   if (options.pgPool && provider !== 'postgresql') {
-    throw new TypeError(`createPrismaBackend: pgPool is for PostgreSQL; this client's provider is ${provider}`);
+    throw new InvalidArgumentError(
+      `createPrismaBackend: pgPool is for PostgreSQL; this client's provider is ${provider}`,
+    );
   }
   const connection =
     provider === 'sqlite'
@@ -83,7 +86,7 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
 function providerOf(prisma: PrismaClientLike): PrismaProvider {
   const provider = (prisma as { _activeProvider?: unknown })._activeProvider;
   if (provider === 'postgresql' || provider === 'mysql' || provider === 'sqlite') return provider;
-  throw new TypeError(
+  throw new InvalidArgumentError(
     `createPrismaBackend: cannot tell the datasource provider of this client (${String(provider)}); pass { provider: 'postgresql' | 'mysql' | 'sqlite' }`,
   );
 }

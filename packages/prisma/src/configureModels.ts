@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { InvalidArgumentError } from '@es/core';
 import { DEFAULT_TABLE_PREFIX } from '@es/core/sql';
 import { type PrismaProvider, prismaModels } from './models/index.js';
 
@@ -39,7 +40,7 @@ export async function configureModels(options: ConfigureModelsOptions = {}): Pro
   const folder = !location.endsWith('.prisma') || (existsSync(location) && statSync(location).isDirectory());
   const provider = options.provider ?? (await datasourceProvider(folder ? await prismaFiles(location) : [location]));
   if (provider === undefined) {
-    throw new Error(`configureModels: no datasource provider found in ${location}; pass { provider }`);
+    throw new InvalidArgumentError(`configureModels: no datasource provider found in ${location}; pass { provider }`);
   }
   const models = prismaModels(provider, { tablePrefix: prefix });
 
@@ -68,7 +69,7 @@ async function configuredSchema(cwd: string): Promise<string | undefined> {
       .map((ext) => join(cwd, `prisma.config.${ext}`))
       .find(existsSync);
     if (file === undefined) return undefined; // no config: Prisma's default locations apply
-    throw new Error(
+    throw new InvalidArgumentError(
       `configureModels: reading ${file} needs @prisma/config (it comes with prisma); or pass { schema }`,
       {
         cause: error,
@@ -78,7 +79,7 @@ async function configuredSchema(cwd: string): Promise<string | undefined> {
   const loaded = await config.loadConfigFromFile({ configRoot: cwd });
   if (loaded.error) {
     if (loaded.error._tag === 'ConfigFileNotFound') return undefined;
-    throw new Error(`configureModels: cannot load prisma.config.ts in ${cwd}`, { cause: loaded.error });
+    throw new InvalidArgumentError(`configureModels: cannot load prisma.config.ts in ${cwd}`, { cause: loaded.error });
   }
   return loaded.config.schema; // absolute
 }
@@ -99,7 +100,9 @@ async function datasourceProvider(files: readonly string[]): Promise<PrismaProvi
     const provider = DATASOURCE_PROVIDER.exec(await readFile(file, 'utf8'))?.[1];
     if (provider === undefined) continue;
     if (provider === 'postgresql' || provider === 'mysql' || provider === 'sqlite') return provider;
-    throw new Error(`configureModels: datasource provider "${provider}" is not supported (postgresql, mysql, sqlite)`);
+    throw new InvalidArgumentError(
+      `configureModels: datasource provider "${provider}" is not supported (postgresql, mysql, sqlite)`,
+    );
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import {
   type SqlParam,
   type StatementOptions,
 } from '@es/core/sql';
+import { hostTransactionExecutor } from './hostTransaction.js';
 
 /**
  * The raw-SQL surface shared by a PrismaClient and the interactive transaction client
@@ -55,7 +56,7 @@ function executor(dialect: SqlDialectName, client: PrismaRawClient): SqlExecutor
   };
 }
 
-/** Every Prisma transaction client has the raw methods; the handle type is the host's own. */
+/** The `tx` of a transaction this connection opened: Prisma's own, so it has the raw methods. */
 const rawClient = (handle: unknown) => handle as PrismaRawClient;
 
 const defaults = { maxWait: 30_000, timeout: 60_000 };
@@ -94,11 +95,15 @@ export class PrismaSqlConnection<Handle> implements SqlConnection<Handle> {
   }
 
   async transaction<T>(work: (executor: SqlExecutor, handle: Handle) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx: Handle) => work(this.join(tx), tx), this.transactionOptions);
+    return this.prisma.$transaction(
+      (tx: Handle) => work(executor(this.dialect, rawClient(tx)), tx),
+      this.transactionOptions,
+    );
   }
 
+  /** The host's `tx`: refused unless it is one, and once its transaction has ended. */
   join(handle: Handle): SqlExecutor {
-    return executor(this.dialect, rawClient(handle));
+    return hostTransactionExecutor(this.dialect, handle, (client) => executor(this.dialect, client));
   }
 }
 
@@ -136,7 +141,7 @@ export class PrismaSqliteConnection<Handle> extends PrismaSqlConnection<Handle> 
     return (await this.openGate()).writeTransaction(() =>
       this.prisma.$transaction(async (tx: Handle) => {
         await retryWhileBusy(() => rawClient(tx).$executeRawUnsafe(TAKE_WRITE_LOCK));
-        return work(this.join(tx), tx);
+        return work(executor(this.dialect, rawClient(tx)), tx);
       }, this.transactionOptions),
     );
   }

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@es/core';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { configureModels, prismaModels } from '../src/index.js';
@@ -117,9 +118,13 @@ describe('configureModels', () => {
 
   it('refuses a schema without a datasource, or with a provider the store does not support', async () => {
     await writeFile(join(project, 'a.prisma'), userModel);
-    await expect(configureModels({ cwd: project, schema: 'a.prisma' })).rejects.toThrow(/no datasource provider/);
+    const a = configureModels({ cwd: project, schema: 'a.prisma' });
+    await expect(a).rejects.toThrow(/no datasource provider/);
+    await expect(a).rejects.toBeInstanceOf(InvalidArgumentError);
     await writeFile(join(project, 'b.prisma'), datasource('sqlserver'));
-    await expect(configureModels({ cwd: project, schema: 'b.prisma' })).rejects.toThrow(/"sqlserver" is not supported/);
+    const b = configureModels({ cwd: project, schema: 'b.prisma' });
+    await expect(b).rejects.toThrow(/"sqlserver" is not supported/);
+    await expect(b).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('refuses a table prefix the store cannot use', () => {

@@ -1,7 +1,7 @@
 // The issue's host-join test, written the way an application uses the store: its own model
 // saved with its generated client and an append, in one `prisma.$transaction`.
 
-import { createEventStore, defineEvent, stream } from '@es/core';
+import { createEventStore, defineEvent, InvalidArgumentError, stream } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
@@ -73,6 +73,19 @@ describe.each(['postgres', 'mysql', 'sqlite'] as const)('host transaction on %s'
       ['Opened', { owner: 'ada' }],
       ['Deposited', { amount: 5 }],
     ]);
+  });
+
+  it('refuses the PrismaClient itself, or a handle that is no Prisma client, and writes nothing', async () => {
+    const account = stream('account', `not-a-tx-${dialect}`);
+    // `prisma` instead of `tx` would append in autocommit, outside the caller's transaction.
+    for (const handle of [prisma, {}]) {
+      await expect(
+        store
+          .withTransaction(handle as never)
+          .append(account, Opened.create({ owner: 'ada' }), { expectedVersion: 'no_stream' }),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(await store.streamVersion(account)).toBe(0);
   });
 
   it('opens and commits its own transaction when given none', async () => {

@@ -1,4 +1,4 @@
-import { createEventStore, defineEvent } from '@es/core';
+import { createEventStore, defineEvent, InvalidArgumentError } from '@es/core';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { z } from 'zod';
 import { createPrismaBackend } from '../src/index.js';
@@ -54,6 +54,21 @@ test.each([
 test('pgPool is refused for a client that is not on PostgreSQL', async () => {
   const client = openHostClient('sqlite');
   const pool = openHostPool(1);
+  expect(() => createPrismaBackend(client, { pgPool: pool })).toThrow(InvalidArgumentError);
   expect(() => createPrismaBackend(client, { pgPool: pool })).toThrow(/pgPool is for PostgreSQL/);
   await Promise.all([client.$disconnect(), pool.end()]);
+});
+
+test('a client whose datasource provider cannot be read is refused, naming the option to pass', () => {
+  // A wrapper that hides the generated client's provider (no `_activeProvider`).
+  const client = openHostClient('postgres');
+  const wrapped = {
+    $queryRawUnsafe: client.$queryRawUnsafe.bind(client),
+    $executeRawUnsafe: client.$executeRawUnsafe.bind(client),
+    $transaction: client.$transaction.bind(client),
+  };
+  expect(() => createPrismaBackend(wrapped)).toThrow(InvalidArgumentError);
+  expect(() => createPrismaBackend(wrapped)).toThrow(/pass \{ provider/);
+  expect(createPrismaBackend(wrapped, { provider: 'postgresql' }).dialect).toBe('postgres');
+  return client.$disconnect();
 });
