@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '@es/core';
 import { DEFAULT_TABLE_PREFIX } from '@es/core/sql';
 import { type PrismaProvider, prismaModels } from './models/index.js';
@@ -52,6 +54,22 @@ export async function configureModels(options: ConfigureModelsOptions = {}): Pro
   return { file: location, provider, changed: await writeIfChanged(location, withBlock(current, prefix, models)) };
 }
 
+type PrismaConfigModule = typeof import('@prisma/config');
+
+/**
+ * Prisma's own config loader: the `@prisma/config` of the app's `prisma` CLI (a pnpm app reaches
+ * only its direct dependencies, and the CLI brings its loader along), else the one this package
+ * resolves as its optional peer.
+ */
+async function prismaConfigLoader(cwd: string): Promise<PrismaConfigModule | undefined> {
+  try {
+    const cli = createRequire(join(cwd, 'package.json')).resolve('prisma/package.json');
+    return (await import(pathToFileURL(createRequire(cli).resolve('@prisma/config')).href)) as PrismaConfigModule;
+  } catch {
+    return import('@prisma/config').catch(() => undefined);
+  }
+}
+
 /** Where the Prisma CLI looks: prisma.config.ts's `schema`, then Prisma's default locations. */
 async function schemaLocation(cwd: string): Promise<string> {
   const configured = await configuredSchema(cwd);
@@ -61,19 +79,14 @@ async function schemaLocation(cwd: string): Promise<string> {
 }
 
 async function configuredSchema(cwd: string): Promise<string | undefined> {
-  let config: typeof import('@prisma/config');
-  try {
-    config = await import('@prisma/config');
-  } catch (error) {
+  const config = await prismaConfigLoader(cwd);
+  if (config === undefined) {
     const file = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']
       .map((ext) => join(cwd, `prisma.config.${ext}`))
       .find(existsSync);
     if (file === undefined) return undefined; // no config: Prisma's default locations apply
     throw new InvalidArgumentError(
-      `configureModels: reading ${file} needs @prisma/config (it comes with prisma); or pass { schema }`,
-      {
-        cause: error,
-      },
+      `configureModels: reading ${file} needs @prisma/config (it comes with prisma, installed in ${cwd}); or pass { schema }`,
     );
   }
   const loaded = await config.loadConfigFromFile({ configRoot: cwd });
