@@ -129,6 +129,12 @@ export interface StoredSnapshot {
   readonly takenAt: Date;
 }
 
+/** A consumer's checkpoint is its name inside a tenant scope: two tenants' consumers never share one. */
+export interface ConsumerKey {
+  readonly tenant: string;
+  readonly name: string;
+}
+
 /** A consumer's row: where it stands in the log, and who holds it. */
 export interface ConsumerCheckpoint {
   readonly position: LogPosition;
@@ -191,15 +197,22 @@ export interface BackendSession<THandle = unknown> {
   /** How many committed events match `filter` after `after`. */
   countLog(after: LogPosition, filter: LogFilter): Promise<number>;
   /**
-   * Locks the consumer's row for this transaction (creating it) and takes or renews its lease for
-   * `owner` until `now + leaseMs`. Undefined when another owner holds an unexpired lease.
+   * Creates the consumer's row if it is missing and takes or renews its lease for `owner` for
+   * `leaseMs`, judged by the database's clock (never an instance's own). Undefined when another
+   * owner holds a lease that has not run out. Run it in a transaction of its own and keep the
+   * batch's writes for later: on PostgreSQL a write takes a transaction id, which holds every log
+   * reader on the server back for as long as its transaction is open.
    */
-  claimConsumer(name: string, owner: string, now: Date, leaseMs: number): Promise<ConsumerCheckpoint | undefined>;
-  /** Moves a claimed consumer's checkpoint (same transaction as the claim). */
-  storeCheckpoint(name: string, position: LogPosition, now: Date): Promise<void>;
+  claimConsumer(consumer: ConsumerKey, owner: string, leaseMs: number): Promise<ConsumerCheckpoint | undefined>;
+  /**
+   * Moves the checkpoint from `from` to `to` if `owner` still holds the consumer and its checkpoint
+   * is still at `from`, stamped with the database's clock: of two instances that handled the same
+   * page, only one moves it. False when the consumer was lost (the caller rolls its batch back).
+   */
+  storeCheckpoint(consumer: ConsumerKey, owner: string, from: LogPosition, to: LogPosition): Promise<boolean>;
   /** Gives the lease up if `owner` holds it. */
-  releaseConsumer(name: string, owner: string): Promise<void>;
-  readCheckpoint(name: string): Promise<ConsumerCheckpoint | undefined>;
+  releaseConsumer(consumer: ConsumerKey, owner: string): Promise<void>;
+  readCheckpoint(consumer: ConsumerKey): Promise<ConsumerCheckpoint | undefined>;
   /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */
   oldestOpenTransaction(): Promise<OldestTransaction | undefined>;
 

@@ -1,4 +1,11 @@
-import type { BackendSession, LogPage, LogPosition, OldestTransaction } from '../backend/index.js';
+import type {
+  BackendSession,
+  ConsumerCheckpoint,
+  ConsumerKey,
+  LogPage,
+  LogPosition,
+  OldestTransaction,
+} from '../backend/index.js';
 import { compareLogPositions, LOG_START } from '../backend/index.js';
 import { EsError, InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
@@ -8,7 +15,11 @@ import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
 export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
-  /** Identifies the consumer's checkpoint: every process running this name shares it. */
+  /**
+   * Identifies the consumer's checkpoint with the store's tenant: every process running this name
+   * on a store of the same tenant shares it; the same name on another tenant's store is another
+   * consumer.
+   */
   readonly name: string;
   /**
    * Handles one batch, in log order. It runs in the transaction that also moves the checkpoint:
@@ -41,7 +52,6 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   /** A wake-up hint (e.g. PostgreSQL LISTEN): call `wake` when new events may be there. The
    * consumer still reads by position; the hint only cuts the polling delay. */
   readonly wakeUp?: (wake: () => void) => Promise<() => Promise<void>>;
-  readonly clock?: () => Date;
 }
 
 export type BatchOutcome =
@@ -74,6 +84,21 @@ export class ConsumerHeldError extends EsError {
     super(`Consumer '${consumer}' is held by ${holder ?? 'another instance'} until its lease runs out`);
   }
 }
+
+/** `whenCaughtUp` gave up: the consumer did not reach the log's end in time. */
+export class ConsumerTimeoutError extends EsError {
+  readonly code = 'CONSUMER_TIMEOUT';
+
+  constructor(
+    readonly consumer: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Consumer '${consumer}' did not catch up within ${timeoutMs} ms`);
+  }
+}
+
+/** The batch's checkpoint could not move: another instance took the consumer over meanwhile. */
+class LostLease extends Error {}
 
 /** A page of the log read before the batch that will handle it (see `Consumer.readAhead`). */
 interface PageAhead {
@@ -124,8 +149,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     );
   }
 
-  private now(): Date {
-    return (this.options.clock ?? (() => new Date()))();
+  /** The checkpoint's key: the consumer's name in its store's tenant. */
+  get key(): ConsumerKey {
+    return { tenant: this.store.tenant, name: this.name };
   }
 
   private get filter() {
@@ -139,39 +165,59 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     return start;
   }
 
-  /** Processes at most one batch. */
+  /**
+   * Takes or renews the lease in a transaction of its own, so that the batch's transaction writes
+   * nothing until its handler does: on PostgreSQL a transaction that has written holds every log
+   * reader on the server back until it ends.
+   */
+  private claim(): Promise<ConsumerCheckpoint | undefined> {
+    return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.options.leaseMs ?? 15_000));
+  }
+
+  private async holder(): Promise<string | null> {
+    return (await this.store.readOnly((session) => session.readCheckpoint(this.key)))?.leaseOwner ?? null;
+  }
+
+  /**
+   * Processes at most one batch: claims the consumer, then in one transaction reads after its
+   * checkpoint, hands the events to the handler and moves the checkpoint if it is still where the
+   * claim found it (an instance that lost the consumer meanwhile rolls its batch back, so each
+   * event's effects commit once).
+   */
   async processBatch(): Promise<BatchOutcome> {
-    const { leaseMs = 15_000, batchSize = 100 } = this.options;
+    const batchSize = this.options.batchSize ?? 100;
     // Awaited before the batch's transaction takes a connection, so a read-ahead still waiting
     // for one (a pool of one) is never waited for by the transaction that holds it.
     const ahead = await this.takePageAhead();
-    return this.store.write(async (session): Promise<BatchOutcome> => {
-      const now = this.now();
-      const claimed = await session.claimConsumer(this.name, this.owner, now, leaseMs);
-      if (!claimed) {
-        const current = await session.readCheckpoint(this.name);
-        return { status: 'not-holder', holder: current?.leaseOwner ?? null };
-      }
-      const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
-      const page =
-        ahead && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
-          ? ahead.page
-          : await session.readLog({ after, limit: batchSize, filter: this.filter });
-      if (this.readsAhead && page.events.length === batchSize) this.readAhead(page.next, batchSize);
-      if (page.events.length > 0) {
-        const events = page.events.map((event) => this.store.reviveStored(event));
-        await this.options.handle(events, {
-          transaction: session.handle as THandle,
-          store: this.store.withSession(session),
-        });
-      }
-      if (claimed.isNew || compareLogPositions(page.next, claimed.position) !== 0) {
-        await session.storeCheckpoint(this.name, page.next, now);
-      }
-      return page.events.length > 0
-        ? { status: 'processed', count: page.events.length, position: page.next }
-        : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
-    });
+    const claimed = await this.claim();
+    if (!claimed) return { status: 'not-holder', holder: await this.holder() };
+    try {
+      return await this.store.write(async (session): Promise<BatchOutcome> => {
+        const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
+        const page =
+          ahead && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
+            ? ahead.page
+            : await session.readLog({ after, limit: batchSize, filter: this.filter });
+        if (this.readsAhead && page.events.length === batchSize) this.readAhead(page.next, batchSize);
+        if (page.events.length > 0) {
+          const events = page.events.map((event) => this.store.reviveStored(event));
+          await this.options.handle(events, {
+            transaction: session.handle as THandle,
+            store: this.store.withSession(session),
+          });
+        }
+        const moved = claimed.isNew || compareLogPositions(page.next, claimed.position) !== 0;
+        if (moved && !(await session.storeCheckpoint(this.key, this.owner, claimed.position, page.next))) {
+          throw new LostLease();
+        }
+        return page.events.length > 0
+          ? { status: 'processed', count: page.events.length, position: page.next }
+          : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
+      });
+    } catch (error) {
+      if (error instanceof LostLease) return { status: 'not-holder', holder: await this.holder() };
+      throw error;
+    }
   }
 
   /**
@@ -246,7 +292,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Waits for a page read ahead, then gives the lease up. */
   private async release(): Promise<void> {
     await this.takePageAhead();
-    await this.store.write((session) => session.releaseConsumer(this.name, this.owner));
+    await this.store.write((session) => session.releaseConsumer(this.key, this.owner));
   }
 
   private reportError(error: unknown): void {
@@ -262,18 +308,16 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     const target = await this.store.readOnly((session) => session.logEnd());
     for (;;) {
-      const checkpoint = await this.store.readOnly((session) => session.readCheckpoint(this.name));
+      const checkpoint = await this.store.readOnly((session) => session.readCheckpoint(this.key));
       if (checkpoint && !checkpoint.isNew && compareLogPositions(checkpoint.position, target) >= 0) return;
-      if (Date.now() > deadline) {
-        throw new Error(`consumer ${this.name} did not catch up within ${options.timeoutMs ?? 30_000} ms`);
-      }
+      if (Date.now() > deadline) throw new ConsumerTimeoutError(this.name, options.timeoutMs ?? 30_000);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
   async status(): Promise<ConsumerStatus> {
     return this.store.readOnly(async (session) => {
-      const checkpoint = await session.readCheckpoint(this.name);
+      const checkpoint = await session.readCheckpoint(this.key);
       const stored = checkpoint && !checkpoint.isNew ? checkpoint.position : undefined;
       const head = await session.logHead();
       return {
@@ -298,13 +342,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       onProgress?: (progress: { handled: number; total: number }) => void;
     } = {},
   ): Promise<number> {
+    const claimed = await this.claim();
+    if (!claimed) throw new ConsumerHeldError(this.name, await this.holder());
     const total = await this.store.write(async (session) => {
-      const claimed = await session.claimConsumer(this.name, this.owner, this.now(), this.options.leaseMs ?? 15_000);
-      if (!claimed)
-        throw new ConsumerHeldError(this.name, (await session.readCheckpoint(this.name))?.leaseOwner ?? null);
       await options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) });
       const start = await this.startPosition(session);
-      await session.storeCheckpoint(this.name, start, this.now());
+      if (!(await session.storeCheckpoint(this.key, this.owner, claimed.position, start))) {
+        throw new ConsumerHeldError(this.name, null);
+      }
       return session.countLog(start, this.filter);
     });
     return this.catchUp((handled) => options.onProgress?.({ handled, total }));

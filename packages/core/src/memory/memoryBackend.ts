@@ -3,6 +3,7 @@ import type {
   AppendRequest,
   BackendSession,
   ConsumerCheckpoint,
+  ConsumerKey,
   EventStoreBackend,
   LogFilter,
   LogPage,
@@ -14,7 +15,7 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../backend/index.js';
-import { assertExpectedVersion, LOG_START } from '../backend/index.js';
+import { assertExpectedVersion, compareLogPositions, LOG_START } from '../backend/index.js';
 import { DuplicateEventIdError, StoreError, TransactionNotOpenError } from '../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../streams/index.js';
 import { Mutex } from '../util/mutex.js';
@@ -32,6 +33,8 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Row counts, for tests that check nothing was written. */
   counts(): { events: number; streams: number; snapshots: number; outbox: number };
 }
+
+const checkpointKey = ({ tenant, name }: ConsumerKey) => `${tenant}/${name}`;
 
 interface StoredCheckpoint {
   position: LogPosition;
@@ -129,7 +132,14 @@ export class MemoryTransaction {
   }
 }
 
-export function createMemoryBackend(): MemoryBackend {
+export interface MemoryBackendOptions {
+  /** The one clock every user of this backend is judged by (leases, checkpoint times), as a
+   * database's clock is for a SQL backend (default: the system clock). */
+  readonly clock?: () => Date;
+}
+
+export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
+  const clock = options.clock ?? (() => new Date());
   const committed: { state: State } = {
     state: {
       events: [],
@@ -170,9 +180,9 @@ export function createMemoryBackend(): MemoryBackend {
     ) {
       if (options?.handle) {
         options.handle.assertOpen();
-        return work(memorySession(options.handle.staged, options.handle, true));
+        return work(memorySession(options.handle.staged, clock, options.handle, true));
       }
-      return runTransaction((transaction) => work(memorySession(transaction.staged, transaction)));
+      return runTransaction((transaction) => work(memorySession(transaction.staged, clock, transaction)));
     },
     async read<T>(
       work: (session: BackendSession<MemoryTransaction>) => Promise<T>,
@@ -181,7 +191,7 @@ export function createMemoryBackend(): MemoryBackend {
       // Outside a transaction, reads see committed state only.
       const handle = options?.handle;
       handle?.assertOpen();
-      return work(memorySession(handle ? handle.staged : committed.state, handle));
+      return work(memorySession(handle ? handle.staged : committed.state, clock, handle));
     },
     counts() {
       const { state } = committed;
@@ -198,6 +208,7 @@ export function createMemoryBackend(): MemoryBackend {
 /** `joined`: inside the host's transaction, where a failed append must undo only itself. */
 function memorySession(
   state: State,
+  clock: () => Date,
   handle: MemoryTransaction | undefined,
   joined = false,
 ): BackendSession<MemoryTransaction> {
@@ -241,15 +252,17 @@ function memorySession(
     async countLog(after, filter) {
       return state.events.filter((event) => event.position > after.position && matches(event, filter)).length;
     },
-    async claimConsumer(name, owner, now, leaseMs) {
+    async claimConsumer(consumer, owner, leaseMs) {
       writable();
-      const stored = state.checkpoints.get(name) ?? {
+      const key = checkpointKey(consumer);
+      const stored = state.checkpoints.get(key) ?? {
         position: LOG_START,
         leaseOwner: null,
         leaseExpiresAt: null,
         stored: false,
       };
-      state.checkpoints.set(name, stored);
+      state.checkpoints.set(key, stored);
+      const now = clock();
       if (stored.leaseOwner && stored.leaseOwner !== owner && stored.leaseExpiresAt && stored.leaseExpiresAt > now) {
         return undefined;
       }
@@ -257,23 +270,24 @@ function memorySession(
       stored.leaseExpiresAt = new Date(now.getTime() + leaseMs);
       return toCheckpoint(stored);
     },
-    async storeCheckpoint(name, position) {
+    async storeCheckpoint(consumer, owner, from, to) {
       writable();
-      const stored = state.checkpoints.get(name);
-      if (!stored) throw new StoreError(`Consumer '${name}' was not claimed in this transaction`);
-      stored.position = position;
+      const stored = state.checkpoints.get(checkpointKey(consumer));
+      if (stored?.leaseOwner !== owner || compareLogPositions(stored.position, from) !== 0) return false;
+      stored.position = to;
       stored.stored = true;
+      return true;
     },
-    async releaseConsumer(name, owner) {
+    async releaseConsumer(consumer, owner) {
       writable();
-      const stored = state.checkpoints.get(name);
+      const stored = state.checkpoints.get(checkpointKey(consumer));
       if (stored?.leaseOwner === owner) {
         stored.leaseOwner = null;
         stored.leaseExpiresAt = null;
       }
     },
-    async readCheckpoint(name) {
-      const stored = state.checkpoints.get(name);
+    async readCheckpoint(consumer) {
+      const stored = state.checkpoints.get(checkpointKey(consumer));
       return stored && toCheckpoint({ ...stored });
     },
     async oldestOpenTransaction() {

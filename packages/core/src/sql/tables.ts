@@ -63,6 +63,7 @@ export function nameColumns(names: TableNames): NameColumn[] {
     ...streamKey(names.outbox),
     { ...required(names.outbox, 'status', 16), defaultValue: 'pending' },
     { table: names.outbox, column: 'claimed_by', length: OWNER_MAX_LENGTH, nullable: true },
+    required(names.checkpoints, 'tenant_id', STREAM_LIMITS.tenant),
     required(names.checkpoints, 'consumer', CONSUMER_NAME_MAX_LENGTH),
     { table: names.checkpoints, column: 'lease_owner', length: OWNER_MAX_LENGTH, nullable: true },
   ];

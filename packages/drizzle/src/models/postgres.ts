@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@es/core';
 import { tableNames } from '@es/core/sql';
 import { sql } from 'drizzle-orm';
 import {
@@ -89,13 +90,20 @@ export function pgModels(tablePrefix?: string) {
         index(`${names.outbox}_stream_idx`).on(t.tenantId, t.category, t.streamId, t.id),
       ],
     ),
-    checkpoints: pgTable(names.checkpoints, {
-      consumer: varchar('consumer', { length: 200 }).primaryKey(),
-      transactionId: bigint('transaction_id', { mode: 'bigint' }).notNull().default(sql`0`),
-      position: bigint('position', { mode: 'bigint' }).notNull().default(sql`0`),
-      leaseOwner: varchar('lease_owner', { length: 100 }),
-      leaseExpiresAt: time('lease_expires_at'),
-      updatedAt: time('updated_at').notNull(),
-    }),
+    checkpoints: pgTable(
+      names.checkpoints,
+      {
+        // Existing rows (before checkpoints had a tenant) belong to the default tenant's consumers.
+        tenantId: varchar('tenant_id', { length: 100 }).notNull().default(DEFAULT_TENANT),
+        consumer: varchar('consumer', { length: 200 }).notNull(),
+        transactionId: bigint('transaction_id', { mode: 'bigint' }).notNull().default(sql`0`),
+        position: bigint('position', { mode: 'bigint' }).notNull().default(sql`0`),
+        leaseOwner: varchar('lease_owner', { length: 100 }),
+        leaseExpiresAt: time('lease_expires_at'),
+        // NULL until a checkpoint is stored: the consumer then starts where its options say.
+        updatedAt: time('updated_at'),
+      },
+      (t) => [primaryKey({ name: `${names.checkpoints}_pkey`, columns: [t.tenantId, t.consumer] })],
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@es/core';
 import { tableNames } from '@es/core/sql';
 import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core';
 
@@ -73,13 +74,20 @@ export function sqliteModels(tablePrefix?: string) {
         index(`${names.outbox}_stream_idx`).on(t.tenantId, t.category, t.streamId, t.id),
       ],
     ),
-    checkpoints: sqliteTable(names.checkpoints, {
-      consumer: text('consumer').primaryKey(),
-      transactionId: integer('transaction_id').notNull().default(0),
-      position: integer('position').notNull().default(0),
-      leaseOwner: text('lease_owner'),
-      leaseExpiresAt: text('lease_expires_at'),
-      updatedAt: text('updated_at').notNull(),
-    }),
+    checkpoints: sqliteTable(
+      names.checkpoints,
+      {
+        // Existing rows (before checkpoints had a tenant) belong to the default tenant's consumers.
+        tenantId: text('tenant_id').notNull().default(DEFAULT_TENANT),
+        consumer: text('consumer').notNull(),
+        transactionId: integer('transaction_id').notNull().default(0),
+        position: integer('position').notNull().default(0),
+        leaseOwner: text('lease_owner'),
+        leaseExpiresAt: text('lease_expires_at'),
+        // NULL until a checkpoint is stored: the consumer then starts where its options say.
+        updatedAt: text('updated_at'),
+      },
+      (t) => [primaryKey({ name: `${names.checkpoints}_pkey`, columns: [t.tenantId, t.consumer] })],
+    ),
   };
 }

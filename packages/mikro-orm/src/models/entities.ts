@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { defineEntity, type EntitySchema } from '@mikro-orm/core';
 import { columns } from './columns.js';
@@ -102,12 +103,15 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
   const checkpoints = defineEntity({
     ...entity(names.checkpoints),
     properties: {
+      // Existing rows (before checkpoints had a tenant) belong to the default tenant's consumers.
+      tenantId: c.varchar('tenant_id', 100).primary().default(DEFAULT_TENANT),
       consumer: c.varchar('consumer', 200).primary(),
       transactionId: c.bigint('transaction_id').defaultRaw('0'),
       position: c.bigint('position').defaultRaw('0'),
       leaseOwner: c.varchar('lease_owner', 100).nullable(),
       leaseExpiresAt: c.timestamp('lease_expires_at').nullable(),
-      updatedAt: c.timestamp('updated_at'),
+      // NULL until a checkpoint is stored: the consumer then starts where its options say.
+      updatedAt: c.timestamp('updated_at').nullable(),
     },
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe } from '@jest/globals';
 import { suiteContext } from './context.js';
 import { aggregatesSuite } from './suites/aggregates.js';
 import { appendAndReadSuite } from './suites/appendAndRead.js';
+import { consumerLeasesSuite } from './suites/consumerLeases.js';
 import { consumersSuite } from './suites/consumers.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
@@ -28,6 +29,7 @@ export const conformanceSuites = [
   globalLogSuite,
   aggregatesSuite,
   consumersSuite,
+  consumerLeasesSuite,
   outboxSuite,
   mysqlSchemaSuite,
 ];

@@ -1,9 +1,12 @@
 import { createMemoryBackend, type MemoryBackend, type MemoryTransaction } from '@es/core';
 import type { ConformanceTarget } from './target.js';
 
+/** The memory backend's clock plays the database's: real time, whatever a test does to `Date`. */
+const databaseClock = () => new Date(performance.timeOrigin + performance.now());
+
 /** The in-memory backend as a conformance target: the kit's reference row. */
 export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
-  let backend: MemoryBackend = createMemoryBackend();
+  let backend: MemoryBackend = createMemoryBackend({ clock: databaseClock });
   let hostRows: string[] = [];
   return {
     backend: 'memory',
@@ -11,7 +14,7 @@ export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
     async setup() {},
     backendInstance: () => backend,
     async reset() {
-      backend = createMemoryBackend();
+      backend = createMemoryBackend({ clock: databaseClock });
       hostRows = [];
     },
     async countRows() {

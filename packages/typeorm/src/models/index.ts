@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { EntitySchema } from 'typeorm';
 import { columnTypes } from './columns.js';
@@ -96,12 +97,15 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
     }),
     checkpoints: table(names.checkpoints, {
       columns: {
+        // Existing rows (before checkpoints had a tenant) belong to the default tenant's consumers.
+        tenant_id: c.varchar(100, { ...primary(names.checkpoints), default: DEFAULT_TENANT }),
         consumer: c.varchar(200, primary(names.checkpoints)),
         transaction_id: c.bigint({ default: 0 }),
         position: c.bigint({ default: 0 }),
         lease_owner: c.varchar(100, { nullable: true }),
         lease_expires_at: c.timestamp({ nullable: true }),
-        updated_at: c.timestamp(),
+        // NULL until a checkpoint is stored: the consumer then starts where its options say.
+        updated_at: c.timestamp({ nullable: true }),
       },
     }),
   };

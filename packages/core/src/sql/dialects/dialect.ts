@@ -2,6 +2,7 @@ import type {
   AppendOutcome,
   AppendRequest,
   ConsumerCheckpoint,
+  ConsumerKey,
   DeadOutboxEntry,
   ExpectedVersion,
   LogFilter,
@@ -310,8 +311,8 @@ export abstract class SqlDialect {
   }
 
   /** `INSERT ...` that does nothing when the key exists (PostgreSQL and SQLite syntax). */
-  protected insertIgnoring(table: string, columns: string, values: string, key: string): string {
-    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key}) DO NOTHING`;
+  protected insertIgnoring(table: string, columns: string, values: string, key: readonly string[]): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT (${key.join(', ')}) DO NOTHING`;
   }
   /** Row-lock suffix for a select (none on SQLite: the write lock is already exclusive). */
   protected readonly forUpdate: string = ' FOR UPDATE';
@@ -348,34 +349,45 @@ export abstract class SqlDialect {
       leaseOwner: row.lease_owner === null || row.lease_owner === undefined ? null : String(row.lease_owner),
       leaseExpiresAt:
         row.lease_expires_at === null || row.lease_expires_at === undefined ? null : toDate(row.lease_expires_at),
-      isNew: toDate(row.updated_at).getTime() === 0,
+      // A row never stored has no time; rows of earlier versions marked it with the epoch.
+      isNew: row.updated_at === null || row.updated_at === undefined || toDate(row.updated_at).getTime() === 0,
     };
+  }
+
+  /** The database's clock, as an SQL expression of the dialect's time columns: leases are judged by it. */
+  protected readonly currentTime: string = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+  protected consumerWhere(params: Params, consumer: ConsumerKey): string {
+    return `tenant_id = ${params.add(consumer.tenant)} AND consumer = ${params.add(consumer.name)}`;
   }
 
   async claimConsumer(
     executor: SqlExecutor,
-    name: string,
+    consumer: ConsumerKey,
     owner: string,
-    now: Date,
     leaseMs: number,
   ): Promise<ConsumerCheckpoint | undefined> {
     const { checkpoints } = this.tables;
     let params = this.params();
-    // updated_at = the epoch marks a row never stored (the consumer picks its start then).
-    const values = `${params.add(name)}, 0, 0, ${this.timeValue(params, new Date(0))}`;
+    // updated_at stays NULL until a checkpoint is stored: the consumer picks its start then.
+    const values = `${params.add(consumer.tenant)}, ${params.add(consumer.name)}, 0, 0`;
     await executor.execute(
-      this.insertIgnoring(checkpoints, 'consumer, transaction_id, position, updated_at', values, 'consumer'),
+      this.insertIgnoring(checkpoints, 'tenant_id, consumer, transaction_id, position', values, [
+        'tenant_id',
+        'consumer',
+      ]),
       params.values,
       PREPARED,
     );
     params = this.params();
-    const [row] = await executor.query<CheckpointRow>(
-      `SELECT ${this.checkpointColumns()} FROM ${checkpoints} WHERE consumer = ${params.add(name)}${this.forUpdate}`,
+    const [row] = await executor.query<CheckpointRow & { now: unknown }>(
+      `SELECT ${this.checkpointColumns()}, ${this.selectTime(this.currentTime)} AS now FROM ${checkpoints} WHERE ${this.consumerWhere(params, consumer)}${this.forUpdate}`,
       params.values,
       PREPARED,
     );
     if (!row) return undefined;
     const current = this.toCheckpoint(row);
+    const now = toDate(row.now);
     const heldByOther =
       current.leaseOwner !== null &&
       current.leaseOwner !== owner &&
@@ -384,35 +396,43 @@ export abstract class SqlDialect {
     const expiresAt = new Date(now.getTime() + leaseMs);
     params = this.params();
     await executor.execute(
-      `UPDATE ${checkpoints} SET lease_owner = ${params.add(owner)}, lease_expires_at = ${this.timeValue(params, expiresAt)} WHERE consumer = ${params.add(name)}`,
+      `UPDATE ${checkpoints} SET lease_owner = ${params.add(owner)}, lease_expires_at = ${this.timeValue(params, expiresAt)} WHERE ${this.consumerWhere(params, consumer)}`,
       params.values,
       PREPARED,
     );
     return { ...current, leaseOwner: owner, leaseExpiresAt: expiresAt };
   }
 
-  async storeCheckpoint(executor: SqlExecutor, name: string, position: LogPosition, now: Date): Promise<void> {
+  async storeCheckpoint(
+    executor: SqlExecutor,
+    consumer: ConsumerKey,
+    owner: string,
+    from: LogPosition,
+    to: LogPosition,
+  ): Promise<boolean> {
+    const params = this.params();
+    const moved = await executor.execute(
+      `UPDATE ${this.tables.checkpoints} SET transaction_id = ${this.bigintValue(params, to.transactionId)}, position = ${this.bigintValue(params, to.position)}, updated_at = ${this.currentTime}
+       WHERE ${this.consumerWhere(params, consumer)} AND lease_owner = ${params.add(owner)} AND transaction_id = ${this.bigintValue(params, from.transactionId)} AND position = ${this.bigintValue(params, from.position)}`,
+      params.values,
+      PREPARED,
+    );
+    return moved > 0;
+  }
+
+  async releaseConsumer(executor: SqlExecutor, consumer: ConsumerKey, owner: string): Promise<void> {
     const params = this.params();
     await executor.execute(
-      `UPDATE ${this.tables.checkpoints} SET transaction_id = ${this.bigintValue(params, position.transactionId)}, position = ${this.bigintValue(params, position.position)}, updated_at = ${this.timeValue(params, now)} WHERE consumer = ${params.add(name)}`,
+      `UPDATE ${this.tables.checkpoints} SET lease_owner = NULL, lease_expires_at = NULL WHERE ${this.consumerWhere(params, consumer)} AND lease_owner = ${params.add(owner)}`,
       params.values,
       PREPARED,
     );
   }
 
-  async releaseConsumer(executor: SqlExecutor, name: string, owner: string): Promise<void> {
-    const params = this.params();
-    await executor.execute(
-      `UPDATE ${this.tables.checkpoints} SET lease_owner = NULL, lease_expires_at = NULL WHERE consumer = ${params.add(name)} AND lease_owner = ${params.add(owner)}`,
-      params.values,
-      PREPARED,
-    );
-  }
-
-  async readCheckpoint(executor: SqlExecutor, name: string): Promise<ConsumerCheckpoint | undefined> {
+  async readCheckpoint(executor: SqlExecutor, consumer: ConsumerKey): Promise<ConsumerCheckpoint | undefined> {
     const params = this.params();
     const [row] = await executor.query<CheckpointRow>(
-      `SELECT ${this.checkpointColumns()} FROM ${this.tables.checkpoints} WHERE consumer = ${params.add(name)}`,
+      `SELECT ${this.checkpointColumns()} FROM ${this.tables.checkpoints} WHERE ${this.consumerWhere(params, consumer)}`,
       params.values,
       PREPARED,
     );

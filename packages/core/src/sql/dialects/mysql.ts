@@ -75,9 +75,11 @@ export class MysqlDialect extends CheckThenInsertDialect {
 
   protected override readonly byPrimaryKey = ' FORCE INDEX (PRIMARY)';
 
-  protected override insertIgnoring(table: string, columns: string, values: string, key: string): string {
-    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key} = ${key}`;
+  protected override insertIgnoring(table: string, columns: string, values: string, key: readonly string[]): string {
+    return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`;
   }
+
+  protected override readonly currentTime = 'UTC_TIMESTAMP(3)';
 
   async logHead(executor: SqlExecutor): Promise<LogPosition> {
     return { transactionId: 0n, position: await this.committedHead(executor) };

@@ -2,6 +2,7 @@ import type {
   AppendOutcome,
   AppendRequest,
   ConsumerCheckpoint,
+  ConsumerKey,
   LogFilter,
   LogPage,
   LogPosition,
@@ -252,31 +253,30 @@ export class PostgresDialect extends SqlDialect {
     return { events, next, heldBack };
   }
 
+  protected override readonly currentTime = 'clock_timestamp()';
+
   /**
    * One statement instead of three (create the row, lock it, take the lease): the upsert locks the
    * row, and its WHERE is checked against the latest committed lease, so of two claimers racing
-   * for a free consumer one gets the row back and the other none.
+   * for a free consumer one gets the row back and the other none. Expiry is the server's clock.
    */
   override async claimConsumer(
     executor: SqlExecutor,
-    name: string,
+    consumer: ConsumerKey,
     owner: string,
-    now: Date,
     leaseMs: number,
   ): Promise<ConsumerCheckpoint | undefined> {
     const { checkpoints } = this.tables;
     const params = this.params();
-    const consumer = params.add(name);
+    const tenant = params.add(consumer.tenant);
+    const name = params.add(consumer.name);
     const leaseOwner = params.add(owner);
-    // updated_at = the epoch marks a row never stored (the consumer picks its start then).
-    const never = this.timeValue(params, new Date(0));
-    const expiresAt = this.timeValue(params, new Date(now.getTime() + leaseMs));
-    const at = this.timeValue(params, now);
+    const lease = params.add(leaseMs);
     const [row] = await executor.query<CheckpointRow>(
-      `INSERT INTO ${checkpoints} AS c (consumer, transaction_id, position, updated_at, lease_owner, lease_expires_at)
-       VALUES (${consumer}, 0, 0, ${never}, ${leaseOwner}, ${expiresAt})
-       ON CONFLICT (consumer) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at
-       WHERE c.lease_owner IS NULL OR c.lease_owner = EXCLUDED.lease_owner OR c.lease_expires_at IS NULL OR c.lease_expires_at <= ${at}
+      `INSERT INTO ${checkpoints} AS c (tenant_id, consumer, transaction_id, position, lease_owner, lease_expires_at)
+       VALUES (${tenant}, ${name}, 0, 0, ${leaseOwner}, clock_timestamp() + make_interval(secs => ${lease}::float8 / 1000))
+       ON CONFLICT (tenant_id, consumer) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at
+       WHERE c.lease_owner IS NULL OR c.lease_owner = EXCLUDED.lease_owner OR c.lease_expires_at IS NULL OR c.lease_expires_at <= clock_timestamp()
        RETURNING ${this.checkpointColumns()}`,
       params.values,
       PREPARED,

@@ -1,0 +1,161 @@
+import { ConsumerHeldError, createConsumer } from '@es/core';
+import { describe, expect, it, jest } from '@jest/globals';
+import { deferred, type SuiteContext, uniqueId } from '../context.js';
+import { Deposited } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** Runs `work` with this process's Date an `offsetMs` away from the real time (timers untouched),
+ * as on an instance whose clock is wrong. */
+async function withInstanceClock<T>(now: number, work: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+  try {
+    return await work();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+/** Checkpoints and leases: whose they are (a tenant's) and whose clock judges them (the database's). */
+export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
+  describe('consumer checkpoints and leases', () => {
+    it("keeps a tenant's consumer apart from another tenant's of the same name: own checkpoint, own lease", async () => {
+      const name = uniqueId('per-tenant');
+      const handled: Record<string, number[]> = { a: [], b: [] };
+      for (const tenant of ['a', 'b'] as const) {
+        const store = ctx.store().forTenant(tenant);
+        for (let i = 1; i <= 3; i++) {
+          await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: i }), {
+            expectedVersion: 'no_stream',
+          });
+        }
+      }
+      const consumer = (tenant: 'a' | 'b') =>
+        createConsumer(ctx.store().forTenant(tenant), {
+          name,
+          owner: `owner-${tenant}`,
+          async handle(events) {
+            handled[tenant]?.push(...events.map((event) => (event.data as { amount: number }).amount));
+          },
+        });
+      const a = consumer('a');
+      const b = consumer('b');
+      // a holds its lease while b runs: neither is held by the other.
+      expect(await a.processBatch()).toMatchObject({ status: 'processed', count: 3 });
+      expect(await b.processBatch()).toMatchObject({ status: 'processed', count: 3 });
+      expect(await a.catchUp()).toBe(0);
+      expect(await b.catchUp()).toBe(0);
+      expect(handled).toEqual({ a: [1, 2, 3], b: [1, 2, 3] });
+      expect((await a.status()).checkpoint).toBeDefined();
+      expect((await b.status()).leaseOwner).toBeNull();
+    });
+
+    it('judges leases by the database clock: instances an hour fast or slow neither take a live lease nor handle an event twice', async () => {
+      const name = uniqueId('skew');
+      const handled: string[] = [];
+      const make = (owner: string) =>
+        createConsumer(ctx.store(), {
+          name,
+          owner,
+          leaseMs: 60_000,
+          async handle(events) {
+            handled.push(...events.map((event) => event.id));
+          },
+        });
+      const ids: string[] = [];
+      const append = async () => {
+        const appended = await ctx
+          .store()
+          .append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+            expectedVersion: 'no_stream',
+          });
+        ids.push(appended.events[0]!.id);
+      };
+      await append();
+      const honest = make('honest');
+      expect(await honest.processBatch()).toMatchObject({ status: 'processed', count: 1 });
+      await append();
+      for (const offset of [HOUR, -HOUR]) {
+        const skewed = make(`skewed-${offset > 0 ? 'fast' : 'slow'}`);
+        const outcome = await withInstanceClock(Date.now() + offset, () => skewed.processBatch());
+        expect(outcome).toEqual({ status: 'not-holder', holder: 'honest' });
+        await expect(withInstanceClock(Date.now() + offset, () => skewed.catchUp())).rejects.toBeInstanceOf(
+          ConsumerHeldError,
+        );
+      }
+      expect(await honest.processBatch()).toMatchObject({ status: 'processed', count: 1 });
+      await honest.stop();
+      expect(handled).toEqual(ids);
+    });
+
+    it('an instance whose clock reads the Unix epoch handles each event once and catches up', async () => {
+      const name = uniqueId('epoch');
+      let calls = 0;
+      for (let i = 0; i < 3; i++) {
+        await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+      }
+      const consumer = createConsumer(ctx.store(), {
+        name,
+        batchSize: 2,
+        async handle(events) {
+          calls += events.length;
+        },
+      });
+      expect(await withInstanceClock(0, () => consumer.catchUp())).toBe(3);
+      expect(await withInstanceClock(0, () => consumer.catchUp())).toBe(0);
+      expect(calls).toBe(3);
+    });
+
+    // Where appends and log reads go on beside a consumer's open batch (not SQLite's single writer
+    // or the memory backend's): a batch whose handler is slow holds nobody else back.
+    if (ctx.target.dialect === 'postgres' || ctx.target.dialect === 'mysql') {
+      it("a slow consumer's open batch holds no other consumer back (PostgreSQL: its claim takes no transaction id)", async () => {
+        const inHandler = deferred();
+        const release = deferred();
+        await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+        const slow = createConsumer(ctx.store(), {
+          name: uniqueId('slow'),
+          async handle() {
+            inHandler.resolve();
+            await release.promise;
+          },
+        });
+        const slowBatch = slow.processBatch();
+        await inHandler.promise;
+        try {
+          const other = createConsumer(ctx.store(), { name: uniqueId('other'), start: 'end', handle: async () => {} });
+          expect(await other.processBatch()).toMatchObject({ status: 'idle' });
+          await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 2 }), {
+            expectedVersion: 'no_stream',
+          });
+          expect(await other.processBatch()).toMatchObject({ status: 'processed', count: 1 });
+        } finally {
+          release.resolve();
+          await slowBatch;
+        }
+      });
+    }
+  });
+}
