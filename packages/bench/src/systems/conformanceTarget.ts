@@ -13,10 +13,11 @@ interface Target {
 }
 
 /**
- * An @es ORM package measured through the conformance target its `/testing` export ships: the
- * target creates the tables with that ORM's own tooling (under its `ck_` prefix, in a database of
- * the bench's own) and hands over the backend. The package is imported by name at run time so
- * that one still being written fails its own row ("not measured: ...") rather than the build.
+ * An @es ORM package measured through the conformance target of its test support
+ * (`packages/<orm>/test/support`, run as TypeScript): the target creates the tables with that
+ * ORM's own tooling (under its `ck_` prefix, in a database of the bench's own) and hands over the
+ * backend. It is imported at run time so that a package still being written fails its own row
+ * ("not measured: ...") rather than the build.
  */
 export function conformanceTargetSystem(
   config: BenchConfig,
@@ -25,7 +26,7 @@ export function conformanceTargetSystem(
   factory: string,
 ): BenchSystem {
   return esSystem(orm, dialect, async () => {
-    const specifier = `@es/${orm}/testing`;
+    const specifier = new URL(`../../../${orm}/test/support/index.ts`, import.meta.url).href;
     const module = (await import(specifier)) as Record<string, unknown>;
     const create = module[factory];
     if (typeof create !== 'function') throw new Error(`${specifier} exports no ${factory}()`);
