@@ -1,6 +1,5 @@
 import { type TableNames, tableNames } from '@es/core/sql';
 import { configureModels } from '@es/drizzle';
-import { generateMigrationSql } from '@es/drizzle/testing';
 import type { Dialect } from './system.ts';
 
 /** The store's tables of one dialect (MySQL's log-head row is not among them). */
@@ -15,12 +14,24 @@ export function storeTables(prefix: string): Omit<TableNames, 'logHead'> {
  * is the library's work, not the schema's.
  */
 export async function storeTablesSql(dialect: Dialect, prefix: string): Promise<string[]> {
-  const kitDialect = dialect === 'postgres' ? 'postgresql' : 'sqlite';
-  const models = configureModels(kitDialect as 'postgresql', { tablePrefix: prefix });
   const drops = Object.values(storeTables(prefix)).map(
     (table) => `DROP TABLE IF EXISTS ${table}${dialect === 'postgres' ? ' CASCADE' : ''}`,
   );
-  return [...drops, ...(await generateMigrationSql(kitDialect, models))];
+  return [...drops, ...(await firstMigrationSql(dialect, prefix))];
+}
+
+/** What `drizzle-kit generate` writes for the models against an empty database, by its own API. */
+async function firstMigrationSql(dialect: Dialect, prefix: string): Promise<string[]> {
+  const kit = await import('drizzle-kit/api');
+  if (dialect === 'postgres') {
+    const models = configureModels('postgresql', { tablePrefix: prefix });
+    return kit.generateMigration(kit.generateDrizzleJson({}), kit.generateDrizzleJson(models));
+  }
+  const models = configureModels('sqlite', { tablePrefix: prefix });
+  return kit.generateSQLiteMigration(
+    await kit.generateSQLiteDrizzleJson({}),
+    await kit.generateSQLiteDrizzleJson(models),
+  );
 }
 
 /** Empties the tables and restarts positions. */

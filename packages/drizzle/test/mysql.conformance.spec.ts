@@ -1,4 +1,4 @@
-import { drizzleTarget } from '@es/drizzle/testing';
 import { describeConformance } from '@es/testing/conformance';
+import { drizzleTarget } from './support/index.ts';
 
 describeConformance(drizzleTarget('mysql'));

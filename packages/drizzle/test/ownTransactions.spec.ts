@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { z } from 'zod';
 import { createDrizzleBackend } from '../src/index.js';
-import { recreatePostgresTables } from './postgresTables.js';
+import { recreatePostgresTables } from './postgresTables.ts';
 
 // The store's own transactions: on a node-postgres Pool they are opened on a pooled client
 // directly, elsewhere by db.transaction. Both must behave as Drizzle's own transaction would.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { configureModels } from '../src/models/index.js';
-import { generateMigrationSql } from '../src/testing/index.js';
+import { generateMigrationSql } from './support/index.ts';
 
 /** Drops and recreates the store's tables under `tablePrefix`, from the shipped models by drizzle-kit. */
 export async function recreatePostgresTables(pool: pg.Pool, tablePrefix: string): Promise<void> {

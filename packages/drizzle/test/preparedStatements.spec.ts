@@ -4,7 +4,7 @@ import { testDatabases } from '@es/testing/targets';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { createDrizzleBackend } from '../src/index.js';
-import { recreatePostgresTables } from './postgresTables.js';
+import { recreatePostgresTables } from './postgresTables.ts';
 
 const url = testDatabases.postgres('es_drizzle');
 const tablePrefix = 'prep_';

@@ -1,4 +1,4 @@
-import type { DrizzleDialect } from '../models/index.js';
+import type { DrizzleDialect } from '@es/drizzle';
 
 /**
  * The SQL `drizzle-kit generate` writes for `schema` against an empty database, computed with

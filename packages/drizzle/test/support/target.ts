@@ -2,6 +2,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableNames } from '@es/core/sql';
+import {
+  configureModels,
+  createDrizzleBackend,
+  type DrizzleAsyncHandle,
+  type DrizzleBackend,
+  type DrizzleDialect,
+  type DrizzleSqliteHandle,
+} from '@es/drizzle';
 import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/testing/targets';
 import Database from 'better-sqlite3';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
@@ -12,10 +20,7 @@ import { pgTable, varchar } from 'drizzle-orm/pg-core';
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { createDrizzleBackend, type DrizzleBackend } from '../backend.js';
-import type { DrizzleAsyncHandle, DrizzleSqliteHandle } from '../connection.js';
-import { configureModels, type DrizzleDialect } from '../models/index.js';
-import { generateMigrationSql } from './migrations.js';
+import { generateMigrationSql } from './migrations.ts';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 type Handle = DrizzleAsyncHandle | DrizzleSqliteHandle;
@@ -59,7 +64,7 @@ export function drizzleTarget(dialect: Dialect, options: { createTables?: boolea
   return {
     backend: 'drizzle',
     dialect,
-    processModule: fileURLToPath(new URL('./process.js', import.meta.url)),
+    processModule: fileURLToPath(new URL('./process.ts', import.meta.url)),
     async setup() {
       process.env.ES_CONFORMANCE_DIALECT = dialect;
       if (dialect === 'postgres') {
