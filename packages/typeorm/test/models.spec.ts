@@ -27,6 +27,9 @@ const expected: Record<string, RegExp[]> = {
     /CREATE INDEX "md_events_tenant_log_idx" ON "md_events" +\("tenant_id", "transaction_id", "position"\)/,
     /"status" character varying\(16\) NOT NULL DEFAULT 'pending', "claimed_by" character varying\(100\),/,
     /CREATE INDEX "md_outbox_stream_idx" ON "md_outbox" +\("tenant_id", "category", "stream_id", "id"\)/,
+    // Checkpoints per tenant; updated_at NULL until a checkpoint is stored.
+    /CREATE TABLE "md_checkpoints" \("tenant_id" character varying\(100\) NOT NULL DEFAULT 'default', "consumer" character varying\(200\) NOT NULL,/,
+    /"updated_at" TIMESTAMP\(3\) WITH TIME ZONE, CONSTRAINT "md_checkpoints_pkey" PRIMARY KEY \("tenant_id", "consumer"\)\)/,
   ],
   mysql: [
     // Not AUTO_INCREMENT: the store assigns positions in commit order.
@@ -38,6 +41,8 @@ const expected: Record<string, RegExp[]> = {
     /`stream_id` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL/,
     /CREATE TABLE `md_log_head` \(`id` int NOT NULL, `position` bigint NOT NULL, PRIMARY KEY \(`id`\)\)/,
     /INDEX `md_events_tenant_log_idx` \(`tenant_id`, `position`\)/,
+    /CREATE TABLE `md_checkpoints` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL DEFAULT 'default', `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL,/,
+    /`updated_at` datetime\(3\) NULL, PRIMARY KEY \(`tenant_id`, `consumer`\)\)/,
   ],
   sqlite: [
     /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
@@ -45,6 +50,8 @@ const expected: Record<string, RegExp[]> = {
     /"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL/,
     /CONSTRAINT "md_events_event_id_key" UNIQUE \("event_id"\)/,
     /CREATE INDEX "md_events_tenant_log_idx" ON "md_events" +\("tenant_id", "position"\)/,
+    /CREATE TABLE "md_checkpoints" \("tenant_id" varchar\(100\) NOT NULL DEFAULT \('default'\), "consumer" varchar\(200\) NOT NULL,/,
+    /"updated_at" text, PRIMARY KEY \("tenant_id", "consumer"\)\)/,
   ],
 };
 
