@@ -16,6 +16,22 @@ import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
 import type { TableNames } from '../tables.js';
 import { type CheckpointRow, type Params, SqlDialect } from './dialect.js';
 
+/**
+ * The log's horizon: the oldest transaction id that may still commit rows this database's readers
+ * cannot see yet, as a bigint. It is the snapshot's xmin (its oldest in-progress transaction, or
+ * xmax when none), leaving out the in-progress transactions that a session of another database
+ * on the same server holds: transaction ids are server-wide, but such a transaction can never
+ * write this database's tables, so without this one open in any database of the server would
+ * hold every consumer here back. Only those found in pg_stat_activity are left out: one that
+ * cannot be placed (ended meanwhile, or prepared) still counts.
+ */
+const LOG_HORIZON = `(SELECT COALESCE(
+     (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x WHERE NOT EXISTS (
+       SELECT 1 FROM pg_stat_activity AS a
+       WHERE a.datname <> current_database() AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+     pg_snapshot_xmax(s)::text::bigint)
+   FROM pg_current_snapshot() AS s)`;
+
 /** The version check an append makes, one statement text each. */
 type VersionCheck = 'new' | 'any' | 'stream_exists' | 'exact';
 
@@ -80,13 +96,9 @@ export class PostgresDialect extends SqlDialect {
     return `(extract(epoch from ${column}) * 1000)::float8`;
   }
 
-  /** The horizon: everything before (xmin, 0) is settled. */
+  /** The horizon: everything before (horizon, 0) is settled. */
   async logHead(executor: SqlExecutor): Promise<LogPosition> {
-    const [row] = await executor.query<{ horizon: unknown }>(
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon',
-      [],
-      PREPARED,
-    );
+    const [row] = await executor.query<{ horizon: unknown }>(`SELECT ${LOG_HORIZON} AS horizon`, [], PREPARED);
     return { transactionId: toBigInt(row?.horizon ?? 0), position: 0n };
   }
 
@@ -110,11 +122,12 @@ export class PostgresDialect extends SqlDialect {
     return toNumber(row?.n ?? 0);
   }
 
-  /** The oldest transaction holding an xid: while it is open, log readers wait behind it. */
+  /** The oldest transaction of this database holding an xid: while it is open, log readers wait
+   * behind it (a prepared transaction, which has no session, holds them back unnamed). */
   override async oldestOpenTransaction(executor: SqlExecutor): Promise<OldestTransaction | undefined> {
     const [row] = await executor.query<{ pid: unknown; xid: unknown; age_ms: unknown; state: unknown; query: unknown }>(
       `SELECT pid, backend_xid::text AS xid, (extract(epoch from clock_timestamp() - xact_start) * 1000)::bigint AS age_ms, state, left(query, 200) AS query
-       FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY age(backend_xid) DESC LIMIT 1`,
+       FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database() ORDER BY age(backend_xid) DESC LIMIT 1`,
     );
     if (!row) return undefined;
     return {
@@ -229,7 +242,7 @@ export class PostgresDialect extends SqlDialect {
     // One round trip: the horizon, whether committed events wait at or above it, and the events
     // below it (a LEFT JOIN keeps the horizon row when there are none).
     const rows = await executor.query<EventRow & { horizon: unknown; held_back: unknown }>(
-      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon),
+      `WITH h AS (SELECT ${LOG_HORIZON} AS horizon),
        b AS (SELECT h.horizon, EXISTS (SELECT 1 FROM ${this.tables.events} WHERE transaction_id >= h.horizon${filter}) AS held_back FROM h)
        SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
          SELECT ${this.eventColumns()} FROM ${this.tables.events}

@@ -2,6 +2,7 @@ import { ConsumerHeldError, createConsumer } from '@es/core';
 import { describe, expect, it, jest } from '@jest/globals';
 import { deferred, type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
+import { testDatabases } from '../sqlTarget.js';
 
 const HOUR = 3_600_000;
 
@@ -154,6 +155,34 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
         } finally {
           release.resolve();
           await slowBatch;
+        }
+      });
+    }
+
+    if (ctx.target.dialect === 'postgres') {
+      it('a transaction open in another database of the server holds no consumer here back, and is not named as holding it', async () => {
+        const { default: pg } = await import('pg');
+        const elsewhere = new pg.Client({ connectionString: testDatabases.postgres('postgres') });
+        await elsewhere.connect();
+        try {
+          await elsewhere.query('BEGIN');
+          const { rows } = await elsewhere.query<{ pid: number }>(
+            'SELECT pg_backend_pid() AS pid, pg_current_xact_id() AS xid',
+          );
+          const consumer = createConsumer(ctx.store(), {
+            name: uniqueId('beside'),
+            start: 'end',
+            handle: async () => {},
+          });
+          expect(await consumer.processBatch()).toMatchObject({ status: 'idle' });
+          await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+            expectedVersion: 'no_stream',
+          });
+          expect(await consumer.processBatch()).toMatchObject({ status: 'processed', count: 1 });
+          expect((await consumer.status()).oldestOpenTransaction?.pid).not.toBe(rows[0]?.pid);
+        } finally {
+          await elsewhere.query('ROLLBACK');
+          await elsewhere.end();
         }
       });
     }
