@@ -82,7 +82,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       );
       if (taken.length > 0) throw new DuplicateEventIdError(taken);
     }
-    const actual = await dialect.streamVersion(executor, request.stream);
+    const actual = await dialect.latestStreamVersion(executor, request.stream);
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
@@ -127,7 +127,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
             throw new ConcurrencyError(
               request.stream,
               request.expectedVersion,
-              await dialect.streamVersion(executor, request.stream),
+              await dialect.latestStreamVersion(executor, request.stream),
             );
           }
           if (within) await within(outcome);

@@ -1,6 +1,6 @@
 import { CONSUMER_NAME_MAX_LENGTH } from '../consumers/consumer.js';
 import { EVENT_TYPE_MAX_LENGTH } from '../events/defineEvent.js';
-import { STREAM_LIMITS } from '../streams/stream.js';
+import { DEFAULT_TENANT, STREAM_LIMITS } from '../streams/stream.js';
 import { OWNER_MAX_LENGTH } from '../util/owner.js';
 
 /** Table names of one store. A prefix keeps two stores (two modules) apart in one database. */
@@ -63,7 +63,8 @@ export function nameColumns(names: TableNames): NameColumn[] {
     ...streamKey(names.outbox),
     { ...required(names.outbox, 'status', 16), defaultValue: 'pending' },
     { table: names.outbox, column: 'claimed_by', length: OWNER_MAX_LENGTH, nullable: true },
-    required(names.checkpoints, 'tenant_id', STREAM_LIMITS.tenant),
+    // Keeps the default the models give it (rows from before checkpoints had a tenant are its).
+    { ...required(names.checkpoints, 'tenant_id', STREAM_LIMITS.tenant), defaultValue: DEFAULT_TENANT },
     required(names.checkpoints, 'consumer', CONSUMER_NAME_MAX_LENGTH),
     { table: names.checkpoints, column: 'lease_owner', length: OWNER_MAX_LENGTH, nullable: true },
   ];

@@ -245,6 +245,12 @@ export abstract class SqlDialect {
     return rows[0] ? toNumber(rows[0].version) : 0;
   }
 
+  /** The stream's version as last committed, for a ConcurrencyError's `actual`, even inside a
+   * transaction whose snapshot is older (MySQL's repeatable read overrides it with a locking read). */
+  latestStreamVersion(executor: SqlExecutor, stream: StreamKey): Promise<number> {
+    return this.streamVersion(executor, stream);
+  }
+
   async deleteStream(executor: SqlExecutor, stream: StreamKey): Promise<boolean> {
     const run = async (table: string) => {
       const params = this.params();

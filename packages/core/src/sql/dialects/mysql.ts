@@ -75,6 +75,17 @@ export class MysqlDialect extends CheckThenInsertDialect {
 
   protected override readonly byPrimaryKey = ' FORCE INDEX (PRIMARY)';
 
+  /** A locking read sees the latest commit, where a plain one in a transaction that has read
+   * already sees its snapshot. */
+  override async latestStreamVersion(executor: SqlExecutor, stream: StreamKey): Promise<number> {
+    const params = this.params();
+    const rows = await executor.query<{ version: unknown }>(
+      `SELECT version FROM ${this.tables.streams} WHERE ${this.streamWhere(params, stream)} FOR UPDATE`,
+      params.values,
+    );
+    return rows[0] ? toNumber(rows[0].version) : 0;
+  }
+
   protected override insertIgnoring(table: string, columns: string, values: string, key: readonly string[]): string {
     return `INSERT INTO ${table} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`;
   }

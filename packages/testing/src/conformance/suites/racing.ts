@@ -1,6 +1,7 @@
-import { ConcurrencyError } from '@es/core';
+import { ConcurrencyError, StoreError } from '@es/core';
+import type { SqlBackend } from '@es/core/sql';
 import { describe, expect, it } from '@jest/globals';
-import { type SuiteContext, uniqueId } from '../context.js';
+import { deferred, type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
 
 const WRITERS = 10;
@@ -83,5 +84,70 @@ export function racingSuite<H>(ctx: SuiteContext<H>): void {
       const positions = results.flatMap((r) => r.events.map((e) => e.position));
       expect(new Set(positions).size).toBe(WRITERS * 2);
     });
+
+    // Where a writer outside a host transaction can commit while that transaction is open.
+    if (ctx.target.dialect === 'postgres' || ctx.target.dialect === 'mysql') {
+      it("inside a host transaction that has read, a lost race reports the stream's committed version as actual", async () => {
+        const store = ctx.store();
+        const stream = { category: 'account', id: uniqueId() };
+        await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+        const error = await ctx.target
+          .hostTransaction(async (handle) => {
+            const joined = store.withTransaction(handle);
+            expect(await joined.streamVersion(stream)).toBe(1); // the transaction's snapshot, on MySQL
+            await ctx.store().append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+            await joined.append(stream, Deposited.create({ amount: 3 }), { expectedVersion: 1 });
+          })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect((error as ConcurrencyError).actual).toBe(2);
+      });
+
+      it("a lock wait that times out is a retryable StoreError, through the ORM's own error wrapping", async () => {
+        const { connection } = ctx.backend() as Partial<SqlBackend<H>>;
+        if (!connection) throw new Error('a SQL target whose backend exposes no connection');
+        const stream = { category: 'account', id: uniqueId() };
+        await ctx.store().append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+        const locked = deferred();
+        const release = deferred();
+        const holder = ctx.target.hostTransaction(async (handle) => {
+          await ctx
+            .store()
+            .withTransaction(handle)
+            .append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+          locked.resolve();
+          await release.promise;
+        });
+        await locked.promise;
+        try {
+          const mysql = ctx.target.dialect === 'mysql';
+          const error = await ctx.target
+            .hostTransaction(async (handle) => {
+              const executor = connection.join(handle);
+              await executor.execute(
+                mysql ? 'SET SESSION innodb_lock_wait_timeout = 1' : "SET LOCAL lock_timeout = '200ms'",
+              );
+              try {
+                await ctx
+                  .store()
+                  .withTransaction(handle)
+                  .append(stream, Deposited.create({ amount: 3 }), {
+                    expectedVersion: 'any',
+                  });
+              } finally {
+                // MySQL keeps the transaction (and the session's setting) after a lock wait timeout.
+                if (mysql) await executor.execute('SET SESSION innodb_lock_wait_timeout = DEFAULT');
+              }
+            })
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(StoreError);
+          expect((error as StoreError).retryable).toBe(true);
+        } finally {
+          release.resolve();
+          await holder;
+        }
+        expect(await ctx.store().streamVersion(stream)).toBe(2);
+      });
+    }
   });
 }
