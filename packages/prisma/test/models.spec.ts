@@ -101,14 +101,17 @@ function spec(dialect: Dialect): Record<string, TableSpec> {
     },
     checkpoints: {
       columns: {
+        // Per tenant; rows from before the column existed are the default tenant's.
+        tenant_id: { kind: 'varchar(100)', default: 'default' },
         consumer: { kind: 'varchar(200)' },
         transaction_id: { kind: 'bigint', default: '0' },
         position: { kind: 'bigint', default: '0' },
         lease_owner: { kind: 'varchar(100)', nullable: true },
         lease_expires_at: { kind: 'timestamp', nullable: true },
-        updated_at: { kind: 'timestamp' },
+        // NULL until the consumer stores a checkpoint.
+        updated_at: { kind: 'timestamp', nullable: true },
       },
-      primaryKey: ['consumer'],
+      primaryKey: ['tenant_id', 'consumer'],
     },
     ...(dialect === 'mysql' && {
       log_head: { columns: { id: { kind: 'int' }, position: { kind: 'bigint' } }, primaryKey: ['id'] },
