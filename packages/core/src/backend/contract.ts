@@ -213,6 +213,8 @@ export interface BackendSession<THandle = unknown> {
   /** Gives the lease up if `owner` holds it. */
   releaseConsumer(consumer: ConsumerKey, owner: string): Promise<void>;
   readCheckpoint(consumer: ConsumerKey): Promise<ConsumerCheckpoint | undefined>;
+  /** The database's clock (the memory backend's `clock`): every instance's leases are judged by it. */
+  now(): Promise<Date>;
   /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */
   oldestOpenTransaction(): Promise<OldestTransaction | undefined>;
 
@@ -220,20 +222,21 @@ export interface BackendSession<THandle = unknown> {
    * Claims due outbox rows for `owner` until `leaseUntil`: the first pending row of each stream
    * (never one behind an earlier row of its stream, so a stream publishes in order), then the
    * rows behind it, up to `limit`. Rows other relays are claiming are skipped, not waited for.
-   * Returned in id order.
+   * Returned in id order. `tenant`: only that tenant's rows (undefined: every tenant's).
    */
-  claimOutbox(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<OutboxEntry[]>;
+  claimOutbox(owner: string, now: Date, leaseUntil: Date, limit: number, tenant?: string): Promise<OutboxEntry[]>;
   /** Deletes delivered rows still claimed by `owner`. */
   completeOutbox(owner: string, ids: readonly bigint[]): Promise<void>;
   /** Records a failed delivery: retry at `retryAt`, or park the row as dead when it is null. */
   failOutbox(owner: string, id: bigint, error: string, retryAt: Date | null): Promise<void>;
   /** Hands back claimed rows that were not attempted (behind a failure in their stream). */
   releaseOutbox(owner: string, ids: readonly bigint[], now: Date): Promise<void>;
-  listDeadOutbox(limit: number): Promise<DeadOutboxEntry[]>;
+  /** The outbox methods below take `tenant` as claimOutbox does: that tenant's rows, or every tenant's. */
+  listDeadOutbox(limit: number, tenant?: string): Promise<DeadOutboxEntry[]>;
   /** Makes dead rows (all, or those ids) pending again with a fresh attempt count. */
-  reviveDeadOutbox(ids: readonly bigint[] | undefined, now: Date): Promise<number>;
-  purgeDeadOutbox(ids: readonly bigint[] | undefined): Promise<number>;
-  countOutbox(): Promise<OutboxCounts>;
+  reviveDeadOutbox(ids: readonly bigint[] | undefined, now: Date, tenant?: string): Promise<number>;
+  purgeDeadOutbox(ids: readonly bigint[] | undefined, tenant?: string): Promise<number>;
+  countOutbox(tenant?: string): Promise<OutboxCounts>;
 }
 
 export interface BackendCapabilities {

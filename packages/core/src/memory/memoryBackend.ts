@@ -35,6 +35,8 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
 }
 
 const checkpointKey = ({ tenant, name }: ConsumerKey) => `${tenant}/${name}`;
+/** An outbox row in a relay's scope: its tenant's, or any when the relay works on every tenant. */
+const inScope = (row: { tenant: string }, tenant: string | undefined) => tenant === undefined || row.tenant === tenant;
 
 interface StoredCheckpoint {
   position: LogPosition;
@@ -47,6 +49,7 @@ interface OutboxRow {
   id: bigint;
   position: bigint;
   streamId: string;
+  tenant: string;
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
@@ -290,19 +293,23 @@ function memorySession(
       const stored = state.checkpoints.get(checkpointKey(consumer));
       return stored && toCheckpoint({ ...stored });
     },
+    async now() {
+      return clock();
+    },
     async oldestOpenTransaction() {
       return undefined;
     },
-    async claimOutbox(owner, now, leaseUntil, limit) {
+    async claimOutbox(owner, now, leaseUntil, limit, tenant) {
       writable();
       const claimedStreams = new Set<string>();
       const seenStreams = new Set<string>();
       const claimed: OutboxRow[] = [];
       for (const row of state.outbox) {
         if (claimed.length >= limit) break;
+        if (!inScope(row, tenant)) continue;
         const first = !seenStreams.has(row.streamId);
         seenStreams.add(row.streamId);
-        const due = row.status === 'pending' && row.nextAttemptAt <= now;
+        const due = row.status === 'pending' && (row.attempts === 0 || row.nextAttemptAt <= now);
         if ((first && due) || (claimedStreams.has(row.streamId) && row.status === 'pending')) {
           claimedStreams.add(row.streamId);
           row.claimedBy = owner;
@@ -338,34 +345,37 @@ function memorySession(
         }
       }
     },
-    async listDeadOutbox(limit) {
+    async listDeadOutbox(limit, tenant) {
       return state.outbox
-        .filter((row) => row.status === 'dead')
+        .filter((row) => row.status === 'dead' && inScope(row, tenant))
         .slice(0, limit)
         .map((row) => ({ id: row.id, attempts: row.attempts, lastError: row.lastError, event: eventAt(row.position) }));
     },
-    async reviveDeadOutbox(ids, now) {
+    async reviveDeadOutbox(ids, now, tenant) {
       writable();
       const wanted = ids && new Set(ids);
       let revived = 0;
       for (const row of state.outbox) {
-        if (row.status !== 'dead' || (wanted && !wanted.has(row.id))) continue;
+        if (row.status !== 'dead' || !inScope(row, tenant) || (wanted && !wanted.has(row.id))) continue;
         Object.assign(row, { status: 'pending', attempts: 0, nextAttemptAt: now, claimedBy: null });
         revived++;
       }
       return revived;
     },
-    async purgeDeadOutbox(ids) {
+    async purgeDeadOutbox(ids, tenant) {
       writable();
       const wanted = ids && new Set(ids);
       const before = state.outbox.length;
-      state.outbox = state.outbox.filter((row) => !(row.status === 'dead' && (!wanted || wanted.has(row.id))));
+      state.outbox = state.outbox.filter(
+        (row) => !(row.status === 'dead' && inScope(row, tenant) && (!wanted || wanted.has(row.id))),
+      );
       return before - state.outbox.length;
     },
-    async countOutbox() {
+    async countOutbox(tenant) {
+      const rows = state.outbox.filter((row) => inScope(row, tenant));
       return {
-        pending: state.outbox.filter((row) => row.status === 'pending').length,
-        dead: state.outbox.filter((row) => row.status === 'dead').length,
+        pending: rows.filter((row) => row.status === 'pending').length,
+        dead: rows.filter((row) => row.status === 'dead').length,
       };
     },
   };
@@ -406,6 +416,7 @@ function memorySession(
           id: state.nextOutboxId++,
           position: stored.position,
           streamId: id,
+          tenant: request.stream.tenant,
           attempts: 0,
           nextAttemptAt: request.recordedAt,
           lastError: null,

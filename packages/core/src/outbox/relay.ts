@@ -27,7 +27,6 @@ export interface OutboxRelayOptions<TEvents extends AnyEventDefinition> {
   /** This instance's name on the rows it claims, at most 100 characters (default host:pid:random). */
   readonly owner?: string;
   readonly onError?: (error: unknown) => void;
-  readonly clock?: () => Date;
 }
 
 export interface RelayBatch {
@@ -66,9 +65,15 @@ async function retryingDeadlocks<T>(claim: () => Promise<T>): Promise<T> {
  * outside it (so no transaction stays open across network calls), then deletes what was
  * delivered. A stream's rows go out in version order: only the first pending row of a stream is
  * ever claimable, so a failed row holds the rows behind it until it is delivered or purged.
+ *
+ * A relay made from a tenant's store (`forTenant`, or `tenant` in the store's options) publishes,
+ * counts, retries and purges that tenant's rows only; one made from a store without a tenant
+ * works on every tenant's.
  */
 export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   readonly owner: string;
+  /** The tenant whose rows this relay works on; undefined: every tenant's. */
+  readonly tenant: string | undefined;
   private readonly loop: PollingLoop;
 
   constructor(
@@ -77,15 +82,12 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   ) {
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
     this.owner = instanceOwner(options.owner);
+    this.tenant = store.isTenantScoped ? store.tenant : undefined;
     this.loop = new PollingLoop(
       async () => ((await this.processBatch()).claimed > 0 ? 'worked' : 'idle'),
       options.onError ?? ((error) => console.error('outbox relay:', error)),
       options.polling,
     );
-  }
-
-  private now(): Date {
-    return (this.options.clock ?? (() => new Date()))();
   }
 
   private retryAt(attempts: number, now: Date): Date | null {
@@ -97,10 +99,13 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
 
   /** Claims, publishes and settles one batch. */
   async processBatch(): Promise<RelayBatch> {
-    const now = this.now();
-    const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 30_000));
+    // Due times and leases are the database's clock, never this instance's own.
     const entries = await retryingDeadlocks(() =>
-      this.store.write((session) => session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100)),
+      this.store.write(async (session) => {
+        const now = await session.now();
+        const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 30_000));
+        return session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100, this.tenant);
+      }),
     );
     if (entries.length === 0) return { claimed: 0, published: 0, failed: 0 };
 
@@ -122,15 +127,15 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         failed++;
         blocked.add(key);
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        await this.store.write((session) =>
-          session.failOutbox(this.owner, entry.id, message, this.retryAt(entry.attempts, this.now())),
+        await this.store.write(async (session) =>
+          session.failOutbox(this.owner, entry.id, message, this.retryAt(entry.attempts, await session.now())),
         );
         this.options.onError?.(error);
       }
     }
     await this.store.write(async (session) => {
       await session.completeOutbox(this.owner, delivered);
-      await session.releaseOutbox(this.owner, skipped, this.now());
+      if (skipped.length > 0) await session.releaseOutbox(this.owner, skipped, await session.now());
     });
     return { claimed: entries.length, published: delivered.length, failed };
   }
@@ -156,20 +161,21 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   }
 
   status(): Promise<OutboxCounts> {
-    return this.store.readOnly((session) => session.countOutbox());
+    return this.store.readOnly((session) => session.countOutbox(this.tenant));
   }
 
   /** The operator's view of parked rows. */
   readonly dead = {
     list: async (limit = 100): Promise<DeadLetter<TEvents>[]> => {
-      const rows = await this.store.readOnly((session) => session.listDeadOutbox(limit));
+      const rows = await this.store.readOnly((session) => session.listDeadOutbox(limit, this.tenant));
       return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event) }));
     },
     /** Makes dead rows (all, or these) pending again with a fresh attempt count. */
     retry: (ids?: readonly bigint[]): Promise<number> =>
-      this.store.write((session) => session.reviveDeadOutbox(ids, this.now())),
+      this.store.write(async (session) => session.reviveDeadOutbox(ids, await session.now(), this.tenant)),
     /** Deletes dead rows (all, or these) for good. */
-    purge: (ids?: readonly bigint[]): Promise<number> => this.store.write((session) => session.purgeDeadOutbox(ids)),
+    purge: (ids?: readonly bigint[]): Promise<number> =>
+      this.store.write((session) => session.purgeDeadOutbox(ids, this.tenant)),
   };
 }
 

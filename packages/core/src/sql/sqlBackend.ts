@@ -151,15 +151,17 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       storeCheckpoint: (consumer, owner, from, to) => dialect.storeCheckpoint(executor, consumer, owner, from, to),
       releaseConsumer: (consumer, owner) => dialect.releaseConsumer(executor, consumer, owner),
       readCheckpoint: (consumer) => dialect.readCheckpoint(executor, consumer),
+      now: () => dialect.now(executor),
       oldestOpenTransaction: () => dialect.oldestOpenTransaction(executor),
-      claimOutbox: (owner, now, leaseUntil, limit) => dialect.claimOutbox(executor, owner, now, leaseUntil, limit),
+      claimOutbox: (owner, now, leaseUntil, limit, tenant) =>
+        dialect.claimOutbox(executor, owner, now, leaseUntil, limit, tenant),
       completeOutbox: (owner, ids) => dialect.completeOutbox(executor, owner, ids),
       failOutbox: (owner, id, error, retryAt) => dialect.failOutbox(executor, owner, id, error, retryAt),
       releaseOutbox: (owner, ids, now) => dialect.releaseOutbox(executor, owner, ids, now),
-      listDeadOutbox: (limit) => dialect.listDeadOutbox(executor, limit),
-      reviveDeadOutbox: (ids, now) => dialect.reviveDeadOutbox(executor, ids, now),
-      purgeDeadOutbox: (ids) => dialect.purgeDeadOutbox(executor, ids),
-      countOutbox: () => dialect.countOutbox(executor),
+      listDeadOutbox: (limit, tenant) => dialect.listDeadOutbox(executor, limit, tenant),
+      reviveDeadOutbox: (ids, now, tenant) => dialect.reviveDeadOutbox(executor, ids, now, tenant),
+      purgeDeadOutbox: (ids, tenant) => dialect.purgeDeadOutbox(executor, ids, tenant),
+      countOutbox: (tenant) => dialect.countOutbox(executor, tenant),
     };
   };
 

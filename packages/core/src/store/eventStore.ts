@@ -112,6 +112,8 @@ export interface Snapshot<TState> {
 
 interface Scope<THandle> {
   readonly tenant: string;
+  /** Named by the caller (`tenant` in the options, or `forTenant`) rather than the default. */
+  readonly tenantScoped: boolean;
   readonly handle?: THandle;
   /** Set inside `store.transaction(...)`: every operation shares this session. */
   readonly session?: BackendSession<THandle>;
@@ -129,12 +131,21 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   constructor(
     private readonly options: EventStoreOptions<TEvents, THandle>,
-    private readonly scope: Scope<THandle> = { tenant: validateTenant(options.tenant ?? DEFAULT_TENANT) },
+    private readonly scope: Scope<THandle> = {
+      tenant: validateTenant(options.tenant ?? DEFAULT_TENANT),
+      tenantScoped: options.tenant !== undefined,
+    },
     registry?: EventRegistry,
   ) {
     this.tenant = scope.tenant;
     this.registry = registry ?? new EventRegistry(options.events);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  /** Whether the store was given its tenant (`tenant` option or `forTenant`): relays made from it
+   * work on that tenant's outbox rows only. */
+  get isTenantScoped(): boolean {
+    return this.scope.tenantScoped;
   }
 
   get backend(): EventStoreBackend<THandle> {
@@ -143,13 +154,13 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   /** The same store scoped to another tenant: it reads and writes only that tenant's streams. */
   forTenant(tenant: string): EventStore<TEvents, THandle> {
-    return this.derive({ ...this.scope, tenant: validateTenant(tenant) });
+    return this.derive({ ...this.scope, tenant: validateTenant(tenant), tenantScoped: true });
   }
 
   /** The same store joined to the host's open transaction: nothing here commits or rolls it back. */
   withTransaction(handle: THandle): EventStore<TEvents, THandle> {
     if (handle === undefined || handle === null) throw new InvalidArgumentError('withTransaction needs a handle');
-    return this.derive({ tenant: this.scope.tenant, handle });
+    return this.derive({ tenant: this.scope.tenant, tenantScoped: this.scope.tenantScoped, handle });
   }
 
   /**

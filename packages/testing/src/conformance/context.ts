@@ -1,4 +1,5 @@
 import { createEventStore, type EventStore, type EventStoreBackend, type EventStoreOptions } from '@es/core';
+import { jest } from '@jest/globals';
 import { type BankEventDefinition, bankEvents } from './fixtures.js';
 import type { ConformanceTarget } from './target.js';
 
@@ -44,5 +45,34 @@ export async function waitFor(
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
+  }
+}
+
+/** Runs `work` with this process's `Date` reading `now` (timers untouched), as on an instance whose
+ * clock is wrong. */
+export async function withInstanceClock<T>(now: number, work: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+  try {
+    return await work();
+  } finally {
+    jest.useRealTimers();
   }
 }

@@ -363,6 +363,15 @@ export abstract class SqlDialect {
   /** The database's clock, as an SQL expression of the dialect's time columns: leases are judged by it. */
   protected readonly currentTime: string = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+  async now(executor: SqlExecutor): Promise<Date> {
+    const [row] = await executor.query<{ now: unknown }>(
+      `SELECT ${this.selectTime(this.currentTime)} AS now`,
+      [],
+      PREPARED,
+    );
+    return toDate(row?.now);
+  }
+
   protected consumerWhere(params: Params, consumer: ConsumerKey): string {
     return `tenant_id = ${params.add(consumer.tenant)} AND consumer = ${params.add(consumer.name)}`;
   }
@@ -457,8 +466,11 @@ export abstract class SqlDialect {
     now: Date,
     leaseUntil: Date,
     limit: number,
+    tenant?: string,
   ): Promise<OutboxEntry[]> {
     const { outbox } = this.tables;
+    // A row never claimed is due at once: its first due time is the appender's clock, not the
+    // database's, and an appender whose clock runs ahead must not hold its rows back.
     // 1. Candidate heads: each stream's first row, if it is due (a plain read, so no row another
     //    relay is locking is skipped). The first rows come from one pass over the stream index
     //    (MIN per stream), not a probe per pending row: 10,000 pending rows in 100 streams take
@@ -467,7 +479,7 @@ export abstract class SqlDialect {
     const heads = await executor.query<{ id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown }>(
       `SELECT o.id, o.tenant_id, o.category, o.stream_id FROM ${outbox} o
        WHERE o.id IN (SELECT MIN(id) FROM ${outbox} GROUP BY tenant_id, category, stream_id)
-         AND o.status = 'pending' AND o.next_attempt_at <= ${this.timeValue(params, now)}
+         AND o.status = 'pending' AND (o.attempts = 0 OR o.next_attempt_at <= ${this.timeValue(params, now)})${this.outboxTenant(params, tenant, 'o.')}
        ORDER BY o.id LIMIT ${params.add(limit)}`,
       params.values,
     );
@@ -477,7 +489,7 @@ export abstract class SqlDialect {
     const locked = await executor.query<{ id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown }>(
       `SELECT id, tenant_id, category, stream_id FROM ${outbox}${this.byPrimaryKey}
        WHERE id IN (${heads.map((row) => this.bigintValue(params, toBigInt(row.id))).join(', ')})
-         AND status = 'pending' AND next_attempt_at <= ${this.timeValue(params, now)}
+         AND status = 'pending' AND (attempts = 0 OR next_attempt_at <= ${this.timeValue(params, now)})
        ORDER BY id${this.skipLocked}`,
       params.values,
     );
@@ -563,11 +575,11 @@ export abstract class SqlDialect {
     );
   }
 
-  async listDeadOutbox(executor: SqlExecutor, limit: number): Promise<DeadOutboxEntry[]> {
+  async listDeadOutbox(executor: SqlExecutor, limit: number, tenant?: string): Promise<DeadOutboxEntry[]> {
     const params = this.params();
     const rows = await executor.query<EventRow & { outbox_id: unknown; attempts: unknown; last_error: unknown }>(
       `SELECT o.id AS outbox_id, o.attempts, o.last_error, ${this.eventColumns('e')} FROM ${this.tables.outbox} o JOIN ${this.tables.events} e ON e.position = o.position
-       WHERE o.status = 'dead' ORDER BY o.id LIMIT ${params.add(limit)}`,
+       WHERE o.status = 'dead'${this.outboxTenant(params, tenant, 'o.')} ORDER BY o.id LIMIT ${params.add(limit)}`,
       params.values,
     );
     return rows.map((row) => ({
@@ -578,25 +590,40 @@ export abstract class SqlDialect {
     }));
   }
 
-  async reviveDeadOutbox(executor: SqlExecutor, ids: readonly bigint[] | undefined, now: Date): Promise<number> {
+  async reviveDeadOutbox(
+    executor: SqlExecutor,
+    ids: readonly bigint[] | undefined,
+    now: Date,
+    tenant?: string,
+  ): Promise<number> {
     const params = this.params();
     const next = this.timeValue(params, now);
     const only = ids ? ` AND id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ') || 'NULL'})` : '';
     return executor.execute(
-      `UPDATE ${this.tables.outbox} SET status = 'pending', attempts = 0, claimed_by = NULL, next_attempt_at = ${next} WHERE status = 'dead'${only}`,
+      `UPDATE ${this.tables.outbox} SET status = 'pending', attempts = 0, claimed_by = NULL, next_attempt_at = ${next} WHERE status = 'dead'${only}${this.outboxTenant(params, tenant)}`,
       params.values,
     );
   }
 
-  async purgeDeadOutbox(executor: SqlExecutor, ids: readonly bigint[] | undefined): Promise<number> {
+  async purgeDeadOutbox(executor: SqlExecutor, ids: readonly bigint[] | undefined, tenant?: string): Promise<number> {
     const params = this.params();
     const only = ids ? ` AND id IN (${ids.map((id) => this.bigintValue(params, id)).join(', ') || 'NULL'})` : '';
-    return executor.execute(`DELETE FROM ${this.tables.outbox} WHERE status = 'dead'${only}`, params.values);
+    return executor.execute(
+      `DELETE FROM ${this.tables.outbox} WHERE status = 'dead'${only}${this.outboxTenant(params, tenant)}`,
+      params.values,
+    );
   }
 
-  async countOutbox(executor: SqlExecutor): Promise<OutboxCounts> {
+  /** ` AND tenant_id = ...` for a relay working on one tenant's rows; nothing for one on all. */
+  protected outboxTenant(params: Params, tenant: string | undefined, alias = ''): string {
+    return tenant === undefined ? '' : ` AND ${alias}tenant_id = ${params.add(tenant)}`;
+  }
+
+  async countOutbox(executor: SqlExecutor, tenant?: string): Promise<OutboxCounts> {
+    const params = this.params();
     const rows = await executor.query<{ status: unknown; n: unknown }>(
-      `SELECT status, COUNT(*) AS n FROM ${this.tables.outbox} GROUP BY status`,
+      `SELECT status, COUNT(*) AS n FROM ${this.tables.outbox} WHERE 1 = 1${this.outboxTenant(params, tenant)} GROUP BY status`,
+      params.values,
     );
     const count = (status: string) => toNumber(rows.find((row) => row.status === status)?.n ?? 0);
     return { pending: count('pending'), dead: count('dead') };

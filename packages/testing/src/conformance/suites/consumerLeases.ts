@@ -1,39 +1,10 @@
 import { ConsumerHeldError, createConsumer } from '@es/core';
-import { describe, expect, it, jest } from '@jest/globals';
-import { deferred, type SuiteContext, uniqueId } from '../context.js';
+import { describe, expect, it } from '@jest/globals';
+import { deferred, type SuiteContext, uniqueId, withInstanceClock } from '../context.js';
 import { Deposited } from '../fixtures.js';
 import { testDatabases } from '../sqlTarget.js';
 
 const HOUR = 3_600_000;
-
-/** Runs `work` with this process's Date an `offsetMs` away from the real time (timers untouched),
- * as on an instance whose clock is wrong. */
-async function withInstanceClock<T>(now: number, work: () => Promise<T>): Promise<T> {
-  jest.useFakeTimers({
-    now,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-  try {
-    return await work();
-  } finally {
-    jest.useRealTimers();
-  }
-}
 
 /** Checkpoints and leases: whose they are (a tenant's) and whose clock judges them (the database's). */
 export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {

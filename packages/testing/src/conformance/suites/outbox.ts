@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOutboxRelay, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
+import { deferred, type SuiteContext, sleep, uniqueId, waitFor, withInstanceClock } from '../context.js';
 import { Deposited, Withdrawn } from '../fixtures.js';
 
 interface Delivery {
@@ -216,6 +216,73 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       expect(dead).toBeDefined();
       expect(await relay.dead.purge([dead!.id])).toBe(1);
       expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+    });
+
+    it("a relay made from a tenant's store works on that tenant's rows only; one from a store without a tenant, on all", async () => {
+      const store = ctx.store({ outbox: true });
+      for (const tenant of ['a', 'b']) {
+        await store.forTenant(tenant).append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+        await store.forTenant(tenant).append({ category: 'account', id: uniqueId() }, Withdrawn.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+      }
+      const failing = (tenant: string) =>
+        createOutboxRelay(ctx.store().forTenant(tenant), {
+          maxAttempts: 1,
+          async publish() {
+            throw new Error('nope');
+          },
+        });
+      // Each tenant's rows go dead through that tenant's relay; the other tenant's stay pending.
+      expect(await failing('a').processBatch()).toMatchObject({ claimed: 2, failed: 2 });
+      expect(await failing('a').status()).toEqual({ pending: 0, dead: 2 });
+      expect(await failing('b').status()).toEqual({ pending: 2, dead: 0 });
+      const all = createOutboxRelay(ctx.store(), { async publish() {} });
+      expect(await all.status()).toEqual({ pending: 2, dead: 2 });
+      expect(await failing('b').dead.list()).toEqual([]);
+      expect(await failing('b').dead.purge()).toBe(0);
+      expect(await failing('b').dead.retry()).toBe(0);
+      expect((await failing('a').dead.list()).map((row) => row.event.stream.tenant)).toEqual(['a', 'a']);
+      const published: string[] = [];
+      const relayB = createOutboxRelay(ctx.store({ tenant: 'b' }), {
+        async publish(event) {
+          published.push(event.stream.tenant);
+        },
+      });
+      expect(await relayB.drain()).toBe(2);
+      expect(published).toEqual(['b', 'b']);
+      expect(await all.dead.retry()).toBe(2);
+      expect(await all.drain()).toBe(2);
+      expect(await all.status()).toEqual({ pending: 0, dead: 0 });
+    });
+
+    it('judges claims by the database clock: an appender an hour fast does not hold its rows back, a relay an hour fast takes no live claim', async () => {
+      const fast = Date.now() + 3_600_000;
+      const appender = ctx.store({ outbox: true, clock: () => new Date(fast) });
+      await appender.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+        expectedVersion: 'no_stream',
+      });
+      const publishing = deferred();
+      const release = deferred();
+      const slow = createOutboxRelay(ctx.store(), {
+        leaseMs: 60_000,
+        async publish() {
+          publishing.resolve();
+          await release.promise;
+        },
+      });
+      const batch = slow.processBatch();
+      await publishing.promise;
+      try {
+        const skewed = createOutboxRelay(ctx.store(), { owner: 'skewed', async publish() {} });
+        expect(await withInstanceClock(fast, () => skewed.processBatch())).toMatchObject({ claimed: 0 });
+      } finally {
+        release.resolve();
+      }
+      expect(await batch).toMatchObject({ claimed: 1, published: 1 });
+      expect(await slow.status()).toEqual({ pending: 0, dead: 0 });
     });
 
     it('writes outbox rows only for the events the filter selects', async () => {
