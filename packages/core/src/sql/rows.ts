@@ -1,4 +1,5 @@
 import type { StoredEvent, StoredSnapshot } from '../backend/index.js';
+import { StoreError } from '../errors/index.js';
 import type { StreamKey } from '../streams/index.js';
 
 /** Drivers return BIGINT as string, number or bigint, times as Date or text: these normalise
@@ -7,7 +8,7 @@ export function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(value);
   if (typeof value === 'string') return BigInt(value);
-  throw new TypeError(`expected an integer column, got ${typeof value}`);
+  throw new StoreError(`expected an integer column, got ${typeof value}`);
 }
 
 export function toNumber(value: unknown): number {
@@ -24,7 +25,7 @@ const utf8 = new TextDecoder();
 export function toJsonText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return utf8.decode(value);
-  throw new TypeError(`expected a JSON column selected as text, got ${value === null ? 'null' : typeof value}`);
+  throw new StoreError(`expected a JSON column selected as text, got ${value === null ? 'null' : typeof value}`);
 }
 
 /** Times are written and read as UTC text or epoch milliseconds: never through a driver's idea
@@ -37,7 +38,7 @@ export function toDate(value: unknown): Date {
     const iso = value.includes('T') ? value : value.replace(' ', 'T');
     return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
   }
-  throw new TypeError(`expected a time column, got ${typeof value}`);
+  throw new StoreError(`expected a time column, got ${typeof value}`);
 }
 
 export interface EventRow {

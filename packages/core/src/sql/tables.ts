@@ -1,4 +1,5 @@
 import { CONSUMER_NAME_MAX_LENGTH } from '../consumers/consumer.js';
+import { InvalidArgumentError } from '../errors/index.js';
 import { EVENT_TYPE_MAX_LENGTH } from '../events/defineEvent.js';
 import { DEFAULT_TENANT, STREAM_LIMITS } from '../streams/stream.js';
 import { OWNER_MAX_LENGTH } from '../util/owner.js';
@@ -90,7 +91,9 @@ const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
 
 export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
   if (!PREFIX_PATTERN.test(prefix)) {
-    throw new Error(`Table prefix ${JSON.stringify(prefix)} must match ${PREFIX_PATTERN} (it is written into SQL)`);
+    throw new InvalidArgumentError(
+      `Table prefix ${JSON.stringify(prefix)} must match ${PREFIX_PATTERN} (it is written into SQL)`,
+    );
   }
   return {
     streams: `${prefix}streams`,

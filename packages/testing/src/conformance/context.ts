@@ -1,6 +1,6 @@
-import { createEventStore, type EventStore, type EventStoreBackend, type EventStoreOptions } from '@es/core';
+import { createEventStore, EsError, EventStore, type EventStoreBackend, type EventStoreOptions } from '@es/core';
 import { jest } from '@jest/globals';
-import { type BankEventDefinition, bankEvents } from './fixtures.js';
+import { type BankEventDefinition, bankEvents, KitError } from './fixtures.js';
 import type { ConformanceTarget } from './target.js';
 
 export interface SuiteContext<THandle> {
@@ -14,8 +14,46 @@ export function suiteContext<THandle>(target: ConformanceTarget<THandle>): Suite
   return {
     target,
     backend: () => target.backendInstance(),
-    store: (options = {}) => createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options }),
+    store: (options = {}) =>
+      watched(createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options })),
   };
+}
+
+/**
+ * Errors the stores of the kit threw that are neither an `EsError` nor the kit's own `KitError`
+ * (passed through): the store promises every error it raises is an `EsError`.
+ */
+export const strayErrors: unknown[] = [];
+
+const note = (error: unknown) => {
+  if (!(error instanceof EsError) && !(error instanceof KitError)) strayErrors.push(error);
+};
+
+/** The store, and every store derived from it, with each error it throws checked by `note`. */
+function watched<S extends object>(store: S): S {
+  return new Proxy(store, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = value.apply(target, args);
+        } catch (error) {
+          note(error);
+          throw error;
+        }
+        if (result instanceof EventStore) return watched(result);
+        if (result instanceof Promise) {
+          return result.catch((error: unknown) => {
+            note(error);
+            throw error;
+          });
+        }
+        return result;
+      };
+    },
+  });
 }
 
 let counter = 0;

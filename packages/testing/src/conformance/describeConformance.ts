@@ -4,6 +4,7 @@ import { aggregatesSuite } from './suites/aggregates.js';
 import { appendAndReadSuite } from './suites/appendAndRead.js';
 import { consumerLeasesSuite } from './suites/consumerLeases.js';
 import { consumersSuite } from './suites/consumers.js';
+import { errorsSuite } from './suites/errors.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
@@ -32,6 +33,7 @@ export const conformanceSuites = [
   consumerLeasesSuite,
   outboxSuite,
   mysqlSchemaSuite,
+  errorsSuite,
 ];
 
 /**

@@ -42,3 +42,9 @@ export type BankEventDefinition = (typeof bankEvents)[number];
 export function deposit(amount: number) {
   return Deposited.create({ amount });
 }
+
+/**
+ * An error the kit's own code throws (a handler, a publisher, a host transaction, a decider), which
+ * the store hands back as it is. Every other error the store throws must be an `EsError`.
+ */
+export class KitError extends Error {}

@@ -8,7 +8,7 @@ import {
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
-import { Deposited, Withdrawn } from '../fixtures.js';
+import { Deposited, KitError, Withdrawn } from '../fixtures.js';
 
 type Money = typeof Deposited | typeof Withdrawn;
 type Command = { kind: 'deposit'; amount: number } | { kind: 'withdraw'; amount: number };
@@ -21,7 +21,7 @@ const account: Decider<{ balance: number }, Command, Money> = {
       : { balance: state.balance - event.data.amount },
   decide: (command, state) => {
     if (command.kind === 'deposit') return Deposited.create({ amount: command.amount });
-    if (state.balance < command.amount) throw new Error('insufficient funds');
+    if (state.balance < command.amount) throw new KitError('insufficient funds');
     return Withdrawn.create({ amount: command.amount });
   },
 };

@@ -10,7 +10,7 @@ import {
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
-import { Deposited, Withdrawn } from '../fixtures.js';
+import { Deposited, KitError, Withdrawn } from '../fixtures.js';
 
 const logPosition = (event: RecordedEvent): LogPosition => ({
   transactionId: event.transactionId,
@@ -35,7 +35,7 @@ async function holdOlderAppend<H>(ctx: SuiteContext<H>): Promise<{ commit(): Pro
   await Promise.race([
     wrote.promise,
     older.then(() => {
-      throw new Error('the older transaction ended before it appended');
+      throw new KitError('the older transaction ended before it appended');
     }),
   ]);
   return {
@@ -282,7 +282,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
           leaseMs: 500,
           async handle(events, context) {
             for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
-            if (++batches % 3 === 0) throw new Error('crash mid-batch');
+            if (++batches % 3 === 0) throw new KitError('crash mid-batch');
           },
         });
         for (let attempt = 0; attempt < 40; attempt++) {
@@ -332,7 +332,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
             name: 'balance',
             async handle(events, context) {
               for (const event of events) await ctx.target.writeHostRow(context.transaction, event.id);
-              if (events.some((e) => e.type === 'Withdrawn')) throw new Error('projection refused');
+              if (events.some((e) => e.type === 'Withdrawn')) throw new KitError('projection refused');
             },
           },
         ],
@@ -451,7 +451,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
           async handle(events) {
             if (failNext) {
               failNext = false;
-              throw new Error('handler failed');
+              throw new KitError('handler failed');
             }
             handled.push(...events.map((event) => event.id));
           },

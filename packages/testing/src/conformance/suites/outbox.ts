@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createOutboxRelay, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, sleep, uniqueId, waitFor, withInstanceClock } from '../context.js';
-import { Deposited, Withdrawn } from '../fixtures.js';
+import { Deposited, KitError, Withdrawn } from '../fixtures.js';
 
 interface Delivery {
   readonly id: string;
@@ -152,7 +152,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         backoff: { baseMs: 20, maxMs: 40 },
         async publish(event) {
           calls++;
-          if (calls <= 2) throw new Error(`broker down (${calls})`);
+          if (calls <= 2) throw new KitError(`broker down (${calls})`);
           delivered.push(event.id);
         },
       });
@@ -177,7 +177,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         maxAttempts: 3,
         backoff: { baseMs: 1, maxMs: 1 },
         async publish(event) {
-          if (failing) throw new Error('rejected by broker');
+          if (failing) throw new KitError('rejected by broker');
           delivered.push(event.version);
         },
       });
@@ -208,7 +208,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       const relay = createOutboxRelay(ctx.store(), {
         maxAttempts: 1,
         async publish() {
-          throw new Error('nope');
+          throw new KitError('nope');
         },
       });
       await relay.processBatch();
@@ -232,7 +232,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         createOutboxRelay(ctx.store().forTenant(tenant), {
           maxAttempts: 1,
           async publish() {
-            throw new Error('nope');
+            throw new KitError('nope');
           },
         });
       // Each tenant's rows go dead through that tenant's relay; the other tenant's stay pending.
@@ -309,7 +309,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
           const joined = store.withTransaction(handle);
           await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
           expect(await joined.readStream(stream)).toHaveLength(1);
-          throw new Error('host gives up');
+          throw new KitError('host gives up');
         }),
       ).rejects.toThrow('host gives up');
       expect((await ctx.target.countRows()).outbox).toBe(0);

@@ -2,7 +2,7 @@ import { ConcurrencyError, StoreError } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, uniqueId } from '../context.js';
-import { Deposited } from '../fixtures.js';
+import { Deposited, KitError } from '../fixtures.js';
 
 const WRITERS = 10;
 
@@ -105,7 +105,7 @@ export function racingSuite<H>(ctx: SuiteContext<H>): void {
 
       it("a lock wait that times out is a retryable StoreError, through the ORM's own error wrapping", async () => {
         const { connection } = ctx.backend() as Partial<SqlBackend<H>>;
-        if (!connection) throw new Error('a SQL target whose backend exposes no connection');
+        if (!connection) throw new KitError('a SQL target whose backend exposes no connection');
         const stream = { category: 'account', id: uniqueId() };
         await ctx.store().append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
         const locked = deferred();

@@ -1,9 +1,9 @@
 import { ConcurrencyError, DuplicateEventIdError, TransactionNotOpenError } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
-import { Deposited } from '../fixtures.js';
+import { Deposited, KitError } from '../fixtures.js';
 
-class Boom extends Error {}
+class Boom extends KitError {}
 
 export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
   describe('transactions', () => {
