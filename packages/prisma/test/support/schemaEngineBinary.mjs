@@ -205,6 +205,26 @@ function print(content) {
   process.stdout.write(`${JSON.stringify(request)}\n`);
 }
 
+/**
+ * The methods that diff the schema against the one the migrations produce. The WebAssembly engine
+ * computes that schema (on a shadow database) only inside `diagnoseMigrationHistory` and
+ * `devDiagnostic`, which get the adapter factory's shadow database, and keeps it for the same
+ * migrations list; on a list it has not seen (`migrate dev` right after it applied a pending
+ * migration, e.g. one made with `--create-only`) these fail with "PostgreSQL shadow DB must be
+ * provided through an external factory", where the native binary makes a shadow database itself.
+ */
+const NEEDS_MIGRATIONS_SCHEMA = new Set(['evaluateDataLoss', 'createMigration']);
+
+/** Replays `params.migrationsList` on a shadow database, for the engine to keep its schema. */
+async function replayMigrations(session, params) {
+  if (!params?.migrationsList) return;
+  await session.engine.diagnoseMigrationHistory({
+    migrationsList: params.migrationsList,
+    optInToShadowDatabase: true,
+    filters: params.filters ?? { externalTables: [], externalEnums: [] },
+  });
+}
+
 async function serve(files, datasource) {
   const session = await openSchemaEngine(files, adapterFactory(datasource));
   try {
@@ -218,6 +238,7 @@ async function serve(files, datasource) {
         response.error = { code: -32601, message: `Method not found: ${request.method}` };
       } else {
         try {
+          if (NEEDS_MIGRATIONS_SCHEMA.has(name)) await replayMigrations(session, request.params);
           const result = await session.engine[name](request.params ?? {});
           // The binary prints a diff's script through the CLI; the wasm engine returns it.
           if (name === 'diff' && result?.stdout) print(result.stdout);
