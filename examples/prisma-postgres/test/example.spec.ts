@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { stream } from '@es/core';
 import { prismaModels } from '@es/prisma';
 import { openPrisma } from '../src/database.ts';
+import { databaseUrl } from '../src/databaseUrl.ts';
 import { createBoxOffice, TransferLimitReached, tablePrefix } from '../src/tickets.ts';
-import { prismaCli } from './support/prismaCli.ts';
+import { prismaCli, prismaCliWith } from './support/prismaCli.ts';
 
 const prisma = openPrisma();
 const office = createBoxOffice(prisma);
@@ -60,3 +61,21 @@ test('the committed migrations create exactly the schema: Prisma finds no differ
   expect(diff.status).toBe(0);
   expect(diff.stdout).toContain('No difference detected.');
 }, 60_000);
+
+test('`prisma migrate dev` on a new database applies every committed migration and has nothing left to create', async () => {
+  // A developer's own database (a fresh clone of the app): migrate dev replays the migrations on a
+  // shadow database, applies them, and diffs the result against the schema.
+  const database = 'es_examples_prisma_dev';
+  await prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await prisma.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
+  try {
+    const url = new URL(databaseUrl);
+    url.pathname = `/${database}`;
+    const { stdout } = prismaCliWith({ DATABASE_URL: url.toString() }, 'migrate', 'dev');
+    expect(stdout).toMatch(/_init\//);
+    expect(stdout).toMatch(/_consumer_tenants\//);
+    expect(stdout).toContain('Your database is now in sync with your schema.');
+  } finally {
+    await prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  }
+}, 120_000);
