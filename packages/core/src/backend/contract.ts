@@ -144,6 +144,25 @@ export interface ConsumerCheckpoint {
   readonly isNew: boolean;
 }
 
+/** An event a consumer set aside after its failure policy's retries, with the error. */
+export interface ParkedEvent {
+  readonly event: StoredEvent;
+  readonly error: string;
+  /** Runs that failed before it was set aside. */
+  readonly attempts: number;
+  readonly parkedAt: Date;
+  /** The consumer stopped at it (`halt`) instead of going on past it (`park`). */
+  readonly halted: boolean;
+}
+
+/** What `parkEvent` records. */
+export interface ParkedEventToStore {
+  readonly position: bigint;
+  readonly error: string;
+  readonly attempts: number;
+  readonly halted: boolean;
+}
+
 /** The open transaction the database reports as oldest (PostgreSQL): it holds log readers back. */
 export interface OldestTransaction {
   readonly pid: number;
@@ -213,6 +232,12 @@ export interface BackendSession<THandle = unknown> {
   /** Gives the lease up if `owner` holds it. */
   releaseConsumer(consumer: ConsumerKey, owner: string): Promise<void>;
   readCheckpoint(consumer: ConsumerKey): Promise<ConsumerCheckpoint | undefined>;
+  /** Sets an event aside for the consumer (replacing what was recorded for it), stamped with the database's clock. */
+  parkEvent(consumer: ConsumerKey, parked: ParkedEventToStore): Promise<void>;
+  /** The consumer's parked events in log order (only the halted one with `halted`). */
+  listParked(consumer: ConsumerKey, limit: number, halted?: boolean): Promise<ParkedEvent[]>;
+  /** Removes parked events (all, or those at these positions); how many. */
+  removeParked(consumer: ConsumerKey, positions: readonly bigint[] | undefined): Promise<number>;
   /** The database's clock (the memory backend's `clock`): every instance's leases are judged by it. */
   now(): Promise<Date>;
   /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */

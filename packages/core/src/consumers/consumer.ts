@@ -1,101 +1,16 @@
-import type {
-  BackendSession,
-  ConsumerCheckpoint,
-  ConsumerKey,
-  LogPage,
-  LogPosition,
-  OldestTransaction,
-} from '../backend/index.js';
+import type { BackendSession, ConsumerCheckpoint, ConsumerKey, LogPage, LogPosition } from '../backend/index.js';
 import { compareLogPositions, LOG_START } from '../backend/index.js';
-import { EsError, InvalidArgumentError } from '../errors/index.js';
+import { InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore, ProjectionContext } from '../store/eventStore.js';
-import type { RecordedEventOf } from '../store/recordedEvent.js';
 import { instanceOwner } from '../util/owner.js';
-import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
+import { PollingLoop } from '../util/pollingLoop.js';
+import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';
+import { describeFailure, FailureTracker } from './failures.js';
+import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
+import { ParkedEvents, summarizeParked } from './parked.js';
 
-export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
-  /**
-   * Identifies the consumer's checkpoint with the store's tenant: every process running this name
-   * on a store of the same tenant shares it; the same name on another tenant's store is another
-   * consumer.
-   */
-  readonly name: string;
-  /**
-   * Handles one batch, in log order. It runs in the transaction that also moves the checkpoint:
-   * writes made through `context.transaction` (or `context.store`) commit exactly once with it.
-   * Throwing rolls the batch back; it is retried after a pause.
-   */
-  handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
-  /** Where a consumer without a checkpoint starts (default: the beginning). */
-  readonly start?: 'beginning' | 'end' | LogPosition;
-  readonly categories?: readonly string[];
-  readonly types?: readonly string[];
-  /** Every tenant's events (default: only the store's tenant). */
-  readonly allTenants?: boolean;
-  /** Events per batch (default 100). */
-  readonly batchSize?: number;
-  /**
-   * After a full batch, read the next page on another connection while the handler runs, where
-   * the backend can (default true; see `Consumer.readAhead`). Turn it off to keep a catching-up
-   * consumer to one connection.
-   */
-  readonly readAhead?: boolean;
-  /** Idle polling backs off from `minMs` to `maxMs` (defaults 10 and 1,000). */
-  readonly polling?: PollingOptions;
-  /** How long a holder keeps the consumer without renewing (default 15 s). */
-  readonly leaseMs?: number;
-  /** This instance's name in the lease, at most 100 characters (default host:pid:random). */
-  readonly owner?: string;
-  /** Called with errors of failed batches (they are retried); default: console.error. */
-  readonly onError?: (error: unknown) => void;
-  /** A wake-up hint (e.g. PostgreSQL LISTEN): call `wake` when new events may be there. The
-   * consumer still reads by position; the hint only cuts the polling delay. */
-  readonly wakeUp?: (wake: () => void) => Promise<() => Promise<void>>;
-}
-
-export type BatchOutcome =
-  | { readonly status: 'processed'; readonly count: number; readonly position: LogPosition }
-  /** Nothing to handle now; `heldBack`: committed events wait behind an open transaction. */
-  | { readonly status: 'idle'; readonly position: LogPosition; readonly heldBack: boolean }
-  | { readonly status: 'not-holder'; readonly holder: string | null };
-
-export interface ConsumerStatus {
-  readonly name: string;
-  /** Undefined until the consumer stored a checkpoint. */
-  readonly checkpoint: LogPosition | undefined;
-  readonly head: LogPosition;
-  /** Committed events matching the filter after the checkpoint. */
-  readonly lag: number;
-  readonly leaseOwner: string | null;
-  readonly leaseExpiresAt: Date | null;
-  /** PostgreSQL: the oldest open writing transaction, which holds every log reader back. */
-  readonly oldestOpenTransaction: OldestTransaction | undefined;
-}
-
-/** Another live instance holds the consumer's lease. */
-export class ConsumerHeldError extends EsError {
-  readonly code = 'CONSUMER_HELD';
-
-  constructor(
-    readonly consumer: string,
-    readonly holder: string | null,
-  ) {
-    super(`Consumer '${consumer}' is held by ${holder ?? 'another instance'} until its lease runs out`);
-  }
-}
-
-/** `whenCaughtUp` gave up: the consumer did not reach the log's end in time. */
-export class ConsumerTimeoutError extends EsError {
-  readonly code = 'CONSUMER_TIMEOUT';
-
-  constructor(
-    readonly consumer: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`Consumer '${consumer}' did not catch up within ${timeoutMs} ms`);
-  }
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The batch's checkpoint could not move: another instance took the consumer over meanwhile. */
 class LostLease extends Error {}
@@ -124,6 +39,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   private ahead: PageAhead | undefined;
   /** See `readAhead`: where the backend reads beside an open transaction and the store is not bound to one. */
   private readonly readsAhead: boolean;
+  private readonly failures: FailureTracker | undefined;
+  /** The operator's view of the events the failure policy set aside: list, retry, skip. */
+  readonly parked: ParkedEvents<TEvents, THandle>;
 
   constructor(
     private readonly store: EventStore<TEvents, THandle>,
@@ -138,10 +56,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
+    this.failures = options.onFailure && new FailureTracker(options.onFailure);
+    this.parked = new ParkedEvents(this);
     this.loop = new PollingLoop(
       async () => {
         const outcome = await this.processBatch();
-        if (outcome.status === 'processed') return 'worked';
+        if (outcome.status === 'processed' || outcome.status === 'parked') return 'worked';
         return outcome.status === 'idle' && outcome.heldBack ? 'held-back' : 'idle';
       },
       (error) => this.reportError(error),
@@ -174,7 +94,18 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.options.leaseMs ?? 15_000));
   }
 
-  private async holder(): Promise<string | null> {
+  /** @internal For `ParkedEvents`: the pieces of this consumer it works with. */
+  get internals() {
+    return {
+      store: this.store,
+      key: this.key,
+      handle: this.options.handle,
+      claim: () => this.claim(),
+      holder: () => this.holder(),
+    };
+  }
+
+  async holder(): Promise<string | null> {
     return (await this.store.readOnly((session) => session.readCheckpoint(this.key)))?.leaseOwner ?? null;
   }
 
@@ -182,23 +113,32 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * Processes at most one batch: claims the consumer, then in one transaction reads after its
    * checkpoint, hands the events to the handler and moves the checkpoint if it is still where the
    * claim found it (an instance that lost the consumer meanwhile rolls its batch back, so each
-   * event's effects commit once).
+   * event's effects commit once). A batch that fails throws, until the failure policy (if any)
+   * sets its event aside: then the outcome says `parked` or `halted`.
    */
   async processBatch(): Promise<BatchOutcome> {
-    const batchSize = this.options.batchSize ?? 100;
+    if (this.failures?.halts) {
+      const [halted] = await this.store.readOnly((session) => session.listParked(this.key, 1, true));
+      if (halted) return { status: 'halted', position: halted.event.position, error: halted.error };
+    }
     // Awaited before the batch's transaction takes a connection, so a read-ahead still waiting
     // for one (a pool of one) is never waited for by the transaction that holds it.
     const ahead = await this.takePageAhead();
     const claimed = await this.claim();
     if (!claimed) return { status: 'not-holder', holder: await this.holder() };
+    const batchSize = this.options.batchSize ?? 100;
+    const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
+    let page: LogPage | undefined;
     try {
-      return await this.store.write(async (session): Promise<BatchOutcome> => {
+      const outcome = await this.store.write(async (session): Promise<BatchOutcome> => {
         const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
-        const page =
-          ahead && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
+        page =
+          ahead && limit === batchSize && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
             ? ahead.page
-            : await session.readLog({ after, limit: batchSize, filter: this.filter });
-        if (this.readsAhead && page.events.length === batchSize) this.readAhead(page.next, batchSize);
+            : await session.readLog({ after, limit, filter: this.filter });
+        if (this.readsAhead && limit === batchSize && page.events.length === batchSize) {
+          this.readAhead(page.next, batchSize);
+        }
         if (page.events.length > 0) {
           const events = page.events.map((event) => this.store.reviveStored(event));
           await this.options.handle(events, {
@@ -214,10 +154,43 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
           ? { status: 'processed', count: page.events.length, position: page.next }
           : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
       });
+      this.failures?.succeeded();
+      return outcome;
     } catch (error) {
       if (error instanceof LostLease) return { status: 'not-holder', holder: await this.holder() };
-      throw error;
+      if (!this.failures || !page || page.events.length === 0) throw error;
+      if (this.failures.failed(claimed.position, page) === 'retry') throw error;
+      return this.setAside(claimed, page, error);
     }
+  }
+
+  /** The failure policy's last word on the one event of `page`: parked and passed, or halted at. */
+  private async setAside(claimed: ConsumerCheckpoint, page: LogPage, error: unknown): Promise<BatchOutcome> {
+    const [event] = page.events;
+    const failures = this.failures;
+    if (!event || !failures) throw error;
+    const halted = failures.halts;
+    const reason = describeFailure(error);
+    try {
+      await this.store.write(async (session) => {
+        await session.parkEvent(this.key, {
+          position: event.position,
+          error: reason,
+          attempts: failures.attempts,
+          halted,
+        });
+        const past = { transactionId: event.transactionId, position: event.position };
+        if (!halted && !(await session.storeCheckpoint(this.key, this.owner, claimed.position, past))) {
+          throw new LostLease();
+        }
+      });
+    } catch (lost) {
+      if (lost instanceof LostLease) return { status: 'not-holder', holder: await this.holder() };
+      throw lost;
+    }
+    failures.succeeded();
+    this.reportError(error);
+    return { status: halted ? 'halted' : 'parked', position: event.position, error: reason };
   }
 
   /**
@@ -247,16 +220,26 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /**
    * Runs batches until one finds nothing left, then gives the lease up (a script or a test can
    * catch up and exit without holding other instances back). Throws `ConsumerHeldError` when
-   * another live instance holds the consumer.
+   * another live instance holds the consumer, `ConsumerHaltedError` when it stands at a halted
+   * event; with a failure policy, a failing batch is run again until the policy acts.
    */
   async catchUp(onProgress?: (handled: number) => void): Promise<number> {
     let handled = 0;
     try {
       for (;;) {
-        const outcome = await this.processBatch();
+        let outcome: BatchOutcome;
+        try {
+          outcome = await this.processBatch();
+        } catch (error) {
+          // With a failure policy the batch is run again until the policy sets its event aside.
+          if (!this.failures) throw error;
+          await sleep(Math.min(50 * 2 ** (this.failures.attempts - 1), 1_000));
+          continue;
+        }
         if (outcome.status === 'not-holder') throw new ConsumerHeldError(this.name, outcome.holder);
+        if (outcome.status === 'halted') throw new ConsumerHaltedError(this.name, outcome.position, outcome.error);
         if (outcome.status === 'idle') return handled;
-        handled += outcome.count;
+        if (outcome.status === 'processed') handled += outcome.count;
         onProgress?.(handled);
       }
     } finally {
@@ -328,6 +311,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         leaseOwner: checkpoint?.leaseOwner ?? null,
         leaseExpiresAt: checkpoint?.leaseExpiresAt ?? null,
         oldestOpenTransaction: await session.oldestOpenTransaction(),
+        parked: (await session.listParked(this.key, 100)).map(summarizeParked),
       };
     });
   }

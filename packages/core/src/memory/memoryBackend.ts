@@ -45,6 +45,14 @@ interface StoredCheckpoint {
   stored: boolean;
 }
 
+interface ParkedRow {
+  position: bigint;
+  error: string;
+  attempts: number;
+  parkedAt: Date;
+  halted: boolean;
+}
+
 interface OutboxRow {
   id: bigint;
   position: bigint;
@@ -61,6 +69,8 @@ interface State {
   outbox: OutboxRow[];
   nextOutboxId: bigint;
   checkpoints: Map<string, StoredCheckpoint>;
+  /** By checkpoint key, in log order. */
+  parked: Map<string, ParkedRow[]>;
   events: StoredEvent[];
   streams: Map<string, { key: StreamKey; events: StoredEvent[] }>;
   snapshots: Map<string, StoredSnapshot>;
@@ -75,6 +85,7 @@ function copyState(state: State): State {
     streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
     snapshots: new Map(state.snapshots),
     checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
+    parked: new Map([...state.parked].map(([k, rows]) => [k, rows.map((row) => ({ ...row }))])),
     outbox: state.outbox.map((row) => ({ ...row })),
     nextOutboxId: state.nextOutboxId,
     eventIds: new Set(state.eventIds),
@@ -149,6 +160,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       streams: new Map(),
       snapshots: new Map(),
       checkpoints: new Map(),
+      parked: new Map(),
       outbox: [],
       nextOutboxId: 1n,
       eventIds: new Set(),
@@ -292,6 +304,34 @@ function memorySession(
     async readCheckpoint(consumer) {
       const stored = state.checkpoints.get(checkpointKey(consumer));
       return stored && toCheckpoint({ ...stored });
+    },
+    async parkEvent(consumer, parked) {
+      writable();
+      const key = checkpointKey(consumer);
+      const rows = (state.parked.get(key) ?? []).filter((row) => row.position !== parked.position);
+      rows.push({ ...parked, parkedAt: clock() });
+      rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+      state.parked.set(key, rows);
+    },
+    async listParked(consumer, limit, halted) {
+      return (state.parked.get(checkpointKey(consumer)) ?? [])
+        .filter((row) => halted === undefined || row.halted === halted)
+        .slice(0, limit)
+        .map((row) => ({
+          event: eventAt(row.position),
+          error: row.error,
+          attempts: row.attempts,
+          parkedAt: row.parkedAt,
+          halted: row.halted,
+        }));
+    },
+    async removeParked(consumer, positions) {
+      writable();
+      const key = checkpointKey(consumer);
+      const rows = state.parked.get(key) ?? [];
+      const kept = positions ? rows.filter((row) => !positions.includes(row.position)) : [];
+      state.parked.set(key, kept);
+      return rows.length - kept.length;
     },
     async now() {
       return clock();

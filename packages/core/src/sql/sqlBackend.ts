@@ -151,6 +151,9 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       storeCheckpoint: (consumer, owner, from, to) => dialect.storeCheckpoint(executor, consumer, owner, from, to),
       releaseConsumer: (consumer, owner) => dialect.releaseConsumer(executor, consumer, owner),
       readCheckpoint: (consumer) => dialect.readCheckpoint(executor, consumer),
+      parkEvent: (consumer, parked) => dialect.parkEvent(executor, consumer, parked),
+      listParked: (consumer, limit, halted) => dialect.listParked(executor, consumer, limit, halted),
+      removeParked: (consumer, positions) => dialect.removeParked(executor, consumer, positions),
       now: () => dialect.now(executor),
       oldestOpenTransaction: () => dialect.oldestOpenTransaction(executor),
       claimOutbox: (owner, now, leaseUntil, limit, tenant) =>

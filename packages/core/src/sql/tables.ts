@@ -11,6 +11,8 @@ export interface TableNames {
   readonly snapshots: string;
   readonly outbox: string;
   readonly checkpoints: string;
+  /** Events consumers set aside (their failure policy's `park` or `halt`), with the error. */
+  readonly parked: string;
   /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
   readonly logHead: string;
 }
@@ -68,6 +70,9 @@ export function nameColumns(names: TableNames): NameColumn[] {
     { ...required(names.checkpoints, 'tenant_id', STREAM_LIMITS.tenant), defaultValue: DEFAULT_TENANT },
     required(names.checkpoints, 'consumer', CONSUMER_NAME_MAX_LENGTH),
     { table: names.checkpoints, column: 'lease_owner', length: OWNER_MAX_LENGTH, nullable: true },
+    required(names.parked, 'tenant_id', STREAM_LIMITS.tenant),
+    required(names.parked, 'consumer', CONSUMER_NAME_MAX_LENGTH),
+    required(names.parked, 'status', 16),
   ];
 }
 
@@ -101,6 +106,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     snapshots: `${prefix}snapshots`,
     outbox: `${prefix}outbox`,
     checkpoints: `${prefix}checkpoints`,
+    parked: `${prefix}parked`,
     logHead: `${prefix}log_head`,
   };
 }

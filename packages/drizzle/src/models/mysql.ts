@@ -113,6 +113,20 @@ export function mysqlModels(tablePrefix?: string) {
       },
       (t) => [primaryKey({ name: `${names.checkpoints}_pkey`, columns: [t.tenantId, t.consumer] })],
     ),
+    parked: mysqlTable(
+      names.parked,
+      {
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        consumer: varchar('consumer', { length: 200 }).notNull(),
+        position: bigint('position', { mode: 'bigint' }).notNull(),
+        attempts: int('attempts').notNull(),
+        lastError: text('last_error'),
+        // 'parked' (passed) or 'halted' (the consumer stands at it)
+        status: varchar('status', { length: 16 }).notNull(),
+        parkedAt: time('parked_at').notNull(),
+      },
+      (t) => [primaryKey({ name: `${names.parked}_pkey`, columns: [t.tenantId, t.consumer, t.position] })],
+    ),
     logHead: mysqlTable(names.logHead, {
       id: int('id').primaryKey(),
       position: bigint('position', { mode: 'bigint' }).notNull(),

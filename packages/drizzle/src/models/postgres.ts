@@ -105,5 +105,19 @@ export function pgModels(tablePrefix?: string) {
       },
       (t) => [primaryKey({ name: `${names.checkpoints}_pkey`, columns: [t.tenantId, t.consumer] })],
     ),
+    parked: pgTable(
+      names.parked,
+      {
+        tenantId: varchar('tenant_id', { length: 100 }).notNull(),
+        consumer: varchar('consumer', { length: 200 }).notNull(),
+        position: bigint('position', { mode: 'bigint' }).notNull(),
+        attempts: integer('attempts').notNull(),
+        lastError: text('last_error'),
+        // 'parked' (passed) or 'halted' (the consumer stands at it)
+        status: varchar('status', { length: 16 }).notNull(),
+        parkedAt: time('parked_at').notNull(),
+      },
+      (t) => [primaryKey({ name: `${names.parked}_pkey`, columns: [t.tenantId, t.consumer, t.position] })],
+    ),
   };
 }

@@ -89,5 +89,19 @@ export function sqliteModels(tablePrefix?: string) {
       },
       (t) => [primaryKey({ name: `${names.checkpoints}_pkey`, columns: [t.tenantId, t.consumer] })],
     ),
+    parked: sqliteTable(
+      names.parked,
+      {
+        tenantId: text('tenant_id').notNull(),
+        consumer: text('consumer').notNull(),
+        position: integer('position').notNull(),
+        attempts: integer('attempts').notNull(),
+        lastError: text('last_error'),
+        // 'parked' (passed) or 'halted' (the consumer stands at it)
+        status: text('status').notNull(),
+        parkedAt: text('parked_at').notNull(),
+      },
+      (t) => [primaryKey({ name: `${names.parked}_pkey`, columns: [t.tenantId, t.consumer, t.position] })],
+    ),
   };
 }

@@ -115,6 +115,20 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
     },
   });
 
+  const parked = defineEntity({
+    ...entity(names.parked),
+    properties: {
+      tenantId: c.varchar('tenant_id', 100).primary(),
+      consumer: c.varchar('consumer', 200).primary(),
+      position: c.bigint('position').primary().autoincrement(false),
+      attempts: c.integer('attempts'),
+      lastError: c.text('last_error').nullable(),
+      // 'parked' (passed) or 'halted' (the consumer stands at it)
+      status: c.varchar('status', 16),
+      parkedAt: c.timestamp('parked_at'),
+    },
+  });
+
   const logHead =
     dialect === 'mysql'
       ? defineEntity({
@@ -132,6 +146,7 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
     snapshots,
     outbox,
     checkpoints,
+    parked,
     ...(logHead && { logHead }),
   } as EsEntities;
 }

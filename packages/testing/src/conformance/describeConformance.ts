@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe } from '@jest/globals';
 import { suiteContext } from './context.js';
 import { aggregatesSuite } from './suites/aggregates.js';
 import { appendAndReadSuite } from './suites/appendAndRead.js';
+import { consumerFailuresSuite } from './suites/consumerFailures.js';
 import { consumerLeasesSuite } from './suites/consumerLeases.js';
 import { consumersSuite } from './suites/consumers.js';
 import { errorsSuite } from './suites/errors.js';
@@ -31,6 +32,7 @@ export const conformanceSuites = [
   aggregatesSuite,
   consumersSuite,
   consumerLeasesSuite,
+  consumerFailuresSuite,
   outboxSuite,
   mysqlSchemaSuite,
   errorsSuite,

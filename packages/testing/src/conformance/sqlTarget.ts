@@ -11,7 +11,14 @@ export function sqlTargetTables(executor: SqlExecutor, tables: TableNames, hostT
     const [row] = await executor.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`);
     return Number(row?.n ?? 0);
   };
-  const storeTables = [tables.outbox, tables.events, tables.streams, tables.snapshots, tables.checkpoints];
+  const storeTables = [
+    tables.outbox,
+    tables.parked,
+    tables.events,
+    tables.streams,
+    tables.snapshots,
+    tables.checkpoints,
+  ];
   return {
     async reset(): Promise<void> {
       for (const table of [...storeTables, hostTable]) await executor.execute(`DELETE FROM ${table}`);

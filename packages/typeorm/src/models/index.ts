@@ -108,6 +108,18 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
         updated_at: c.timestamp({ nullable: true }),
       },
     }),
+    parked: table(names.parked, {
+      columns: {
+        tenant_id: c.varchar(100, primary(names.parked)),
+        consumer: c.varchar(200, primary(names.parked)),
+        position: c.bigint(primary(names.parked)),
+        attempts: c.integer(),
+        last_error: c.text({ nullable: true }),
+        // 'parked' (passed) or 'halted' (the consumer stands at it)
+        status: c.varchar(16),
+        parked_at: c.timestamp(),
+      },
+    }),
   };
   if (dialect !== 'mysql') return models;
   return {

@@ -11,6 +11,8 @@ import type {
   OldestTransaction,
   OutboxCounts,
   OutboxEntry,
+  ParkedEvent,
+  ParkedEventToStore,
   ReadLogQuery,
   ReadStreamQuery,
   SnapshotToStore,
@@ -372,8 +374,8 @@ export abstract class SqlDialect {
     return toDate(row?.now);
   }
 
-  protected consumerWhere(params: Params, consumer: ConsumerKey): string {
-    return `tenant_id = ${params.add(consumer.tenant)} AND consumer = ${params.add(consumer.name)}`;
+  protected consumerWhere(params: Params, consumer: ConsumerKey, alias = ''): string {
+    return `${alias}tenant_id = ${params.add(consumer.tenant)} AND ${alias}consumer = ${params.add(consumer.name)}`;
   }
 
   async claimConsumer(
@@ -452,6 +454,70 @@ export abstract class SqlDialect {
       PREPARED,
     );
     return row ? this.toCheckpoint(row) : undefined;
+  }
+
+  async parkEvent(executor: SqlExecutor, consumer: ConsumerKey, parked: ParkedEventToStore): Promise<void> {
+    const { parked: table } = this.tables;
+    let params = this.params();
+    await executor.execute(
+      `DELETE FROM ${table} WHERE ${this.consumerWhere(params, consumer)} AND position = ${this.bigintValue(params, parked.position)}`,
+      params.values,
+    );
+    params = this.params();
+    const values = [
+      params.add(consumer.tenant),
+      params.add(consumer.name),
+      this.bigintValue(params, parked.position),
+      params.add(parked.attempts),
+      params.add(parked.error.slice(0, 4000)),
+      params.add(parked.halted ? 'halted' : 'parked'),
+      this.currentTime,
+    ].join(', ');
+    await executor.execute(
+      `INSERT INTO ${table} (tenant_id, consumer, position, attempts, last_error, status, parked_at) VALUES (${values})`,
+      params.values,
+    );
+  }
+
+  async listParked(
+    executor: SqlExecutor,
+    consumer: ConsumerKey,
+    limit: number,
+    halted?: boolean,
+  ): Promise<ParkedEvent[]> {
+    const params = this.params();
+    const where = `${this.consumerWhere(params, consumer, 'p.')}${
+      halted === undefined ? '' : ` AND p.status = ${params.add(halted ? 'halted' : 'parked')}`
+    }`;
+    const rows = await executor.query<
+      EventRow & { attempts: unknown; last_error: unknown; status: unknown; parked_at: unknown }
+    >(
+      `SELECT p.attempts, p.last_error, p.status, ${this.selectTime('p.parked_at')} AS parked_at, ${this.eventColumns('e')}
+       FROM ${this.tables.parked} p JOIN ${this.tables.events} e ON e.position = p.position
+       WHERE ${where} ORDER BY p.position LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map((row) => ({
+      event: toStoredEvent(row),
+      error: String(row.last_error ?? ''),
+      attempts: toNumber(row.attempts),
+      parkedAt: toDate(row.parked_at),
+      halted: row.status === 'halted',
+    }));
+  }
+
+  async removeParked(
+    executor: SqlExecutor,
+    consumer: ConsumerKey,
+    positions: readonly bigint[] | undefined,
+  ): Promise<number> {
+    // `?` placeholders bind in textual order: the consumer's key comes first.
+    const params = this.params();
+    const where = this.consumerWhere(params, consumer);
+    const only = positions
+      ? ` AND position IN (${positions.map((position) => this.bigintValue(params, position)).join(', ') || 'NULL'})`
+      : '';
+    return executor.execute(`DELETE FROM ${this.tables.parked} WHERE ${where}${only}`, params.values);
   }
 
   /** Index hint making a locking read by id lock only those rows (MySQL: no gap locks on a
