@@ -11,6 +11,7 @@ import {
   type LogPosition,
   type MemoryTransaction,
   type RecordedEventOf,
+  type UnknownRecordedEvent,
 } from './index.js';
 
 const Opened = defineEvent('Opened', z.object({ owner: z.string(), at: z.date() }));
@@ -69,3 +70,17 @@ const decider: Decider<number, { add: number }, Account> = {
 };
 const repository = createRepository(store, { category: 'account', decider });
 expectTypeOf(repository.handle).parameter(1).toEqualTypeOf<{ add: number }>();
+
+// A reader that asks for raw events gets unknown types as UnknownRecordedEvent, and only then.
+{
+  const store = createEventStore({ backend: createMemoryBackend(), events: [Opened, Deposited] });
+  const stream = { category: 'account', id: 'a' };
+  expectTypeOf(store.readStream(stream)).resolves.toEqualTypeOf<RecordedEventOf<Account>[]>();
+  expectTypeOf(store.readStream(stream, { unknownTypes: 'raw' })).resolves.toEqualTypeOf<
+    (RecordedEventOf<Account> | UnknownRecordedEvent)[]
+  >();
+  expectTypeOf(store.readAll({ limit: 5 })).resolves.toHaveProperty('events').toEqualTypeOf<RecordedEventOf<Account>[]>();
+  expectTypeOf(store.readAll({ unknownTypes: 'raw' }))
+    .resolves.toHaveProperty('events')
+    .toEqualTypeOf<(RecordedEventOf<Account> | UnknownRecordedEvent)[]>();
+}

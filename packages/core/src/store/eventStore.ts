@@ -30,7 +30,7 @@ import {
   validateTenant,
 } from '../streams/index.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
-import type { RecordedEvent, RecordedEventOf } from './recordedEvent.js';
+import type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './recordedEvent.js';
 
 export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> {
   readonly backend: EventStoreBackend<THandle>;
@@ -83,6 +83,9 @@ export interface ReadStreamOptions {
   /** Inclusive. */
   readonly toVersion?: number;
   readonly limit?: number;
+  /** An event whose type the store does not know: an `UnknownEventTypeError` (`throw`, the
+   * default), or handed over as an `UnknownRecordedEvent` (`raw`). */
+  readonly unknownTypes?: 'throw' | 'raw';
 }
 
 export interface ReadAllOptions {
@@ -94,10 +97,12 @@ export interface ReadAllOptions {
   readonly types?: readonly string[];
   /** Read every tenant's events instead of this store's tenant only. */
   readonly allTenants?: boolean;
+  /** As in `ReadStreamOptions`. */
+  readonly unknownTypes?: 'throw' | 'raw';
 }
 
-export interface ReadAllResult<TEvents extends AnyEventDefinition> {
-  readonly events: RecordedEventOf<TEvents>[];
+export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
+  readonly events: TRead[];
   /** Pass as `after` to continue; never past an event that can still appear. */
   readonly next: LogPosition;
 }
@@ -256,7 +261,14 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     };
   }
 
-  async readStream(stream: StreamName, options: ReadStreamOptions = {}): Promise<RecordedEventOf<TEvents>[]> {
+  async readStream<O extends ReadStreamOptions = {}>(
+    stream: StreamName,
+    options?: O,
+  ): Promise<ReadEventOf<TEvents, O>[]>;
+  async readStream(
+    stream: StreamName,
+    options: ReadStreamOptions = {},
+  ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
     const key = toStreamKey(stream, this.scope.tenant);
     const direction = options.direction ?? 'forwards';
     if (direction !== 'forwards' && direction !== 'backwards') {
@@ -280,7 +292,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
         ...(options.limit !== undefined && { limit: options.limit }),
       }),
     );
-    return stored.map((event) => this.revive(event));
+    return stored.map((event) => this.reviveAs(event, options.unknownTypes));
   }
 
   async streamVersion(stream: StreamName): Promise<number> {
@@ -295,7 +307,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   /** Reads the global log in order, never skipping an event committed late (each dialect says how beside its SQL, in sql/dialects). */
-  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult<TEvents>> {
+  async readAll<O extends ReadAllOptions = {}>(options?: O): Promise<ReadAllResult<TEvents, ReadEventOf<TEvents, O>>>;
+  async readAll(
+    options: ReadAllOptions = {},
+  ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
     const limit = options.limit ?? 1000;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
     const after = options.after ?? LOG_START;
@@ -304,7 +319,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     }
     const filter = this.logFilter(options);
     const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
-    return { events: page.events.map((event) => this.revive(event)), next: page.next };
+    return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
   }
 
   async saveSnapshot(stream: StreamName, snapshot: { version: number; state: unknown; schemaVersion?: number }) {
@@ -387,9 +402,25 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     };
   }
 
+  /** `raw`: an event of a type this store does not know comes back as stored instead of throwing. */
+  private reviveAs(
+    event: StoredEvent,
+    unknownTypes: 'throw' | 'raw' | undefined,
+  ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
+    if (unknownTypes !== undefined && unknownTypes !== 'throw' && unknownTypes !== 'raw') {
+      throw new InvalidArgumentError(`unknownTypes must be 'throw' or 'raw'; got ${JSON.stringify(unknownTypes)}`);
+    }
+    if (unknownTypes !== 'raw' || this.registry.types.includes(event.type)) return this.revive(event);
+    return { ...this.recorded(event, deserialize(event.data)), unknownType: true };
+  }
+
   private revive(event: StoredEvent): RecordedEventOf<TEvents> {
     const data = this.registry.upcast(event.type, event.schemaVersion, deserialize(event.data));
-    const recorded: RecordedEvent = {
+    return this.recorded(event, data) as RecordedEventOf<TEvents>;
+  }
+
+  private recorded(event: StoredEvent, data: unknown): RecordedEvent {
+    return {
       id: event.eventId,
       type: event.type,
       data,
@@ -401,7 +432,6 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       storedSchemaVersion: event.schemaVersion,
       recordedAt: event.recordedAt,
     };
-    return recorded as RecordedEventOf<TEvents>;
   }
 
   /** Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */

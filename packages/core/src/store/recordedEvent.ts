@@ -24,3 +24,19 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: distributes over a union of definitions.
 export type RecordedEventOf<D extends EventDefinition<string, any>> =
   D extends EventDefinition<infer T, infer S> ? RecordedEvent<T, z.output<S>> : never;
+
+/**
+ * An event whose type this store does not know (written by a newer version of the application, or
+ * by hand), handed over as stored, not validated or upcast, to a reader that asks for it with
+ * `unknownTypes: 'raw'`.
+ */
+export interface UnknownRecordedEvent extends RecordedEvent<string, unknown> {
+  readonly unknownType: true;
+}
+
+/** What a read returns: the store's events, and unknown ones as raw events where the reader asks. */
+export type ReadEventOf<
+  // biome-ignore lint/suspicious/noExplicitAny: distributes over a union of definitions.
+  D extends EventDefinition<string, any>,
+  O,
+> = O extends { readonly unknownTypes: 'raw' } ? RecordedEventOf<D> | UnknownRecordedEvent : RecordedEventOf<D>;

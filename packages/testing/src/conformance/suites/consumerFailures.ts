@@ -1,4 +1,4 @@
-import { ConsumerHaltedError, createConsumer, createEventStore, defineEvent } from '@es/core';
+import { ConsumerHaltedError, createConsumer, createEventStore, defineEvent, UnknownEventTypeError } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { type SuiteContext, uniqueId } from '../context.js';
@@ -110,6 +110,24 @@ export function consumerFailuresSuite<H>(ctx: SuiteContext<H>): void {
       const [parked] = await consumer.parked.list();
       expect(parked).toMatchObject({ eventId: mystery.events[0]!.id, type: 'Mystery' });
       expect(parked?.error).toContain('UnknownEventTypeError');
+    });
+
+    it('hands an unknown type to a reader that asks for raw events, as stored; other reads refuse it with a typed error', async () => {
+      const newer = createEventStore({ backend: ctx.backend(), events: [...bankEvents, Mystery] });
+      const stream = { category: 'case', id: uniqueId() };
+      await newer.append(stream, [Deposited.create({ amount: 1 }), Mystery.create({ clue: 'x' })], {
+        expectedVersion: 'no_stream',
+      });
+      const store = ctx.store();
+      await expect(store.readStream(stream)).rejects.toBeInstanceOf(UnknownEventTypeError);
+      await expect(store.readAll()).rejects.toBeInstanceOf(UnknownEventTypeError);
+      const read = await store.readStream(stream, { unknownTypes: 'raw' });
+      expect(read.map((event) => [event.type, event.data, 'unknownType' in event])).toEqual([
+        ['Deposited', { amount: 1 }, false],
+        ['Mystery', { clue: 'x' }, true],
+      ]);
+      const { events } = await store.readAll({ unknownTypes: 'raw' });
+      expect(events.map((event) => event.type)).toEqual(['Deposited', 'Mystery']);
     });
   });
 }
