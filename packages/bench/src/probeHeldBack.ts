@@ -33,7 +33,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Milliseconds from the commit of one event to a consumer (started at the end) handling it. */
 async function latency(round: string): Promise<number> {
-  const other = createConsumer(store, { name: `other-${round}`, start: 'end', readAhead: false, handle: async () => {} });
+  const other = createConsumer(store, {
+    name: `other-${round}`,
+    start: 'end',
+    readAhead: false,
+    handle: async () => {},
+  });
   await other.processBatch();
   const started = performance.now();
   await store.append({ category: 'probe', id: `x-${round}` }, Noted.create({ n: 1 }), { expectedVersion: 'any' });
@@ -47,7 +52,13 @@ async function latency(round: string): Promise<number> {
 const beside: number[] = [];
 for (let round = 0; round < 3; round++) {
   await store.append({ category: 'probe', id: `slow-${round}` }, Noted.create({ n: 0 }), { expectedVersion: 'any' });
-  const slow = createConsumer(store, { name: `slow-${round}`, readAhead: false, handle: () => sleep(2_500) });
+  const slow = createConsumer(store, {
+    name: `slow-${round}`,
+    readAhead: false,
+    handle: async () => {
+      await sleep(2_500);
+    },
+  });
   const batch = slow.processBatch();
   await sleep(200);
   beside.push(await latency(`slow-${round}`));
