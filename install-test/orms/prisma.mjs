@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectOneCommittedInvoice } from '../checks.mjs';
 
 export default {
   readme: 'packages/prisma/README.md',
@@ -53,21 +54,6 @@ export default {
     for (const table of ['invoices', 'es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints'])
       if (!sql.includes(`CREATE TABLE "${table}"`)) throw new Error(`the migration does not create ${table}:\n${sql}`);
 
-    const invoices = await query('select id, customer from invoices');
-    if (invoices.length !== 1 || invoices[0].customer !== 'Ada')
-      throw new Error(`expected Ada's invoice alone (the rolled-back one gone): ${JSON.stringify(invoices)}`);
-    const events = await query('select category, stream_id, stream_version, type from es_events');
-    const [event] = events;
-    if (
-      events.length !== 1 ||
-      event.category !== 'invoice' ||
-      event.stream_id !== invoices[0].id ||
-      event.stream_version !== 1 ||
-      event.type !== 'InvoiceIssued'
-    )
-      throw new Error(`expected one InvoiceIssued event on the committed invoice's stream: ${JSON.stringify(events)}`);
-    const streams = await query('select stream_id, version from es_streams');
-    if (streams.length !== 1 || streams[0].stream_id !== invoices[0].id || streams[0].version !== 1)
-      throw new Error(`expected the committed invoice's stream alone, at version 1: ${JSON.stringify(streams)}`);
+    await expectOneCommittedInvoice(query);
   },
 };
