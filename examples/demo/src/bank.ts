@@ -8,7 +8,7 @@ import {
   createOutboxRelay,
   type RecordedEventOf,
 } from '@es/core';
-import { createDrizzleBackend } from '@es/drizzle';
+import { createDrizzleBackend, type DrizzleTransactionOf } from '@es/drizzle';
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -37,8 +37,7 @@ export function openBank(file: string, migrationsFolder: string) {
         name: 'account-balances',
         // Runs inside the append's transaction: the read model can never disagree with the events.
         async handle(events, { transaction }) {
-          const tx = transaction as unknown as Db;
-          for (const event of events) applyToBalances(tx, event);
+          for (const event of events) applyToBalances(transaction, event);
         },
       },
     ],
@@ -51,7 +50,7 @@ export function openBank(file: string, migrationsFolder: string) {
   return { client, db, backend, store, accounts };
 }
 
-function applyToBalances(tx: Db, event: RecordedEventOf<AccountEvent>) {
+function applyToBalances(tx: DrizzleTransactionOf<Db>, event: RecordedEventOf<AccountEvent>) {
   const accountId = event.stream.id;
   if (event.type === 'AccountOpened') {
     tx.insert(schema.accountBalances)

@@ -78,8 +78,7 @@ async function transfer(amount: number, fromId: string, toId: string) {
     to.deposit(amount, `transfer from ${from.owner}`);
     await accounts.save(from);
     await accounts.save(to);
-    (tx as unknown as typeof bank.db)
-      .insert(transfers)
+    tx.insert(transfers)
       .values({ id: uuidv7(), fromAccount: fromId, toAccount: toId, amount, at: new Date().toISOString() })
       .run();
   });

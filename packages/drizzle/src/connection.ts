@@ -1,13 +1,19 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { retryWhileBusy, SqliteGate, statementName } from '@es/core/sql';
+import { statementName } from '@es/core/sql';
 import { type SQL, sql } from 'drizzle-orm';
 import { nodePostgresPool } from './nodePostgresPool.js';
+import { mysqlOpenCheck, type OpenCheck, postgresOpenCheck, transactionEnded } from './openTransactions.js';
 
 /** What the backend needs of a Drizzle database or transaction on PostgreSQL or MySQL. */
 export interface DrizzleAsyncHandle {
   execute(query: SQL): Promise<unknown>;
   /** Drizzle's internals; on PostgreSQL their `session` (`db._.session`, `tx._.session`) is used. */
   readonly _?: object;
+}
+
+/** A Drizzle database on PostgreSQL or MySQL: a handle that can open transactions. */
+export interface DrizzleAsyncDatabase extends DrizzleAsyncHandle {
+  transaction<T>(work: (tx: DrizzleAsyncHandle) => Promise<T>): Promise<T>;
 }
 
 /** Drizzle's PgSession, as far as the store uses it: a query already in the driver's own text. */
@@ -23,12 +29,7 @@ interface PgSessionRunner {
 const isPgSessionRunner = (session: unknown): session is PgSessionRunner =>
   typeof (session as PgSessionRunner | undefined)?.prepareQuery === 'function';
 
-/** What the backend needs of a Drizzle better-sqlite3 database. */
-export interface DrizzleSqliteHandle {
-  all(query: SQL): unknown;
-  run(query: SQL): unknown;
-  readonly $client: { readonly name: string };
-}
+const noCheck: OpenCheck = () => {};
 
 /** Rebuilds core's SQL text (`$n` or `?` placeholders) as a Drizzle `SQL` with bound params. */
 export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dialect: SqlDialectName): SQL {
@@ -51,13 +52,14 @@ export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dia
  * session's `prepareQuery` as it is (what `execute(sql)` does after building the text), named
  * when core marks it reusable, so node-postgres prepares it once per connection. Rebuilding the
  * text as a Drizzle `SQL` (the fallback, where no session is exposed) cost about 0.15 ms of CPU
- * per append on the bench machine.
+ * per append on the bench machine. `check` runs before every statement.
  */
-function postgresExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
+function postgresExecutor(handle: DrizzleAsyncHandle, check: OpenCheck = noCheck): SqlExecutor {
   const found = (handle._ as { session?: unknown } | undefined)?.session;
   const session = isPgSessionRunner(found) ? found : undefined;
-  const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) =>
-    session
+  const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
+    check();
+    return session
       ? session
           .prepareQuery(
             { sql: text, params: [...params] },
@@ -67,6 +69,7 @@ function postgresExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
           )
           .execute()
       : handle.execute(toDrizzleSql(text, params, 'postgres'));
+  };
   return {
     dialect: 'postgres',
     async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
@@ -78,28 +81,20 @@ function postgresExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
   };
 }
 
-function mysqlExecutor(handle: DrizzleAsyncHandle): SqlExecutor {
+function mysqlExecutor(handle: DrizzleAsyncHandle, check: OpenCheck = noCheck): SqlExecutor {
+  const run = (text: string, params?: readonly SqlParam[]) => {
+    check();
+    return handle.execute(toDrizzleSql(text, params, 'mysql'));
+  };
   return {
     dialect: 'mysql',
     async query<Row>(text: string, params?: readonly SqlParam[]) {
-      const [rows] = (await handle.execute(toDrizzleSql(text, params, 'mysql'))) as [Row[]];
+      const [rows] = (await run(text, params)) as [Row[]];
       return rows;
     },
     async execute(text, params) {
-      const [header] = (await handle.execute(toDrizzleSql(text, params, 'mysql'))) as [{ affectedRows?: number }];
+      const [header] = (await run(text, params)) as [{ affectedRows?: number }];
       return header.affectedRows ?? 0;
-    },
-  };
-}
-
-function sqliteExecutor(handle: DrizzleSqliteHandle): SqlExecutor {
-  return {
-    dialect: 'sqlite',
-    async query<Row>(text: string, params?: readonly SqlParam[]) {
-      return handle.all(toDrizzleSql(text, params, 'sqlite')) as Row[];
-    },
-    async execute(text, params) {
-      return (handle.run(toDrizzleSql(text, params, 'sqlite')) as { changes: number }).changes;
     },
   };
 }
@@ -107,60 +102,32 @@ function sqliteExecutor(handle: DrizzleSqliteHandle): SqlExecutor {
 /**
  * PostgreSQL / MySQL: Drizzle's own async transactions; the handle is Drizzle's `tx`. On a
  * node-postgres Pool, the same statements and transactions on the pool directly (`nodePostgresPool`).
+ * A joined handle is checked before each statement (see openTransactions.ts).
  */
-export function asyncConnection<THandle extends DrizzleAsyncHandle & { transaction: Function }>(
-  db: THandle,
+export function asyncConnection(
+  db: DrizzleAsyncDatabase,
   dialect: 'postgres' | 'mysql',
 ): SqlConnection<DrizzleAsyncHandle> {
-  const executor = dialect === 'postgres' ? postgresExecutor : mysqlExecutor;
+  const join =
+    dialect === 'postgres'
+      ? (handle: DrizzleAsyncHandle) => postgresExecutor(handle, postgresOpenCheck(handle))
+      : (handle: DrizzleAsyncHandle) => mysqlExecutor(handle, mysqlOpenCheck(handle));
   const pool = dialect === 'postgres' ? nodePostgresPool(db) : undefined;
-  if (pool) return { ...pool.executor, transaction: pool.transaction, join: (handle) => executor(handle) };
+  if (pool) return { ...pool.executor, transaction: pool.transaction, join };
+  const executor = dialect === 'postgres' ? postgresExecutor : mysqlExecutor;
   return {
     ...executor(db),
-    transaction: <T>(work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>) =>
-      (db.transaction as (run: (tx: DrizzleAsyncHandle) => Promise<T>) => Promise<T>)((tx) => work(executor(tx), tx)),
-    join: (handle) => executor(handle),
-  };
-}
-
-/**
- * SQLite (better-sqlite3): Drizzle's transactions there are synchronous, so async work cannot
- * run inside them. This connection runs its own `BEGIN IMMEDIATE ... COMMIT` on the database,
- * queued behind SQLite's single writer (see core's SqliteGate); the handle is the database.
- */
-export class DrizzleSqliteConnection implements SqlConnection<DrizzleSqliteHandle> {
-  readonly dialect = 'sqlite' as const;
-  private readonly executor: SqlExecutor;
-  private readonly gate: SqliteGate;
-
-  constructor(private readonly db: DrizzleSqliteHandle) {
-    this.executor = sqliteExecutor(db);
-    this.gate = new SqliteGate(db.$client.name);
-  }
-
-  query<Row>(text: string, params?: readonly SqlParam[]): Promise<Row[]> {
-    return this.gate.exclusive(() => this.executor.query<Row>(text, params));
-  }
-
-  execute(text: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.gate.exclusive(() => this.executor.execute(text, params));
-  }
-
-  transaction<T>(work: (executor: SqlExecutor, handle: DrizzleSqliteHandle) => Promise<T>): Promise<T> {
-    return this.gate.writeTransaction(async () => {
-      await retryWhileBusy(() => this.db.run(sql.raw('BEGIN IMMEDIATE')));
+    async transaction<T>(work: (executor: SqlExecutor, handle: DrizzleAsyncHandle) => Promise<T>) {
+      let opened: DrizzleAsyncHandle | undefined;
       try {
-        const result = await work(this.executor, this.db);
-        this.db.run(sql.raw('COMMIT'));
-        return result;
-      } catch (error) {
-        this.db.run(sql.raw('ROLLBACK'));
-        throw error;
+        return await db.transaction((tx) => {
+          opened = tx;
+          return work(executor(tx), tx);
+        });
+      } finally {
+        if (opened) transactionEnded(opened);
       }
-    });
-  }
-
-  join(handle: DrizzleSqliteHandle): SqlExecutor {
-    return sqliteExecutor(handle);
-  }
+    },
+    join,
+  };
 }

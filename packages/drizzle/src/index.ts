@@ -1,9 +1,3 @@
 export { createDrizzleBackend, type DrizzleBackend, type DrizzleBackendOptions } from './backend.js';
-export {
-  asyncConnection,
-  type DrizzleAsyncHandle,
-  DrizzleSqliteConnection,
-  type DrizzleSqliteHandle,
-  toDrizzleSql,
-} from './connection.js';
+export type { DrizzleDatabase, DrizzleTransactionOf } from './database.js';
 export * from './models/index.js';

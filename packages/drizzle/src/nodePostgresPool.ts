@@ -1,5 +1,6 @@
 import { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor, type SqlExecutor } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
+import { transactionEnded } from './openTransactions.js';
 
 /** node-postgres's Pool and PoolClient, as far as the store uses them. */
 interface PgPool extends NodePostgresQueryable {
@@ -87,6 +88,8 @@ export function nodePostgresPool(db: DrizzleAsyncHandle) {
           broken = rollbackError;
         });
         throw error;
+      } finally {
+        transactionEnded(tx);
       }
     } finally {
       // A connection that could not begin or roll back is not handed to the next caller.

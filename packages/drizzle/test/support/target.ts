@@ -5,17 +5,16 @@ import { tableNames } from '@es/core/sql';
 import {
   configureModels,
   createDrizzleBackend,
-  type DrizzleAsyncHandle,
   type DrizzleBackend,
   type DrizzleDialect,
-  type DrizzleSqliteHandle,
+  type DrizzleTransactionOf,
 } from '@es/drizzle';
 import { type ConformanceTarget, sqlTargetTables, testDatabases } from '@es/testing/targets';
 import Database from 'better-sqlite3';
-import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { type BetterSQLite3Database, drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { mysqlTable, varchar as mysqlVarchar } from 'drizzle-orm/mysql-core';
-import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzleMysql, type MySql2Database } from 'drizzle-orm/mysql2';
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { pgTable, varchar } from 'drizzle-orm/pg-core';
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import mysql from 'mysql2/promise';
@@ -23,7 +22,11 @@ import pg from 'pg';
 import { generateMigrationSql } from './migrations.ts';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
-type Handle = DrizzleAsyncHandle | DrizzleSqliteHandle;
+type PostgresTransaction = DrizzleTransactionOf<NodePgDatabase>;
+type MysqlTransaction = DrizzleTransactionOf<MySql2Database>;
+type SqliteTransaction = DrizzleTransactionOf<BetterSQLite3Database>;
+/** The transaction of whichever dialect the target runs; each write below knows its own. */
+type Handle = PostgresTransaction | MysqlTransaction | SqliteTransaction;
 
 const PREFIX = 'ck_';
 const DATABASE = 'es_drizzle';
@@ -59,7 +62,6 @@ export function drizzleTarget(dialect: Dialect, options: { createTables?: boolea
     if (!backend) throw new Error('target not set up');
     return backend;
   };
-  const db = (handle: Handle) => handle as unknown as ReturnType<typeof drizzlePg> & ReturnType<typeof drizzleMysql>;
 
   return {
     backend: 'drizzle',
@@ -99,14 +101,14 @@ export function drizzleTarget(dialect: Dialect, options: { createTables?: boolea
     hostRowIds: () => sqlTargetTables(root().connection, tables, hostTable).hostRowIds(),
     hostTransaction: (work) => root().runInTransaction(work),
     async writeHostRow(handle, id) {
-      const insert = db(handle)
-        .insert(hostRows[dialect] as typeof hostRows.postgres)
-        .values({ id });
-      await (dialect === 'sqlite' ? (insert as unknown as { run(): unknown }).run() : insert);
+      if (dialect === 'postgres') await (handle as PostgresTransaction).insert(hostRows.postgres).values({ id });
+      else if (dialect === 'mysql') await (handle as MysqlTransaction).insert(hostRows.mysql).values({ id });
+      else (handle as SqliteTransaction).insert(hostRows.sqlite).values({ id }).run();
     },
     async clearHostRows(handle) {
-      const remove = db(handle).delete(hostRows[dialect] as typeof hostRows.postgres);
-      await (dialect === 'sqlite' ? (remove as unknown as { run(): unknown }).run() : remove);
+      if (dialect === 'postgres') await (handle as PostgresTransaction).delete(hostRows.postgres);
+      else if (dialect === 'mysql') await (handle as MysqlTransaction).delete(hostRows.mysql);
+      else (handle as SqliteTransaction).delete(hostRows.sqlite).run();
     },
     async teardown() {
       await close();

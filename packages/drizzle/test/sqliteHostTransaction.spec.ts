@@ -1,0 +1,106 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventStore, defineEvent, TransactionNotOpenError } from '@es/core';
+import Database from 'better-sqlite3';
+import { count } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import { configureModels, createDrizzleBackend } from '../src/index.js';
+import { generateMigrationSql } from './support/index.ts';
+
+// Drizzle's better-sqlite3 transactions are synchronous: an async callback's first await ends
+// them (better-sqlite3 throws and rolls back), and whatever the callback does after that runs on
+// the bare connection. The store must refuse such a handle rather than commit on its own.
+
+const file = join(tmpdir(), 'es-drizzle-sqlite-host-transaction.sqlite');
+const invoices = sqliteTable('invoices', { id: text('id').primaryKey() });
+const models = configureModels('sqlite');
+const InvoiceIssued = defineEvent('InvoiceIssued', z.object({ cents: z.number() }));
+
+let client: Database.Database;
+let db: ReturnType<typeof open>;
+const open = () => drizzle(client, { schema: { invoices, ...models } });
+
+beforeAll(async () => {
+  rmSync(file, { force: true });
+  client = new Database(file);
+  client.pragma('journal_mode = WAL');
+  for (const statement of await generateMigrationSql('sqlite', { invoices, ...models })) client.exec(statement);
+  db = open();
+});
+beforeEach(() => client.exec(`DELETE FROM invoices; DELETE FROM ${'es_events'}; DELETE FROM es_streams;`));
+afterAll(() => client.close());
+
+const rows = () => ({
+  invoices: db.select({ n: count() }).from(invoices).get()?.n,
+  events: db.select({ n: count() }).from(models.esEvents).get()?.n,
+});
+
+test('an append inside a synchronous db.transaction is refused with TransactionNotOpenError and writes nothing', async () => {
+  const store = createEventStore({ backend: createDrizzleBackend(db), events: [InvoiceIssued] });
+  let append: Promise<unknown> | undefined;
+  // What `db.transaction(async (tx) => { ...; await store.withTransaction(tx).append(...) })` does,
+  // with the append's promise kept so the test can await it.
+  expect(() =>
+    db.transaction((tx) => {
+      tx.insert(invoices).values({ id: 'inv-1' }).run();
+      append = store
+        .withTransaction(tx)
+        .append({ category: 'invoice', id: 'inv-1' }, InvoiceIssued.create({ cents: 100 }), {
+          expectedVersion: 'no_stream',
+        });
+      return append;
+    }),
+  ).toThrow(/promise/);
+  await expect(append).rejects.toBeInstanceOf(TransactionNotOpenError);
+  expect(rows()).toEqual({ invoices: 0, events: 0 });
+});
+
+test('the same work in backend.runInTransaction commits the invoice and the event together', async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  await backend.runInTransaction(async (tx) => {
+    tx.insert(invoices).values({ id: 'inv-2' }).run();
+    await store.withTransaction(tx).append({ category: 'invoice', id: 'inv-2' }, InvoiceIssued.create({ cents: 100 }), {
+      expectedVersion: 'no_stream',
+    });
+  });
+  expect(rows()).toEqual({ invoices: 1, events: 1 });
+});
+
+// The connection's `inTransaction` cannot tell whose transaction is open: these handles are
+// refused even while another transaction runs on the same connection.
+test('a handle of a Drizzle synchronous transaction is refused even while another transaction is open', async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  let synchronous: Parameters<Parameters<typeof db.transaction>[0]>[0] | undefined;
+  db.transaction((tx) => {
+    synchronous = tx;
+  });
+  await backend.runInTransaction(async () => {
+    await expect(
+      store
+        .withTransaction(synchronous!)
+        .append({ category: 'invoice', id: 'inv-3' }, InvoiceIssued.create({ cents: 1 }), {
+          expectedVersion: 'no_stream',
+        }),
+    ).rejects.toBeInstanceOf(TransactionNotOpenError);
+  });
+  expect(rows()).toEqual({ invoices: 0, events: 0 });
+});
+
+test('a handle of an ended runInTransaction is refused while the next one is open', async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  const ended = await backend.runInTransaction(async (tx) => tx);
+  await backend.runInTransaction(async () => {
+    await expect(
+      store.withTransaction(ended).append({ category: 'invoice', id: 'inv-4' }, InvoiceIssued.create({ cents: 1 }), {
+        expectedVersion: 'no_stream',
+      }),
+    ).rejects.toBeInstanceOf(TransactionNotOpenError);
+  });
+  expect(rows()).toEqual({ invoices: 0, events: 0 });
+});
