@@ -2,7 +2,7 @@ import { configureModels } from '@es/drizzle';
 import { integer, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 // 1. The event store's tables join the app's own schema: drizzle-kit migrates them with the rest.
-export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints } = configureModels('postgresql', {
+export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked } = configureModels('postgresql', {
   tablePrefix: 'shop_es_',
 });
 
