@@ -79,7 +79,9 @@ expectTypeOf(repository.handle).parameter(1).toEqualTypeOf<{ add: number }>();
   expectTypeOf(store.readStream(stream, { unknownTypes: 'raw' })).resolves.toEqualTypeOf<
     (RecordedEventOf<Account> | UnknownRecordedEvent)[]
   >();
-  expectTypeOf(store.readAll({ limit: 5 })).resolves.toHaveProperty('events').toEqualTypeOf<RecordedEventOf<Account>[]>();
+  expectTypeOf(store.readAll({ limit: 5 }))
+    .resolves.toHaveProperty('events')
+    .toEqualTypeOf<RecordedEventOf<Account>[]>();
   expectTypeOf(store.readAll({ unknownTypes: 'raw' }))
     .resolves.toHaveProperty('events')
     .toEqualTypeOf<(RecordedEventOf<Account> | UnknownRecordedEvent)[]>();
