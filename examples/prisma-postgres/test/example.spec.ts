@@ -47,9 +47,9 @@ test("the schema holds the store's current models (what `pnpm models` writes)", 
   expect(await readFile(file, 'utf8')).toBe(prismaModels('postgresql', { tablePrefix }));
 });
 
-test('the committed migrations create exactly the schema: Prisma finds no difference', () => {
+test('the committed migrations create exactly the schema: Prisma finds no difference', async () => {
   // Replays prisma/migrations on a shadow database and compares it with prisma/schema.
-  const diff = prismaCli(
+  const diff = await prismaCli(
     'migrate',
     'diff',
     '--from-migrations',
@@ -71,7 +71,7 @@ test('`prisma migrate dev` on a new database applies every committed migration a
   try {
     const url = new URL(databaseUrl);
     url.pathname = `/${database}`;
-    const { stdout } = prismaCliWith({ DATABASE_URL: url.toString() }, 'migrate', 'dev');
+    const { stdout } = await prismaCliWith({ DATABASE_URL: url.toString() }, 'migrate', 'dev');
     expect(stdout).toMatch(/_init\//);
     expect(stdout).toMatch(/_consumer_tenants\//);
     expect(stdout).toContain('Your database is now in sync with your schema.');
