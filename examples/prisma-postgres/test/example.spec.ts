@@ -74,6 +74,7 @@ test('`prisma migrate dev` on a new database applies every committed migration a
     const { stdout } = await prismaCliWith({ DATABASE_URL: url.toString() }, 'migrate', 'dev');
     expect(stdout).toMatch(/_init\//);
     expect(stdout).toMatch(/_consumer_tenants\//);
+    expect(stdout).toMatch(/_parked\//);
     expect(stdout).toContain('Your database is now in sync with your schema.');
   } finally {
     await prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
