@@ -30,6 +30,8 @@ const expected: Record<string, RegExp[]> = {
     // Checkpoints per tenant; updated_at NULL until a checkpoint is stored.
     /CREATE TABLE "md_checkpoints" \("tenant_id" character varying\(100\) NOT NULL DEFAULT 'default', "consumer" character varying\(200\) NOT NULL,/,
     /"updated_at" TIMESTAMP\(3\) WITH TIME ZONE, CONSTRAINT "md_checkpoints_pkey" PRIMARY KEY \("tenant_id", "consumer"\)\)/,
+    // Events a consumer set aside, one row per (tenant, consumer, position); last_error NULL when none.
+    /CREATE TABLE "md_parked" \("tenant_id" character varying\(100\) NOT NULL, "consumer" character varying\(200\) NOT NULL, "position" bigint NOT NULL, "attempts" integer NOT NULL, "last_error" text, "status" character varying\(16\) NOT NULL, "parked_at" TIMESTAMP\(3\) WITH TIME ZONE NOT NULL, CONSTRAINT "md_parked_pkey" PRIMARY KEY \("tenant_id", "consumer", "position"\)\)/,
   ],
   mysql: [
     // Not AUTO_INCREMENT: the store assigns positions in commit order.
@@ -43,6 +45,7 @@ const expected: Record<string, RegExp[]> = {
     /INDEX `md_events_tenant_log_idx` \(`tenant_id`, `position`\)/,
     /CREATE TABLE `md_checkpoints` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL DEFAULT 'default', `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL,/,
     /`updated_at` datetime\(3\) NULL, PRIMARY KEY \(`tenant_id`, `consumer`\)\)/,
+    /CREATE TABLE `md_parked` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `position` bigint NOT NULL, `attempts` int NOT NULL, `last_error` text NULL, `status` varchar\(16\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `parked_at` datetime\(3\) NOT NULL, PRIMARY KEY \(`tenant_id`, `consumer`, `position`\)\)/,
   ],
   sqlite: [
     /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
@@ -52,6 +55,7 @@ const expected: Record<string, RegExp[]> = {
     /CREATE INDEX "md_events_tenant_log_idx" ON "md_events" +\("tenant_id", "position"\)/,
     /CREATE TABLE "md_checkpoints" \("tenant_id" varchar\(100\) NOT NULL DEFAULT \('default'\), "consumer" varchar\(200\) NOT NULL,/,
     /"updated_at" text, PRIMARY KEY \("tenant_id", "consumer"\)\)/,
+    /CREATE TABLE "md_parked" \("tenant_id" varchar\(100\) NOT NULL, "consumer" varchar\(200\) NOT NULL, "position" bigint NOT NULL, "attempts" integer NOT NULL, "last_error" text, "status" varchar\(16\) NOT NULL, "parked_at" text NOT NULL, PRIMARY KEY \("tenant_id", "consumer", "position"\)\)/,
   ],
 };
 
