@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore, defineEvent, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
-import { defineEntity, type MikroORM, p } from '@mikro-orm/core';
+import { defineEntity, type EntitySchema, type MikroORM, p } from '@mikro-orm/core';
 import { z } from 'zod';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
 import { recreateTables } from './support/index.ts';
@@ -195,9 +195,13 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
     expect(() => connection.join(orm.em.fork() as MikroOrmHandle)).toThrow(TransactionNotOpenError);
   });
 
-  test('configureModels refuses options it cannot tell the dialect from', () => {
+  test('configureModels refuses options it cannot tell the dialect from, and adds the tables to those it can', () => {
     expect(() => configureModels({ entities: [Account] })).toThrow(InvalidArgumentError);
-    expect(configureModels({ entities: [Account] }, { dialect: 'postgres' }).entities).toHaveLength(6);
+    const tables = (dialect: 'postgres' | 'mysql') =>
+      (configureModels({ entities: [Account] }, { dialect }).entities as EntitySchema[]).map((e) => e.tableName);
+    const storeTables = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'];
+    expect(tables('postgres')).toEqual(['hj_accounts', ...storeTables]);
+    expect(tables('mysql')).toEqual(['hj_accounts', ...storeTables, 'es_log_head']);
   });
 
   test('an em outside any transaction: the store commits its own and leaves that em untouched', async () => {
