@@ -42,6 +42,7 @@ describe('configureModels', () => {
       'es_checkpoints',
       'es_events',
       'es_outbox',
+      'es_parked',
       'es_snapshots',
       'es_streams',
     ]);
@@ -105,12 +106,14 @@ describe('configureModels', () => {
       'billing_events',
       'billing_log_head',
       'billing_outbox',
+      'billing_parked',
       'billing_snapshots',
       'billing_streams',
       'es_checkpoints',
       'es_events',
       'es_log_head',
       'es_outbox',
+      'es_parked',
       'es_snapshots',
       'es_streams',
     ]);

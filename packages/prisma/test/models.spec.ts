@@ -113,6 +113,19 @@ function spec(dialect: Dialect): Record<string, TableSpec> {
       },
       primaryKey: ['tenant_id', 'consumer'],
     },
+    parked: {
+      // Events a consumer's failure policy set aside ('parked') or stopped at ('halted').
+      columns: {
+        tenant_id: { kind: 'varchar(100)' },
+        consumer: { kind: 'varchar(200)' },
+        position: { kind: 'bigint' },
+        attempts: { kind: 'int' },
+        last_error: { kind: 'text', nullable: true },
+        status: { kind: 'varchar(16)' },
+        parked_at: { kind: 'timestamp' },
+      },
+      primaryKey: ['tenant_id', 'consumer', 'position'],
+    },
     ...(dialect === 'mysql' && {
       log_head: { columns: { id: { kind: 'int' }, position: { kind: 'bigint' } }, primaryKey: ['id'] },
     }),
