@@ -21,3 +21,15 @@ export async function expectOneCommittedInvoice(query) {
   if (streams.length !== 1 || streams[0].stream_id !== id || streams[0].version !== 1)
     throw new Error(`expected the committed invoice's stream alone, at version 1: ${JSON.stringify(streams)}`);
 }
+
+/** Every table of the store's models, created by the ORM's own migration tool from the shipped models. */
+export async function expectStoreTables(query) {
+  const rows = await query(
+    'select table_name as name from information_schema.tables where table_schema = current_schema()',
+  );
+  const names = new Set(rows.map((row) => row.name));
+  const missing = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'].filter(
+    (table) => !names.has(table),
+  );
+  if (missing.length > 0) throw new Error(`the migration did not create ${missing.join(', ')}`);
+}

@@ -2,7 +2,7 @@
 // drizzle-orm and drizzle-kit, with node-postgres. The README's MySQL and SQLite sections install
 // their drivers too, so that their blocks compile; better-sqlite3's native build is not needed for
 // that, and is skipped.
-import { expectOneCommittedInvoice } from '../checks.mjs';
+import { expectOneCommittedInvoice, expectStoreTables } from '../checks.mjs';
 
 export default {
   readme: 'packages/drizzle/README.md',
@@ -40,6 +40,7 @@ export default {
       throw new Error(
         `expected the store's tables ${expected.join(', ')}; the migration created ${created.join(', ')}`,
       );
+    await expectStoreTables(query);
     await expectOneCommittedInvoice(query);
   },
 };

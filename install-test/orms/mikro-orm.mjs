@@ -2,7 +2,7 @@
 // release, the newest that all of them share on the registry (the README names it too): the
 // packages pin each other exactly and the CLI refuses mixed versions, while `latest` differs
 // between them (core 7.2.5, cli and migrations 7.2.1).
-import { expectOneCommittedInvoice } from '../checks.mjs';
+import { expectOneCommittedInvoice, expectStoreTables } from '../checks.mjs';
 export default {
   readme: 'packages/mikro-orm/README.md',
   pins: {
@@ -18,6 +18,7 @@ export default {
     '@types/node': '22.20.5',
   },
   async verify({ query }) {
+    await expectStoreTables(query);
     await expectOneCommittedInvoice(query);
   },
 };

@@ -1,7 +1,7 @@
 // @es/typeorm as a new user installs it: packages/typeorm/README.md run as written on TypeORM 1.x
 // (what `pnpm add typeorm` gives today), and the same README on the newest 0.3.x, which the
 // package's peer range still covers.
-import { expectOneCommittedInvoice } from '../checks.mjs';
+import { expectOneCommittedInvoice, expectStoreTables } from '../checks.mjs';
 export default {
   readme: 'packages/typeorm/README.md',
   pins: { typeorm: '1.1.3', pg: '8.23.1', zod: '4.6.7', typescript: '5.9.3', '@types/node': '22.20.5' },
@@ -16,6 +16,7 @@ export default {
       throw new Error(
         `expected the one generated migration EventStore<timestamp> to have run: ${JSON.stringify(migrations)}`,
       );
+    await expectStoreTables(query);
     await expectOneCommittedInvoice(query);
   },
 };
