@@ -57,7 +57,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     this.owner = instanceOwner(options.owner);
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.failures = options.onFailure && new FailureTracker(options.onFailure);
-    this.parked = new ParkedEvents(this);
+    this.parked = new ParkedEvents({
+      store,
+      key: this.key,
+      owner: this.owner,
+      handle: options.handle,
+      claim: () => this.claim(),
+      holder: () => this.holder(),
+    });
     this.loop = new PollingLoop(
       async () => {
         const outcome = await this.processBatch();
@@ -94,18 +101,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.options.leaseMs ?? 15_000));
   }
 
-  /** @internal For `ParkedEvents`: the pieces of this consumer it works with. */
-  get internals() {
-    return {
-      store: this.store,
-      key: this.key,
-      handle: this.options.handle,
-      claim: () => this.claim(),
-      holder: () => this.holder(),
-    };
-  }
-
-  async holder(): Promise<string | null> {
+  private async holder(): Promise<string | null> {
     return (await this.store.readOnly((session) => session.readCheckpoint(this.key)))?.leaseOwner ?? null;
   }
 

@@ -1,10 +1,9 @@
-import type { BackendSession, ParkedEvent } from '../backend/index.js';
+import type { BackendSession, ConsumerCheckpoint, ConsumerKey, ParkedEvent } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
-import type { Consumer } from './consumer.js';
 import { ConsumerHeldError } from './errors.js';
 import { describeFailure } from './failures.js';
-import type { ParkedSummary } from './options.js';
+import type { ConsumerOptions, ParkedSummary } from './options.js';
 
 export function summarizeParked(parked: ParkedEvent): ParkedSummary {
   return {
@@ -24,12 +23,22 @@ export function summarizeParked(parked: ParkedEvent): ParkedSummary {
  * the handler again, or skip them. A halted event is where the consumer stands: retrying it with
  * success, or skipping it, moves the consumer's checkpoint past it and the consumer goes on.
  */
+/** What of its consumer the parked list works with. */
+interface ParkedEventsOf<TEvents extends AnyEventDefinition, THandle> {
+  readonly store: EventStore<TEvents, THandle>;
+  readonly key: ConsumerKey;
+  readonly owner: string;
+  readonly handle: ConsumerOptions<TEvents, THandle>['handle'];
+  claim(): Promise<ConsumerCheckpoint | undefined>;
+  holder(): Promise<string | null>;
+}
+
 export class ParkedEvents<TEvents extends AnyEventDefinition, THandle> {
-  constructor(private readonly consumer: Consumer<TEvents, THandle>) {}
+  constructor(private readonly consumer: ParkedEventsOf<TEvents, THandle>) {}
 
   /** In log order, the first `limit`. */
   async list(limit = 100): Promise<ParkedSummary[]> {
-    const { store, key } = this.consumer.internals;
+    const { store, key } = this.consumer;
     return (await store.readOnly((session) => session.listParked(key, limit))).map(summarizeParked);
   }
 
@@ -44,12 +53,12 @@ export class ParkedEvents<TEvents extends AnyEventDefinition, THandle> {
       try {
         await this.settle(parked, async (session, store) => {
           const event = store.reviveStored(parked.event);
-          await this.consumer.internals.handle([event], { transaction: session.handle as THandle, store });
+          await this.consumer.handle([event], { transaction: session.handle as THandle, store });
         });
         handled++;
       } catch (error) {
         if (error instanceof ConsumerHeldError) throw error;
-        const { store, key } = this.consumer.internals;
+        const { store, key } = this.consumer;
         await store.write((session) =>
           session.parkEvent(key, {
             position: parked.event.position,
@@ -74,7 +83,7 @@ export class ParkedEvents<TEvents extends AnyEventDefinition, THandle> {
   }
 
   private async selected(positions: readonly bigint[] | undefined): Promise<ParkedEvent[]> {
-    const { store, key } = this.consumer.internals;
+    const { store, key } = this.consumer;
     const all = await store.readOnly((session) => session.listParked(key, Number.MAX_SAFE_INTEGER));
     return positions ? all.filter((parked) => positions.includes(parked.event.position)) : all;
   }
@@ -85,7 +94,7 @@ export class ParkedEvents<TEvents extends AnyEventDefinition, THandle> {
     parked: ParkedEvent,
     work: (session: BackendSession<THandle>, store: EventStore<TEvents, THandle>) => Promise<void>,
   ): Promise<void> {
-    const { store, key, claim, holder } = this.consumer.internals;
+    const { store, key, claim, holder } = this.consumer;
     const claimed = parked.halted ? await claim() : undefined;
     if (parked.halted && !claimed) throw new ConsumerHeldError(key.name, await holder());
     await store.write(async (session) => {
