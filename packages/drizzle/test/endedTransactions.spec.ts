@@ -1,4 +1,4 @@
-import { createEventStore, defineEvent, TransactionNotOpenError } from '@es/core';
+import { createEventStore, defineEvent, type EventStore, TransactionNotOpenError } from '@es/core';
 import { tableNames } from '@es/core/sql';
 import { testDatabases } from '@es/testing/targets';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
@@ -34,6 +34,17 @@ async function endedHandles<Tx>(transaction: (work: (tx: Tx) => Promise<void>) =
   return handles;
 }
 
+/** Appends and reads through each ended handle are refused with the typed error. */
+async function expectRefused<H>(store: EventStore<typeof Opened, H>, handles: readonly H[]): Promise<void> {
+  for (const ended of handles) {
+    const joined = store.withTransaction(ended);
+    await expect(
+      joined.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' }),
+    ).rejects.toBeInstanceOf(TransactionNotOpenError);
+    await expect(joined.readStream(stream())).rejects.toBeInstanceOf(TransactionNotOpenError);
+  }
+}
+
 describe('node-postgres', () => {
   let admin: pg.Pool;
   const eventCount = async () =>
@@ -54,13 +65,7 @@ describe('node-postgres', () => {
     const db = drizzlePg(client);
     const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix }), events: [Opened] });
     try {
-      for (const ended of await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work))) {
-        const joined = store.withTransaction(ended);
-        await expect(
-          joined.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' }),
-        ).rejects.toBeInstanceOf(TransactionNotOpenError);
-        await expect(joined.readStream(stream())).rejects.toBeInstanceOf(TransactionNotOpenError);
-      }
+      await expectRefused(store, await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work)));
       expect(await eventCount()).toBe(0);
     } finally {
       await client.end();
@@ -88,13 +93,7 @@ describe('mysql2', () => {
     const db = drizzleMysql(pool);
     const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix }), events: [Opened] });
     try {
-      for (const ended of await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work))) {
-        const joined = store.withTransaction(ended);
-        await expect(
-          joined.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' }),
-        ).rejects.toBeInstanceOf(TransactionNotOpenError);
-        await expect(joined.readStream(stream())).rejects.toBeInstanceOf(TransactionNotOpenError);
-      }
+      await expectRefused(store, await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work)));
       expect(await eventCount()).toBe(0);
     } finally {
       await pool.end();
