@@ -1,13 +1,13 @@
 import {
   type AnyEventDefinition,
-  deserialize,
+  brokerWord,
+  decodeRecordedEvent,
   EsError,
+  encodeRecordedEvent,
   formatStreamKey,
-  InvalidArgumentError,
   type Publisher,
   type RecordedEvent,
   type RecordedEventOf,
-  serialize,
 } from '@es/core';
 import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection, headers as natsHeaders } from '@nats-io/nats-core';
@@ -47,7 +47,7 @@ export function createJetStreamPublisher<TEvents extends AnyEventDefinition>(
       headers.set(key, value);
     }
     try {
-      await js.publish(subject, serialize(event, `event ${event.id}`), {
+      await js.publish(subject, encodeRecordedEvent(event), {
         msgID: event.id,
         headers,
         ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
@@ -75,9 +75,7 @@ export function defaultSubject(event: RecordedEvent): string {
  * escaped too, so distinct values never share a subject; build filter subjects with it as well.
  */
 export function subjectToken(value: string): string {
-  return value.replace(/[^A-Za-z0-9_:-]/gu, (char) =>
-    Array.from(Buffer.from(char), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  );
+  return brokerWord(value);
 }
 
 /** Lets consumers route and filter without parsing the body. */
@@ -97,15 +95,5 @@ function eventHeaders(event: RecordedEvent): Record<string, string> {
 export function decodeEvent<TEvents extends AnyEventDefinition>(message: {
   readonly data: Uint8Array;
 }): RecordedEventOf<TEvents> {
-  const event = deserialize(new TextDecoder().decode(message.data)) as Partial<RecordedEvent> | null;
-  if (
-    typeof event?.id !== 'string' ||
-    typeof event.type !== 'string' ||
-    typeof event.stream?.category !== 'string' ||
-    typeof event.version !== 'number' ||
-    typeof event.position !== 'bigint'
-  ) {
-    throw new InvalidArgumentError('The message does not hold an @es recorded event');
-  }
-  return event as RecordedEventOf<TEvents>;
+  return decodeRecordedEvent<TEvents>(new TextDecoder().decode(message.data));
 }

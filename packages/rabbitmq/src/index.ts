@@ -1,13 +1,13 @@
 import {
   type AnyEventDefinition,
-  deserialize,
+  brokerWord,
+  decodeRecordedEvent,
   EsError,
+  encodeRecordedEvent,
   formatStreamKey,
-  InvalidArgumentError,
   type Publisher,
   type RecordedEvent,
   type RecordedEventOf,
-  serialize,
 } from '@es/core';
 import type { ConfirmChannel, Options } from 'amqplib';
 
@@ -39,7 +39,7 @@ export function createRabbitMqPublisher<TEvents extends AnyEventDefinition>(
   const routingKeyOf = options.routingKey ?? defaultRoutingKey;
   return async (event) => {
     const routingKey = routingKeyOf(event);
-    const content = Buffer.from(serialize(event, `event ${event.id}`));
+    const content = Buffer.from(encodeRecordedEvent(event));
     // When the broker closes the channel (404 for a missing exchange) the confirm callback only
     // hears "channel closed"; the reason arrives just before it as the channel's 'error' event.
     let closedBecause: Error | undefined;
@@ -97,9 +97,7 @@ export function defaultRoutingKey(event: RecordedEvent): string {
  * never share a key; build binding keys with it as well.
  */
 export function routingKeyWord(value: string): string {
-  return value.replace(/[^A-Za-z0-9_:-]/gu, (char) =>
-    Array.from(Buffer.from(char), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  );
+  return brokerWord(value);
 }
 
 /**
@@ -109,15 +107,5 @@ export function routingKeyWord(value: string): string {
 export function decodeEvent<TEvents extends AnyEventDefinition>(message: {
   readonly content: Buffer;
 }): RecordedEventOf<TEvents> {
-  const event = deserialize(message.content.toString('utf8')) as Partial<RecordedEvent> | null;
-  if (
-    typeof event?.id !== 'string' ||
-    typeof event.type !== 'string' ||
-    typeof event.stream?.category !== 'string' ||
-    typeof event.version !== 'number' ||
-    typeof event.position !== 'bigint'
-  ) {
-    throw new InvalidArgumentError('The message does not hold an @es recorded event');
-  }
-  return event as RecordedEventOf<TEvents>;
+  return decodeRecordedEvent<TEvents>(message.content.toString('utf8'));
 }

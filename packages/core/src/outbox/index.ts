@@ -1,1 +1,2 @@
+export * from './encoding.js';
 export * from './relay.js';

@@ -1,4 +1,12 @@
-import { createEventStore, EsError, EventStore, type EventStoreBackend, type EventStoreOptions } from '@es/core';
+import {
+  createEventStore,
+  EsError,
+  EventStore,
+  type EventStoreBackend,
+  type EventStoreOptions,
+  type LogPosition,
+  type RecordedEvent,
+} from '@es/core';
 import { jest } from '@jest/globals';
 import { type BankEventDefinition, bankEvents, KitError } from './fixtures.js';
 import type { ConformanceTarget } from './target.js';
@@ -55,6 +63,12 @@ function watched<S extends object>(store: S): S {
     },
   });
 }
+
+/** The log position of an event, as a cursor just past it. */
+export const logPosition = (event: RecordedEvent): LogPosition => ({
+  transactionId: event.transactionId,
+  position: event.position,
+});
 
 let counter = 0;
 /** A stream id no other test uses. */

@@ -1,21 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import {
-  compareLogPositions,
-  createConsumer,
-  type EventStoreBackend,
-  LOG_START,
-  type LogPosition,
-  type RecordedEvent,
-} from '@es/core';
+import { compareLogPositions, createConsumer, type EventStoreBackend, LOG_START, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
+import { deferred, logPosition, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
 import { Deposited, KitError, Withdrawn } from '../fixtures.js';
-
-const logPosition = (event: RecordedEvent): LogPosition => ({
-  transactionId: event.transactionId,
-  position: event.position,
-});
+import { KitProcesses } from '../processes.js';
 
 /**
  * Opens a transaction that appends one event and stays open (on PostgreSQL it holds the log's
@@ -238,21 +225,8 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       const name = uniqueId('crashy');
       const { processModule } = ctx.target;
       if (processModule) {
-        const script = fileURLToPath(new URL('../consumerProcess.js', import.meta.url)).replace('/src/', '/dist/');
-        const children: ChildProcess[] = [];
-        const spawn = (): ChildProcess => {
-          // Jest hands tests a copy of process.env: pass it on, or the child misses the target's settings.
-          const child = fork(script, [processModule, name, '30'], {
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            env: { ...process.env },
-          });
-          children.push(child);
-          return child;
-        };
-        const kill = async (child: ChildProcess) => {
-          child.kill('SIGKILL');
-          if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
-        };
+        const processes = new KitProcesses();
+        const spawn = () => processes.spawn('consumerProcess', [processModule, name, '30']);
         let kills = 0;
         try {
           for (let round = 0; round < 3; round++) {
@@ -260,7 +234,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
             const before = (await ctx.target.hostRowIds()).length;
             await waitFor('the child to commit a batch', async () => (await ctx.target.hostRowIds()).length > before);
             await sleep(15);
-            await kill(child);
+            await processes.kill(child);
             kills++;
           }
           spawn();
@@ -270,7 +244,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
           );
           await sleep(200);
         } finally {
-          for (const child of children) await kill(child);
+          await processes.killAll();
         }
         expect(kills).toBe(3);
       } else {

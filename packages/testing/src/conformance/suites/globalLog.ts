@@ -7,13 +7,8 @@ import {
   type RecordedEvent,
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, sleep, uniqueId } from '../context.js';
+import { deferred, logPosition, type SuiteContext, sleep, uniqueId } from '../context.js';
 import { AccountOpened, Deposited, Withdrawn } from '../fixtures.js';
-
-const logPosition = (event: RecordedEvent): LogPosition => ({
-  transactionId: event.transactionId,
-  position: event.position,
-});
 
 export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
   describe('global log', () => {

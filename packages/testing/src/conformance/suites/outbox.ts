@@ -1,12 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createOutboxRelay, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { deferred, type SuiteContext, sleep, uniqueId, waitFor, withInstanceClock } from '../context.js';
 import { Deposited, KitError, Withdrawn } from '../fixtures.js';
+import { KitProcesses } from '../processes.js';
 
 interface Delivery {
   readonly id: string;
@@ -51,7 +50,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       const distinct = () => new Set(deliveries().map((d) => d.id)).size;
 
       const { processModule } = ctx.target;
-      const children: ChildProcess[] = [];
+      const processes = new KitProcesses();
       const relayInProcess = createOutboxRelay(ctx.store(), {
         owner: 'steady',
         batchSize: 50,
@@ -62,20 +61,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
           appendFileSync(record, `${event.id} ${streamKey(event)} ${event.version} steady\n`);
         },
       });
-      const script = fileURLToPath(new URL('../relayProcess.js', import.meta.url)).replace('/src/', '/dist/');
-      const spawnRelay = (owner: string) => {
-        // Jest hands tests a copy of process.env: pass it on, or the child misses the target's settings.
-        const child = fork(script, [processModule ?? '', record, owner], {
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          env: { ...process.env },
-        });
-        children.push(child);
-        return child;
-      };
-      const kill = async (child: ChildProcess) => {
-        child.kill('SIGKILL');
-        if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
-      };
+      const spawnRelay = (owner: string) => processes.spawn('relayProcess', [processModule ?? '', record, owner]);
 
       // The first crashing relay works alone, so it surely delivers before its first kill; the
       // steady relay joins after that and competes with the restarted ones.
@@ -104,7 +90,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
             } else {
               await sleep(500);
             }
-            await kill(crashing);
+            await processes.kill(crashing);
             relayInProcess.start();
             crashing = spawnRelay(`crashing-${round}`);
           } else {
@@ -130,7 +116,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         await waitFor('the outbox to empty', async () => (await ctx.target.countRows()).outbox === 0, 60_000);
       } finally {
         await relayInProcess.stop();
-        for (const child of children) await kill(child);
+        await processes.killAll();
       }
       expect(kills).toBe(3);
       const all = deliveries();
