@@ -1,5 +1,6 @@
 import type { AnyEventDefinition } from '../events/defineEvent.js';
-import type { EventStore, Snapshot } from '../store/eventStore.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { Snapshot } from '../store/options.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
 import type { StreamName } from '../streams/index.js';
 

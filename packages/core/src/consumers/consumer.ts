@@ -2,7 +2,8 @@ import type { BackendSession, ConsumerCheckpoint, ConsumerKey, LogPage, LogPosit
 import { compareLogPositions, LOG_START } from '../backend/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
-import type { EventStore, ProjectionContext } from '../store/eventStore.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { ProjectionContext } from '../store/options.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop } from '../util/pollingLoop.js';
 import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';

@@ -1,6 +1,6 @@
 import type { LogPosition, OldestTransaction } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
-import type { ProjectionContext } from '../store/eventStore.js';
+import type { ProjectionContext } from '../store/options.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
 import type { StreamKey } from '../streams/index.js';
 import type { PollingOptions } from '../util/pollingLoop.js';

@@ -3,12 +3,10 @@ import type {
   BackendSession,
   EventStoreBackend,
   EventToStore,
-  ExpectedVersion,
   LogFilter,
-  LogPosition,
   StoredEvent,
 } from '../backend/index.js';
-import { LOG_START, validateExpectedVersion } from '../backend/index.js';
+import { validateExpectedVersion } from '../backend/index.js';
 import {
   DuplicateEventIdError,
   EventValidationError,
@@ -18,7 +16,6 @@ import {
 import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
-import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -29,91 +26,18 @@ import {
   validateCategory,
   validateTenant,
 } from '../streams/index.js';
+import { isPlainObject, prepareEvent, readLogWindow, readStreamQuery, reviveEvent, storableTime } from './input.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStoreOptions,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  Snapshot,
+} from './options.js';
 import type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './recordedEvent.js';
-
-export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> {
-  readonly backend: EventStoreBackend<THandle>;
-  /** Every event type this store appends or reads. */
-  readonly events: readonly TEvents[];
-  /** The tenant of the root store (default `'default'`); see `forTenant`. */
-  readonly tenant?: string;
-  readonly limits?: Partial<StoreLimits>;
-  /** Which appended events also get an outbox row (default: none). */
-  readonly outbox?: boolean | ((event: DomainEvent, stream: StreamKey) => boolean);
-  /** The clock stamping `recordedAt` (tests pin it). */
-  readonly clock?: () => Date;
-  /** Run inside every append's transaction; one that throws rolls the append back. */
-  readonly projections?: readonly InlineProjection<TEvents, THandle>[];
-}
-
-/** What a projection handler gets besides the events. */
-export interface ProjectionContext<TEvents extends AnyEventDefinition, THandle> {
-  /** The transaction the events (or a consumer's checkpoint) commit in, as the host's ORM knows
-   * it: write the projection's rows through it and they commit or roll back together. */
-  readonly transaction: THandle;
-  /** This store, joined to that transaction. */
-  readonly store: EventStore<TEvents, THandle>;
-}
-
-/** A projection updated in the same transaction as the append (read-your-writes). */
-export interface InlineProjection<TEvents extends AnyEventDefinition, THandle> {
-  readonly name: string;
-  handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
-}
-
-export interface AppendOptions {
-  /** Required: say what you expect. `'any'` opts out of the check explicitly. */
-  readonly expectedVersion: ExpectedVersion;
-  /** Merged under each event's own metadata. */
-  readonly metadata?: EventMetadata;
-}
-
-export interface AppendResult<TEvents extends AnyEventDefinition> {
-  /** The stream's version now: pass it as the next append's expectedVersion. */
-  readonly nextExpectedVersion: number;
-  readonly lastPosition: bigint;
-  readonly events: RecordedEventOf<TEvents>[];
-}
-
-export interface ReadStreamOptions {
-  readonly direction?: 'forwards' | 'backwards';
-  /** Inclusive. */
-  readonly fromVersion?: number;
-  /** Inclusive. */
-  readonly toVersion?: number;
-  readonly limit?: number;
-  /** An event whose type the store does not know: an `UnknownEventTypeError` (`throw`, the
-   * default), or handed over as an `UnknownRecordedEvent` (`raw`). */
-  readonly unknownTypes?: 'throw' | 'raw';
-}
-
-export interface ReadAllOptions {
-  /** Exclusive start (default: the beginning). */
-  readonly after?: LogPosition;
-  /** Default 1,000. */
-  readonly limit?: number;
-  readonly categories?: readonly string[];
-  readonly types?: readonly string[];
-  /** Read every tenant's events instead of this store's tenant only. */
-  readonly allTenants?: boolean;
-  /** As in `ReadStreamOptions`. */
-  readonly unknownTypes?: 'throw' | 'raw';
-}
-
-export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
-  readonly events: TRead[];
-  /** Pass as `after` to continue; never past an event that can still appear. */
-  readonly next: LogPosition;
-}
-
-export interface Snapshot<TState> {
-  readonly version: number;
-  readonly state: TState;
-  /** The shape of `state`; a snapshot at another schema version is ignored by repositories. */
-  readonly schemaVersion: number;
-  readonly takenAt: Date;
-}
 
 interface Scope<THandle> {
   readonly tenant: string;
@@ -269,29 +193,8 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     stream: StreamName,
     options: ReadStreamOptions = {},
   ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
-    const key = toStreamKey(stream, this.scope.tenant);
-    const direction = options.direction ?? 'forwards';
-    if (direction !== 'forwards' && direction !== 'backwards') {
-      throw new InvalidArgumentError(`direction must be 'forwards' or 'backwards'`);
-    }
-    for (const [name, value] of Object.entries({
-      fromVersion: options.fromVersion,
-      toVersion: options.toVersion,
-      limit: options.limit,
-    })) {
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-        throw new InvalidArgumentError(`${name} must be an integer >= 0`);
-      }
-    }
-    const stored = await this.readOnly((session) =>
-      session.readStream({
-        stream: key,
-        direction,
-        ...(options.fromVersion !== undefined && { fromVersion: options.fromVersion }),
-        ...(options.toVersion !== undefined && { toVersion: options.toVersion }),
-        ...(options.limit !== undefined && { limit: options.limit }),
-      }),
-    );
+    const query = readStreamQuery(toStreamKey(stream, this.scope.tenant), options);
+    const stored = await this.readOnly((session) => session.readStream(query));
     return stored.map((event) => this.reviveAs(event, options.unknownTypes));
   }
 
@@ -311,12 +214,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   async readAll(
     options: ReadAllOptions = {},
   ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
-    const limit = options.limit ?? 1000;
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
-    const after = options.after ?? LOG_START;
-    if (typeof after.position !== 'bigint' || typeof after.transactionId !== 'bigint') {
-      throw new InvalidArgumentError('after must be a LogPosition { transactionId: bigint, position: bigint }');
-    }
+    const { after, limit } = readLogWindow(options);
     const filter = this.logFilter(options);
     const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
     return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
@@ -364,42 +262,13 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   private prepare(event: DomainEvent, stream: StreamKey, shared: EventMetadata | undefined): EventToStore {
-    if (event === null || typeof event !== 'object' || typeof event.type !== 'string') {
-      throw new InvalidArgumentError('an event is { type, data }');
-    }
-    const { definition, data } = this.registry.validate(event);
-    if (event.id !== undefined && !isUuid(event.id)) {
-      throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(event.id)}`);
-    }
-    // Stored lower-case on every dialect (PostgreSQL's uuid type prints it so), and returned as stored.
-    const eventId = event.id?.toLowerCase() ?? uuidv7();
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
-      throw new EventValidationError(
-        event.type,
-        [{ path: [], message: 'metadata must be a plain object' }],
-        'metadata',
-      );
-    }
-    const metadata = { ...shared, ...event.metadata };
-    const dataJson = serialize(data, `data of '${event.type}'`);
-    const dataBytes = byteLength(dataJson);
-    if (dataBytes > this.limits.maxEventBytes) {
-      throw new PayloadTooLargeError(`data of '${event.type}'`, dataBytes, this.limits.maxEventBytes);
-    }
-    const metadataJson = serialize(metadata, `metadata of '${event.type}'`);
-    const metadataBytes = byteLength(metadataJson);
-    if (metadataBytes > this.limits.maxMetadataBytes) {
-      throw new PayloadTooLargeError(`metadata of '${event.type}'`, metadataBytes, this.limits.maxMetadataBytes);
-    }
-    const outbox = this.options.outbox;
-    return {
-      eventId,
-      type: event.type,
-      schemaVersion: definition.schemaVersion,
-      data: dataJson,
-      metadata: metadataJson,
-      outbox: typeof outbox === 'function' ? outbox(event, stream) : outbox === true,
-    };
+    return prepareEvent(event, {
+      registry: this.registry,
+      limits: this.limits,
+      outbox: this.options.outbox,
+      stream,
+      shared,
+    });
   }
 
   /** `raw`: an event of a type this store does not know comes back as stored instead of throwing. */
@@ -407,31 +276,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     event: StoredEvent,
     unknownTypes: 'throw' | 'raw' | undefined,
   ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
-    if (unknownTypes !== undefined && unknownTypes !== 'throw' && unknownTypes !== 'raw') {
-      throw new InvalidArgumentError(`unknownTypes must be 'throw' or 'raw'; got ${JSON.stringify(unknownTypes)}`);
-    }
-    if (unknownTypes !== 'raw' || this.registry.types.includes(event.type)) return this.revive(event);
-    return { ...this.recorded(event, deserialize(event.data)), unknownType: true };
+    return reviveEvent(this.registry, event, unknownTypes) as RecordedEventOf<TEvents> | UnknownRecordedEvent;
   }
 
   private revive(event: StoredEvent): RecordedEventOf<TEvents> {
-    const data = this.registry.upcast(event.type, event.schemaVersion, deserialize(event.data));
-    return this.recorded(event, data) as RecordedEventOf<TEvents>;
-  }
-
-  private recorded(event: StoredEvent, data: unknown): RecordedEvent {
-    return {
-      id: event.eventId,
-      type: event.type,
-      data,
-      metadata: (deserialize(event.metadata) ?? {}) as EventMetadata,
-      stream: event.stream,
-      version: event.version,
-      position: event.position,
-      transactionId: event.transactionId,
-      storedSchemaVersion: event.schemaVersion,
-      recordedAt: event.recordedAt,
-    };
+    return reviveEvent(this.registry, event, 'throw') as RecordedEventOf<TEvents>;
   }
 
   /** Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */
@@ -493,23 +342,4 @@ export function createEventStore<TEvents extends AnyEventDefinition, THandle = n
   options: EventStoreOptions<TEvents, THandle>,
 ): EventStore<TEvents, THandle> {
   return new EventStore(options);
-}
-
-/** An object literal (or `Object.create(null)`): not an array, a string, a Date or a class instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-/** Every dialect stores years 1 to 9999; a clock's other answers would come back as driver text. */
-function storableTime(time: unknown): Date {
-  if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
-    throw new InvalidArgumentError(`the store's clock must return a valid Date; got ${String(time)}`);
-  }
-  const year = time.getUTCFullYear();
-  if (year < 1 || year > 9999) {
-    throw new InvalidArgumentError(`the store's clock returned ${time.toISOString()}: years 1 to 9999 can be stored`);
-  }
-  return time;
 }

@@ -1,0 +1,147 @@
+import {
+  type EventToStore,
+  LOG_START,
+  type LogPosition,
+  type ReadStreamQuery,
+  type StoredEvent,
+} from '../backend/index.js';
+import { EventValidationError, InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
+import type { DomainEvent } from '../events/defineEvent.js';
+import type { EventMetadata } from '../events/metadata.js';
+import type { EventRegistry } from '../events/registry.js';
+import { isUuid, uuidv7 } from '../ids/uuid.js';
+import { byteLength, deserialize, serialize } from '../serialization/index.js';
+import type { StreamKey } from '../streams/index.js';
+import type { StoreLimits } from './limits.js';
+import type { ReadAllOptions, ReadStreamOptions } from './options.js';
+import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
+
+/** Validates one event to append and turns it into what the backend stores; throws before anything is written. */
+export function prepareEvent(
+  event: DomainEvent,
+  context: {
+    readonly registry: EventRegistry;
+    readonly limits: StoreLimits;
+    readonly outbox: boolean | ((event: DomainEvent, stream: StreamKey) => boolean) | undefined;
+    readonly stream: StreamKey;
+    readonly shared: EventMetadata | undefined;
+  },
+): EventToStore {
+  const { registry, limits, stream, shared } = context;
+  if (event === null || typeof event !== 'object' || typeof event.type !== 'string') {
+    throw new InvalidArgumentError('an event is { type, data }');
+  }
+  const { definition, data } = registry.validate(event);
+  if (event.id !== undefined && !isUuid(event.id)) {
+    throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(event.id)}`);
+  }
+  // Stored lower-case on every dialect (PostgreSQL's uuid type prints it so), and returned as stored.
+  const eventId = event.id?.toLowerCase() ?? uuidv7();
+  if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
+    throw new EventValidationError(event.type, [{ path: [], message: 'metadata must be a plain object' }], 'metadata');
+  }
+  const metadata = { ...shared, ...event.metadata };
+  const dataJson = serialize(data, `data of '${event.type}'`);
+  const dataBytes = byteLength(dataJson);
+  if (dataBytes > limits.maxEventBytes) {
+    throw new PayloadTooLargeError(`data of '${event.type}'`, dataBytes, limits.maxEventBytes);
+  }
+  const metadataJson = serialize(metadata, `metadata of '${event.type}'`);
+  const metadataBytes = byteLength(metadataJson);
+  if (metadataBytes > limits.maxMetadataBytes) {
+    throw new PayloadTooLargeError(`metadata of '${event.type}'`, metadataBytes, limits.maxMetadataBytes);
+  }
+  const { outbox } = context;
+  return {
+    eventId,
+    type: event.type,
+    schemaVersion: definition.schemaVersion,
+    data: dataJson,
+    metadata: metadataJson,
+    outbox: typeof outbox === 'function' ? outbox(event, stream) : outbox === true,
+  };
+}
+
+/** An object literal (or `Object.create(null)`): not an array, a string, a Date or a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Every dialect stores years 1 to 9999; a clock's other answers would come back as driver text. */
+export function storableTime(time: unknown): Date {
+  if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+    throw new InvalidArgumentError(`the store's clock must return a valid Date; got ${String(time)}`);
+  }
+  const year = time.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw new InvalidArgumentError(`the store's clock returned ${time.toISOString()}: years 1 to 9999 can be stored`);
+  }
+  return time;
+}
+
+/**
+ * A stored event as readers get it: data revived and lifted to the current schema version; one
+ * whose type `registry` does not know throws, or with `raw` comes back as stored.
+ */
+export function reviveEvent(
+  registry: EventRegistry,
+  event: StoredEvent,
+  unknownTypes: 'throw' | 'raw' | undefined,
+): RecordedEvent | UnknownRecordedEvent {
+  if (unknownTypes !== undefined && unknownTypes !== 'throw' && unknownTypes !== 'raw') {
+    throw new InvalidArgumentError(`unknownTypes must be 'throw' or 'raw'; got ${JSON.stringify(unknownTypes)}`);
+  }
+  if (unknownTypes === 'raw' && !registry.types.includes(event.type)) {
+    return { ...recorded(event, deserialize(event.data)), unknownType: true };
+  }
+  return recorded(event, registry.upcast(event.type, event.schemaVersion, deserialize(event.data)));
+}
+
+function recorded(event: StoredEvent, data: unknown): RecordedEvent {
+  return {
+    id: event.eventId,
+    type: event.type,
+    data,
+    metadata: (deserialize(event.metadata) ?? {}) as EventMetadata,
+    stream: event.stream,
+    version: event.version,
+    position: event.position,
+    transactionId: event.transactionId,
+    storedSchemaVersion: event.schemaVersion,
+    recordedAt: event.recordedAt,
+  };
+}
+
+/** A stream read's options, checked, as the backend's query. */
+export function readStreamQuery(stream: StreamKey, options: ReadStreamOptions): ReadStreamQuery {
+  const direction = options.direction ?? 'forwards';
+  if (direction !== 'forwards' && direction !== 'backwards') {
+    throw new InvalidArgumentError(`direction must be 'forwards' or 'backwards'`);
+  }
+  const { fromVersion, toVersion, limit } = options;
+  for (const [name, value] of Object.entries({ fromVersion, toVersion, limit })) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new InvalidArgumentError(`${name} must be an integer >= 0`);
+    }
+  }
+  return {
+    stream,
+    direction,
+    ...(fromVersion !== undefined && { fromVersion }),
+    ...(toVersion !== undefined && { toVersion }),
+    ...(limit !== undefined && { limit }),
+  };
+}
+
+/** Where a log read starts and how much it takes (default: the start, 1,000), checked. */
+export function readLogWindow(options: ReadAllOptions): { after: LogPosition; limit: number } {
+  const limit = options.limit ?? 1000;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
+  const after = options.after ?? LOG_START;
+  if (typeof after.position !== 'bigint' || typeof after.transactionId !== 'bigint') {
+    throw new InvalidArgumentError('after must be a LogPosition { transactionId: bigint, position: bigint }');
+  }
+  return { after, limit };
+}

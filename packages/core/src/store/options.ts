@@ -1,0 +1,90 @@
+import type { EventStoreBackend, ExpectedVersion, LogPosition } from '../backend/index.js';
+import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
+import type { EventMetadata } from '../events/metadata.js';
+import type { StreamKey } from '../streams/index.js';
+import type { EventStore } from './eventStore.js';
+import type { StoreLimits } from './limits.js';
+import type { RecordedEventOf } from './recordedEvent.js';
+
+export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> {
+  readonly backend: EventStoreBackend<THandle>;
+  /** Every event type this store appends or reads. */
+  readonly events: readonly TEvents[];
+  /** The tenant of the root store (default `'default'`); see `forTenant`. */
+  readonly tenant?: string;
+  readonly limits?: Partial<StoreLimits>;
+  /** Which appended events also get an outbox row (default: none). */
+  readonly outbox?: boolean | ((event: DomainEvent, stream: StreamKey) => boolean);
+  /** The clock stamping `recordedAt` (tests pin it). */
+  readonly clock?: () => Date;
+  /** Run inside every append's transaction; one that throws rolls the append back. */
+  readonly projections?: readonly InlineProjection<TEvents, THandle>[];
+}
+
+/** What a projection handler gets besides the events. */
+export interface ProjectionContext<TEvents extends AnyEventDefinition, THandle> {
+  /** The transaction the events (or a consumer's checkpoint) commit in, as the host's ORM knows
+   * it: write the projection's rows through it and they commit or roll back together. */
+  readonly transaction: THandle;
+  /** This store, joined to that transaction. */
+  readonly store: EventStore<TEvents, THandle>;
+}
+
+/** A projection updated in the same transaction as the append (read-your-writes). */
+export interface InlineProjection<TEvents extends AnyEventDefinition, THandle> {
+  readonly name: string;
+  handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
+}
+
+export interface AppendOptions {
+  /** Required: say what you expect. `'any'` opts out of the check explicitly. */
+  readonly expectedVersion: ExpectedVersion;
+  /** Merged under each event's own metadata. */
+  readonly metadata?: EventMetadata;
+}
+
+export interface AppendResult<TEvents extends AnyEventDefinition> {
+  /** The stream's version now: pass it as the next append's expectedVersion. */
+  readonly nextExpectedVersion: number;
+  readonly lastPosition: bigint;
+  readonly events: RecordedEventOf<TEvents>[];
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. */
+  readonly fromVersion?: number;
+  /** Inclusive. */
+  readonly toVersion?: number;
+  readonly limit?: number;
+  /** An event whose type the store does not know: an `UnknownEventTypeError` (`throw`, the
+   * default), or handed over as an `UnknownRecordedEvent` (`raw`). */
+  readonly unknownTypes?: 'throw' | 'raw';
+}
+
+export interface ReadAllOptions {
+  /** Exclusive start (default: the beginning). */
+  readonly after?: LogPosition;
+  /** Default 1,000. */
+  readonly limit?: number;
+  readonly categories?: readonly string[];
+  readonly types?: readonly string[];
+  /** Read every tenant's events instead of this store's tenant only. */
+  readonly allTenants?: boolean;
+  /** As in `ReadStreamOptions`. */
+  readonly unknownTypes?: 'throw' | 'raw';
+}
+
+export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
+  readonly events: TRead[];
+  /** Pass as `after` to continue; never past an event that can still appear. */
+  readonly next: LogPosition;
+}
+
+export interface Snapshot<TState> {
+  readonly version: number;
+  readonly state: TState;
+  /** The shape of `state`; a snapshot at another schema version is ignored by repositories. */
+  readonly schemaVersion: number;
+  readonly takenAt: Date;
+}
