@@ -1,7 +1,4 @@
-export { Params, type SchemaMismatch, SqlDialect } from './dialects/dialect.js';
-export { MysqlDialect } from './dialects/mysql.js';
-export { PostgresDialect } from './dialects/postgres.js';
-export { SqliteDialect } from './dialects/sqlite.js';
+export { type DialectCapabilities, type SqlDialect, sqlDialect } from './dialects/index.js';
 export { classifySqlError, type SqlErrorKind } from './errors.js';
 export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
@@ -9,13 +6,13 @@ export { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor } 
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
 export { toBigInt, toDate, toJsonText, toNumber } from './rows.js';
 export {
-  createDialect,
   createSqlBackend,
   type SqlBackend,
   type SqlBackendOptions,
   type SqlStoreOptions,
 } from './sqlBackend.js';
 export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
+export type { SchemaMismatch } from './statements/index.js';
 export {
   DEFAULT_TABLE_PREFIX,
   MYSQL_NAME_CHARSET,

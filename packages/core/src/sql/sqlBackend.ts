@@ -6,13 +6,11 @@ import type {
   SessionOptions,
 } from '../backend/index.js';
 import { ConcurrencyError, DuplicateEventIdError, EsError, SchemaMismatchError, StoreError } from '../errors/index.js';
-import type { SqlDialect } from './dialects/dialect.js';
-import { MysqlDialect } from './dialects/mysql.js';
-import { PostgresDialect } from './dialects/postgres.js';
-import { SqliteDialect } from './dialects/sqlite.js';
+import { type SqlDialect, sqlDialect } from './dialects/index.js';
 import { classifySqlError } from './errors.js';
-import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
+import { createStatements } from './statements/index.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
 /** The store's settings an ORM package takes from its user and passes on unchanged. */
@@ -40,20 +38,9 @@ export interface SqlBackendOptions<THandle> extends SqlStoreOptions {
 
 export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
   readonly tables: TableNames;
+  /** The dialect's syntax and capabilities. */
   readonly sql: SqlDialect;
   readonly connection: SqlConnection<THandle>;
-}
-
-/** `notifyChannel`: PostgreSQL NOTIFYs it with every append. */
-export function createDialect(name: SqlDialectName, tables: TableNames, notifyChannel?: string): SqlDialect {
-  switch (name) {
-    case 'postgres':
-      return new PostgresDialect(tables, notifyChannel);
-    case 'mysql':
-      return new MysqlDialect(tables);
-    case 'sqlite':
-      return new SqliteDialect(tables);
-  }
 }
 
 /** A race the database caught (a unique key) after the version check passed. */
@@ -71,18 +58,21 @@ class RaceLost extends Error {
 export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): SqlBackend<THandle> {
   const { connection } = options;
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const dialect = sqlDialect(connection.dialect);
+  // NOTIFY is PostgreSQL's; the option means nothing elsewhere.
   const notifyChannel = options.notify && connection.dialect === 'postgres' ? notificationChannel(tables) : undefined;
-  const dialect = createDialect(connection.dialect, tables, notifyChannel);
+  const statements = createStatements(dialect, tables, notifyChannel);
+  const { oneStatementAppend } = dialect.capabilities;
 
   const conflict = async (executor: SqlExecutor, request: AppendRequest): Promise<never> => {
     if (request.callerEventIds) {
-      const taken = await dialect.findEventIds(
+      const taken = await statements.findEventIds(
         executor,
         request.events.map((event) => event.eventId),
       );
       if (taken.length > 0) throw new DuplicateEventIdError(taken);
     }
-    const actual = await dialect.latestStreamVersion(executor, request.stream);
+    const actual = await statements.latestStreamVersion(executor, request.stream);
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
@@ -110,7 +100,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       append(request, within) {
         const append = async (): Promise<AppendOutcome> => {
           if (request.callerEventIds) {
-            const taken = await dialect.findEventIds(
+            const taken = await statements.findEventIds(
               executor,
               request.events.map((event) => event.eventId),
             );
@@ -118,7 +108,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
           }
           let outcome: AppendOutcome | undefined;
           try {
-            outcome = await dialect.appendEvents(executor, request);
+            outcome = await statements.appendEvents(executor, request);
           } catch (error) {
             if (classifySqlError(error) === 'unique_violation') throw new RaceLost(request);
             throw error;
@@ -127,7 +117,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
             throw new ConcurrencyError(
               request.stream,
               request.expectedVersion,
-              await dialect.latestStreamVersion(executor, request.stream),
+              await statements.latestStreamVersion(executor, request.stream),
             );
           }
           if (within) await within(outcome);
@@ -136,35 +126,35 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
         // A one-statement append with generated ids fails only as a failed check, which writes and
         // aborts nothing: inside the host's transaction it needs no savepoint (two round trips)
         // unless a projection's writes may need undoing or a caller's event id may be taken.
-        return dialect.appendIsOneStatement && !request.callerEventIds && !within ? append() : atomically(append);
+        return oneStatementAppend && !request.callerEventIds && !within ? append() : atomically(append);
       },
-      readStream: (query) => dialect.readStream(executor, query),
-      streamVersion: (stream) => dialect.streamVersion(executor, stream),
-      deleteStream: (stream) => atomically(() => dialect.deleteStream(executor, stream)),
-      readLog: (query) => dialect.readLog(executor, query),
-      saveSnapshot: (snapshot) => atomically(() => dialect.saveSnapshot(executor, snapshot)),
-      loadSnapshot: (stream) => dialect.loadSnapshot(executor, stream),
-      logHead: () => dialect.logHead(executor),
-      logEnd: () => dialect.logEnd(executor),
-      countLog: (after, filter) => dialect.countLog(executor, after, filter),
-      claimConsumer: (consumer, owner, leaseMs) => dialect.claimConsumer(executor, consumer, owner, leaseMs),
-      storeCheckpoint: (consumer, owner, from, to) => dialect.storeCheckpoint(executor, consumer, owner, from, to),
-      releaseConsumer: (consumer, owner) => dialect.releaseConsumer(executor, consumer, owner),
-      readCheckpoint: (consumer) => dialect.readCheckpoint(executor, consumer),
-      parkEvent: (consumer, parked) => dialect.parkEvent(executor, consumer, parked),
-      listParked: (consumer, limit, halted) => dialect.listParked(executor, consumer, limit, halted),
-      removeParked: (consumer, positions) => dialect.removeParked(executor, consumer, positions),
-      now: () => dialect.now(executor),
-      oldestOpenTransaction: () => dialect.oldestOpenTransaction(executor),
+      readStream: (query) => statements.readStream(executor, query),
+      streamVersion: (stream) => statements.streamVersion(executor, stream),
+      deleteStream: (stream) => atomically(() => statements.deleteStream(executor, stream)),
+      readLog: (query) => statements.readLog(executor, query),
+      saveSnapshot: (snapshot) => atomically(() => statements.saveSnapshot(executor, snapshot)),
+      loadSnapshot: (stream) => statements.loadSnapshot(executor, stream),
+      logHead: () => statements.logHead(executor),
+      logEnd: () => statements.logEnd(executor),
+      countLog: (after, filter) => statements.countLog(executor, after, filter),
+      claimConsumer: (consumer, owner, leaseMs) => statements.claimConsumer(executor, consumer, owner, leaseMs),
+      storeCheckpoint: (consumer, owner, from, to) => statements.storeCheckpoint(executor, consumer, owner, from, to),
+      releaseConsumer: (consumer, owner) => statements.releaseConsumer(executor, consumer, owner),
+      readCheckpoint: (consumer) => statements.readCheckpoint(executor, consumer),
+      parkEvent: (consumer, parked) => statements.parkEvent(executor, consumer, parked),
+      listParked: (consumer, limit, halted) => statements.listParked(executor, consumer, limit, halted),
+      removeParked: (consumer, positions) => statements.removeParked(executor, consumer, positions),
+      now: () => statements.now(executor),
+      oldestOpenTransaction: () => statements.oldestOpenTransaction(executor),
       claimOutbox: (owner, now, leaseUntil, limit, tenant) =>
-        dialect.claimOutbox(executor, owner, now, leaseUntil, limit, tenant),
-      completeOutbox: (owner, ids) => dialect.completeOutbox(executor, owner, ids),
-      failOutbox: (owner, id, error, retryAt) => dialect.failOutbox(executor, owner, id, error, retryAt),
-      releaseOutbox: (owner, ids, now) => dialect.releaseOutbox(executor, owner, ids, now),
-      listDeadOutbox: (limit, tenant) => dialect.listDeadOutbox(executor, limit, tenant),
-      reviveDeadOutbox: (ids, now, tenant) => dialect.reviveDeadOutbox(executor, ids, now, tenant),
-      purgeDeadOutbox: (ids, tenant) => dialect.purgeDeadOutbox(executor, ids, tenant),
-      countOutbox: (tenant) => dialect.countOutbox(executor, tenant),
+        statements.claimOutbox(executor, owner, now, leaseUntil, limit, tenant),
+      completeOutbox: (owner, ids) => statements.completeOutbox(executor, owner, ids),
+      failOutbox: (owner, id, error, retryAt) => statements.failOutbox(executor, owner, id, error, retryAt),
+      releaseOutbox: (owner, ids, now) => statements.releaseOutbox(executor, owner, ids, now),
+      listDeadOutbox: (limit, tenant) => statements.listDeadOutbox(executor, limit, tenant),
+      reviveDeadOutbox: (ids, now, tenant) => statements.reviveDeadOutbox(executor, ids, now, tenant),
+      purgeDeadOutbox: (ids, tenant) => statements.purgeDeadOutbox(executor, ids, tenant),
+      countOutbox: (tenant) => statements.countOutbox(executor, tenant),
     };
   };
 
@@ -196,7 +186,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
    */
   let schemaChecked = false;
   const checkSchema = async (executor: SqlExecutor) => {
-    const mismatch = await dialect.schemaMismatch(executor);
+    const mismatch = await statements.schemaMismatch(executor);
     if (mismatch) throw new SchemaMismatchError(`${options.name}/${dialect.name}: ${mismatch.problem}`, mismatch.fix);
     schemaChecked = true;
   };
@@ -235,8 +225,8 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     name: options.name,
     dialect: connection.dialect,
     capabilities: {
-      concurrentAppends: connection.dialect === 'postgres',
-      concurrentReads: connection.dialect !== 'sqlite',
+      concurrentAppends: dialect.capabilities.concurrentAppends,
+      concurrentReads: dialect.capabilities.concurrentReads,
     },
     tables,
     sql: dialect,
@@ -266,7 +256,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     },
     // The append statement commits on its own; a pre-check (caller ids) or the version read after
     // a failed check are separate autocommit statements, as they would be separate reads anyway.
-    ...(dialect.appendIsOneStatement && {
+    ...(oneStatementAppend && {
       appendAlone: (request: AppendRequest) =>
         run<AppendOutcome>(
           (inner) => inner(connection, undefined),

@@ -1,0 +1,174 @@
+import type { AppendOutcome, AppendRequest } from '../../backend/index.js';
+import { expectedVersionHolds } from '../../backend/index.js';
+import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
+import { toBigInt, toNumber } from '../rows.js';
+import { bigint, empty, join, json, list, type SqlFragment, type SqlJoin, sql, time, uuid } from '../template.js';
+import { appendInOneStatement } from './appendPostgres.js';
+import { execute, INSERT_COLUMNS, query, type StatementContext, streamWhere, table } from './context.js';
+
+/**
+ * Checks the expected version, moves the stream's version by the number of events and inserts
+ * them (positions allocated per the dialect's log rule) with their outbox rows. Undefined when
+ * the expected version does not hold, with nothing written. A unique key the check could not see
+ * (a duplicate event id) fails as the driver's error.
+ */
+export type AppendEvents = (executor: SqlExecutor, request: AppendRequest) => Promise<AppendOutcome | undefined>;
+
+/** The VALUES rows of an event insert; `position`: the explicit positions where the dialect assigns them. */
+function eventRows(request: AppendRequest, firstVersion: number, positions?: readonly bigint[]): SqlJoin {
+  const { stream, recordedAt } = request;
+  return join(
+    request.events.map((event, index) => {
+      const position = positions ? sql`${bigint(positions[index] as bigint)}, ` : empty;
+      return sql`(${position}${list([
+        uuid(event.eventId),
+        stream.tenant,
+        stream.category,
+        stream.id,
+        firstVersion + index,
+        event.type,
+        event.schemaVersion,
+        json(event.data),
+        json(event.metadata),
+        time(recordedAt),
+      ])})`;
+    }),
+    ', ',
+  );
+}
+
+/** Outbox rows for the events flagged for it, in the same transaction as the events. */
+async function insertOutbox(
+  executor: SqlExecutor,
+  context: StatementContext,
+  request: AppendRequest,
+  firstVersion: number,
+  positions: readonly bigint[],
+): Promise<void> {
+  const queued = request.events.map((event, index) => ({ event, index })).filter(({ event }) => event.outbox);
+  if (queued.length === 0) return;
+  const { stream, recordedAt } = request;
+  const rows = join(
+    queued.map(
+      ({ event, index }) =>
+        sql`(${list([
+          bigint(positions[index] as bigint),
+          uuid(event.eventId),
+          stream.tenant,
+          stream.category,
+          stream.id,
+          firstVersion + index,
+          0,
+          time(recordedAt),
+          'pending',
+          time(recordedAt),
+        ])})`,
+    ),
+    ', ',
+  );
+  await execute(
+    executor,
+    context,
+    sql`INSERT INTO ${table(context, 'outbox')} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at) VALUES ${rows}`,
+    queued.length === 1 ? PREPARED : undefined,
+  );
+}
+
+/**
+ * MySQL and MariaDB: there is no snapshot horizon to read, so commit order is made equal to
+ * position order instead: positions are allocated by incrementing the single `log_head` row,
+ * whose row lock is held until the appending transaction ends. The next appender waits for that
+ * lock, so it can only take higher positions after every lower one has committed or rolled back
+ * (a rollback restores the counter). A reader then never sees position n+1 without n. The cost:
+ * appends to the global log are serialized for the length of each appending transaction.
+ *
+ * Affected-row counts are not trusted here (drivers differ on CLIENT_FOUND_ROWS); versions are
+ * read back under the stream's row lock instead.
+ */
+const mysqlAppend =
+  (context: StatementContext): AppendEvents =>
+  async (executor, request) => {
+    const { stream, expectedVersion } = request;
+    const streams = table(context, 'streams');
+    const count = request.events.length;
+    // 1. Make sure the row exists and hold its lock. A locking read of a missing row would take
+    //    a gap lock, and two such appenders then deadlock on insert; this upsert does not.
+    await execute(
+      executor,
+      context,
+      sql`INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${list([stream.tenant, stream.category, stream.id])}, 0) ON DUPLICATE KEY UPDATE version = version`,
+    );
+    // 2. The current version, read under that lock (a locking read sees the latest commit).
+    const rows = await query<{ version: unknown }>(
+      executor,
+      context,
+      sql`SELECT version FROM ${streams} WHERE ${streamWhere(stream)} FOR UPDATE`,
+    );
+    const current = toNumber(rows[0]?.version ?? 0);
+    if (!expectedVersionHolds(expectedVersion, current)) return undefined;
+    // 3. Move it.
+    const version = current + count;
+    await execute(executor, context, sql`UPDATE ${streams} SET version = ${version} WHERE ${streamWhere(stream)}`);
+    // 4. Allocate `count` positions under the log_head row lock (held until this transaction ends).
+    await execute(
+      executor,
+      context,
+      sql`INSERT INTO ${table(context, 'logHead')} (id, position) VALUES (1, LAST_INSERT_ID(${count})) ON DUPLICATE KEY UPDATE position = LAST_INSERT_ID(position + ${count})`,
+    );
+    const [head] = await query<{ last: unknown }>(executor, context, sql`SELECT LAST_INSERT_ID() AS last`);
+    const last = toBigInt(head?.last);
+    const first = last - BigInt(count) + 1n;
+    const positions = request.events.map((_, index) => first + BigInt(index));
+    const firstVersion = version - count + 1;
+    await execute(
+      executor,
+      context,
+      sql`INSERT INTO ${table(context, 'events')} (position, ${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion, positions)}`,
+    );
+    await insertOutbox(executor, context, request, firstVersion, positions);
+    return { version, positions, transactionId: 0n };
+  };
+
+/**
+ * SQLite: one writer at a time. A write transaction holds the database's write lock until it
+ * ends, so positions (an AUTOINCREMENT key, never reused) commit in order; the version check is
+ * one statement that moves the version only if the expectation holds.
+ */
+const sqliteAppend =
+  (context: StatementContext): AppendEvents =>
+  async (executor, request) => {
+    const { stream, expectedVersion: expected } = request;
+    const streams = table(context, 'streams');
+    const count = request.events.length;
+    let bump: SqlFragment;
+    if (expected === 'no_stream' || expected === 0 || expected === 'any') {
+      const onConflict = expected === 'any' ? sql`DO UPDATE SET version = version + excluded.version` : sql`DO NOTHING`;
+      bump = sql`INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${list([stream.tenant, stream.category, stream.id, count])}) ON CONFLICT (tenant_id, category, stream_id) ${onConflict} RETURNING version`;
+    } else {
+      const condition = expected === 'stream_exists' ? sql`version > 0` : sql`version = ${expected}`;
+      bump = sql`UPDATE ${streams} SET version = version + ${count} WHERE ${streamWhere(stream)} AND ${condition} RETURNING version`;
+    }
+    const bumped = await query<{ version: unknown }>(executor, context, bump);
+    if (!bumped[0]) return undefined;
+    const version = toNumber(bumped[0].version);
+    const firstVersion = version - count + 1;
+    const rows = await query<{ event_id: unknown; position: unknown }>(
+      executor,
+      context,
+      sql`INSERT INTO ${table(context, 'events')} (${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion)} RETURNING event_id, position`,
+    );
+    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
+    const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
+    await insertOutbox(executor, context, request, firstVersion, positions);
+    return { version, positions, transactionId: 0n };
+  };
+
+const APPENDS: Record<SqlDialectName, (context: StatementContext) => AppendEvents> = {
+  postgres: appendInOneStatement,
+  mysql: mysqlAppend,
+  sqlite: sqliteAppend,
+};
+
+export function appendStatements(context: StatementContext): { appendEvents: AppendEvents } {
+  return { appendEvents: APPENDS[context.dialect.name](context) };
+}

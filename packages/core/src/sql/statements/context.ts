@@ -1,0 +1,80 @@
+import type { ConsumerKey, LogFilter } from '../../backend/index.js';
+import type { StreamKey } from '../../streams/index.js';
+import type { SqlDialect } from '../dialects/index.js';
+import type { SqlExecutor, StatementOptions } from '../executor.js';
+import type { TableNames } from '../tables.js';
+import { empty, ident, list, raw, render, type SqlFragment, sql, value } from '../template.js';
+
+/** What every statement module works with: the dialect's syntax and the store's table names. */
+export interface StatementContext {
+  readonly dialect: SqlDialect;
+  readonly tables: TableNames;
+  /** PostgreSQL: NOTIFY this channel with every append. */
+  readonly notifyChannel?: string;
+}
+
+/** Runs a statement that returns rows, rendered in the executor's dialect. */
+export function query<Row>(
+  executor: SqlExecutor,
+  context: StatementContext,
+  statement: SqlFragment,
+  options?: StatementOptions,
+): Promise<Row[]> {
+  const { text, values } = render(statement, context.dialect);
+  return executor.query<Row>(text, values, options);
+}
+
+/** Runs a statement that returns no rows: the affected row count. */
+export function execute(
+  executor: SqlExecutor,
+  context: StatementContext,
+  statement: SqlFragment,
+  options?: StatementOptions,
+): Promise<number> {
+  const { text, values } = render(statement, context.dialect);
+  return executor.execute(text, values, options);
+}
+
+/** A table of the store, by its role. */
+export function table(context: StatementContext, role: keyof TableNames): SqlFragment {
+  return sql`${ident(context.tables[role])}`;
+}
+
+export const INSERT_COLUMNS = raw(
+  'event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at',
+);
+
+/**
+ * The select list of an event row, optionally qualified by a table alias. A stream read leaves
+ * out the stream's key (`keyed: false`): the query has it, and every column costs the driver a
+ * parse per row.
+ */
+export function eventColumns(context: StatementContext, alias?: string, keyed = true): SqlFragment {
+  const { dialect } = context;
+  const a = alias ? `${alias}.` : '';
+  const transactionId = dialect.capabilities.transactionIds ? `, ${a}transaction_id` : '';
+  const key = keyed ? `, ${a}tenant_id, ${a}category, ${a}stream_id` : '';
+  return sql`${raw(
+    `${a}position${transactionId}, ${a}event_id${key}, ${a}stream_version, ${a}type, ${a}schema_version, ${dialect.selectJson(`${a}data`)} AS data, ${dialect.selectJson(`${a}metadata`)} AS metadata, ${dialect.selectTime(`${a}recorded_at`)} AS recorded_at`,
+  )}`;
+}
+
+export function streamWhere(stream: StreamKey): SqlFragment {
+  return sql`tenant_id = ${stream.tenant} AND category = ${stream.category} AND stream_id = ${stream.id}`;
+}
+
+export function consumerWhere(consumer: ConsumerKey, alias = ''): SqlFragment {
+  const a = raw(alias);
+  return sql`${a}tenant_id = ${consumer.tenant} AND ${a}consumer = ${consumer.name}`;
+}
+
+/**
+ * ` AND ...` conditions of a log read's filter; nothing when it has none. Its values are bound
+ * once where the fragment is used twice (PostgreSQL's log read, numbered placeholders).
+ */
+export function logFilter(filter: LogFilter): SqlFragment {
+  const { tenant, categories, types } = filter;
+  return sql`${tenant !== undefined ? sql` AND tenant_id = ${value(tenant)}` : empty}${
+    categories && categories.length > 0 ? sql` AND category IN (${list(categories.map(value))})` : empty
+  }${types && types.length > 0 ? sql` AND type IN (${list(types.map(value))})` : empty}`;
+}

@@ -1,0 +1,34 @@
+import type { SqlDialect } from '../dialects/index.js';
+import type { TableNames } from '../tables.js';
+import { appendStatements } from './append.js';
+import { checkpointStatements } from './checkpoints.js';
+import type { StatementContext } from './context.js';
+import { logStatements } from './log.js';
+import { outboxStatements } from './outbox.js';
+import { parkedStatements } from './parked.js';
+import { schemaStatements } from './schema.js';
+import { snapshotStatements } from './snapshots.js';
+import { streamStatements } from './streams.js';
+
+export type { StatementContext } from './context.js';
+export type { SchemaMismatch } from './schema.js';
+
+/**
+ * Every statement of the store for one dialect and one table prefix, by concern: each module
+ * holds one concern's SQL with every dialect's variant beside the others'.
+ */
+export function createStatements(dialect: SqlDialect, tables: TableNames, notifyChannel?: string) {
+  const context: StatementContext = { dialect, tables, ...(notifyChannel !== undefined && { notifyChannel }) };
+  return {
+    ...schemaStatements(context),
+    ...appendStatements(context),
+    ...streamStatements(context),
+    ...logStatements(context),
+    ...snapshotStatements(context),
+    ...checkpointStatements(context),
+    ...parkedStatements(context),
+    ...outboxStatements(context),
+  };
+}
+
+export type SqlStatements = ReturnType<typeof createStatements>;
