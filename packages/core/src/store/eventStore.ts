@@ -209,7 +209,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.write((session) => session.deleteStream(key));
   }
 
-  /** Reads the global log in order, never skipping an event committed late (each dialect says how beside its SQL, in sql/dialects). */
+  /** Reads the global log in order, never skipping an event committed late (each dialect says how beside its SQL, in sql/statements/log.ts). */
   async readAll<O extends ReadAllOptions = {}>(options?: O): Promise<ReadAllResult<TEvents, ReadEventOf<TEvents, O>>>;
   async readAll(
     options: ReadAllOptions = {},
