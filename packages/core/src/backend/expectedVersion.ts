@@ -1,6 +1,6 @@
 import { ConcurrencyError, InvalidArgumentError } from '../errors/index.js';
 import type { StreamKey } from '../streams/index.js';
-import type { ExpectedVersion } from './contract.js';
+import type { ExpectedVersion } from './streams.js';
 
 export function validateExpectedVersion(expected: unknown): ExpectedVersion {
   if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected;

@@ -1,0 +1,77 @@
+/**
+ * Appending to and reading streams: the part of the backend contract every backend has. The
+ * stored event defined here is also what the log, the outbox and parked events hand back.
+ */
+import type { StreamKey } from '../streams/index.js';
+
+/** `'any'`: no check; `'no_stream'`: the stream must have no events; `'stream_exists'`: it must
+ * have some; a number n: the stream must be exactly at version n (0 is the same as no_stream). */
+export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** One event ready to store: validated, serialized, size-checked. */
+export interface EventToStore {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** JSON text in the store's tagged format (see serialization/json.ts). */
+  readonly data: string;
+  readonly metadata: string;
+  /** Whether this event also gets an outbox row, in the same transaction. */
+  readonly outbox: boolean;
+}
+
+export interface AppendRequest {
+  readonly stream: StreamKey;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly EventToStore[];
+  readonly recordedAt: Date;
+  /** The caller supplied event ids: the backend must report duplicates as DuplicateEventIdError. */
+  readonly callerEventIds: boolean;
+}
+
+export interface AppendOutcome {
+  /** The stream's version after the append (the last event's version). */
+  readonly version: number;
+  /** Global positions of the appended events, in order. */
+  readonly positions: readonly bigint[];
+  readonly transactionId: bigint;
+}
+
+/**
+ * A stored event as a backend returns it. Data and metadata are the JSON text as it was written,
+ * not a driver's parse of it: a parsed JSON string could not be told from text still to parse
+ * (the payload `"42"` from the payload `42`). The store parses and revives it once.
+ */
+export interface StoredEvent {
+  readonly position: bigint;
+  readonly transactionId: bigint;
+  readonly eventId: string;
+  readonly stream: StreamKey;
+  readonly version: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** JSON text in the store's tagged format, as `EventToStore` had it. */
+  readonly data: string;
+  readonly metadata: string;
+  readonly recordedAt: Date;
+}
+
+export interface ReadStreamQuery {
+  readonly stream: StreamKey;
+  readonly direction: 'forwards' | 'backwards';
+  /** Inclusive bounds on the stream version. */
+  readonly fromVersion?: number;
+  readonly toVersion?: number;
+  readonly limit?: number;
+}
+
+/** Appending to a stream under an expected version, and reading it back. */
+export interface StreamSession {
+  /** Appends; `within` runs inside the same all-or-nothing unit (inline projections). */
+  append(request: AppendRequest, within?: (outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome>;
+  readStream(query: ReadStreamQuery): Promise<StoredEvent[]>;
+  /** 0 when the stream has no events. */
+  streamVersion(stream: StreamKey): Promise<number>;
+  /** Removes the stream's events and snapshot for good; true when it existed. */
+  deleteStream(stream: StreamKey): Promise<boolean>;
+}
