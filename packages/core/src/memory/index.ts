@@ -1,1 +1,2 @@
-export * from './memoryBackend.js';
+export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memoryBackend.js';
+export { MemoryTransaction } from './state.js';

@@ -1,0 +1,105 @@
+import {
+  type AppendOutcome,
+  type AppendRequest,
+  assertExpectedVersion,
+  type StoredEvent,
+  type StreamSession,
+} from '../backend/index.js';
+import { DuplicateEventIdError } from '../errors/index.js';
+import { formatStreamKey } from '../streams/index.js';
+import { assertWritable, cloneEvents, type MemoryScope } from './state.js';
+
+/** Appending and reading streams; an appended event gets its outbox row here, as in SQL. */
+export function memoryStreams(scope: MemoryScope): StreamSession {
+  const { handle, joined } = scope;
+  return {
+    async append(request, within) {
+      // Our own transaction rolls back whole when a projection throws; the host's gets a savepoint,
+      // so one that catches the error stays usable without this append and its projections' writes.
+      const rollbackToSavepoint = within && joined ? handle?.savepoint() : undefined;
+      const outcome = await appendEvents(scope, request);
+      try {
+        if (within) await within(outcome);
+      } catch (error) {
+        rollbackToSavepoint?.();
+        throw error;
+      }
+      return outcome;
+    },
+
+    async readStream(query) {
+      const events = scope.state.streams.get(formatStreamKey(query.stream))?.events ?? [];
+      const from = query.fromVersion ?? 1;
+      const to = query.toVersion ?? Number.MAX_SAFE_INTEGER;
+      let selected = events.filter((event) => event.version >= from && event.version <= to);
+      if (query.direction === 'backwards') selected = selected.reverse();
+      return cloneEvents(query.limit === undefined ? selected : selected.slice(0, query.limit));
+    },
+
+    async streamVersion(stream) {
+      return scope.state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
+    },
+
+    async deleteStream(stream) {
+      assertWritable(scope);
+      const { state } = scope;
+      const id = formatStreamKey(stream);
+      const entry = state.streams.get(id);
+      state.snapshots.delete(id);
+      state.outbox = state.outbox.filter((row) => row.streamId !== id);
+      if (!entry) return false;
+      state.streams.delete(id);
+      const removed = new Set(entry.events);
+      state.events = state.events.filter((event) => !removed.has(event));
+      for (const event of entry.events) state.eventIds.delete(event.eventId);
+      return true;
+    },
+  };
+}
+
+async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise<AppendOutcome> {
+  assertWritable(scope);
+  const { state } = scope;
+  const id = formatStreamKey(request.stream);
+  const existing = state.streams.get(id);
+  const current = existing?.events.at(-1)?.version ?? 0;
+  assertExpectedVersion(request.stream, request.expectedVersion, current);
+  const duplicates = request.events.filter((event) => state.eventIds.has(event.eventId)).map((e) => e.eventId);
+  if (duplicates.length > 0) throw new DuplicateEventIdError(duplicates);
+
+  const entry = existing ?? { key: request.stream, events: [] };
+  const positions: bigint[] = [];
+  request.events.forEach((event, index) => {
+    const stored: StoredEvent = {
+      position: state.nextPosition++,
+      transactionId: 0n,
+      eventId: event.eventId,
+      stream: request.stream,
+      version: current + index + 1,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: event.metadata,
+      recordedAt: request.recordedAt,
+    };
+    positions.push(stored.position);
+    if (event.outbox) {
+      state.outbox.push({
+        id: state.nextOutboxId++,
+        position: stored.position,
+        streamId: id,
+        tenant: request.stream.tenant,
+        attempts: 0,
+        nextAttemptAt: request.recordedAt,
+        lastError: null,
+        status: 'pending',
+        claimedBy: null,
+      });
+    }
+    entry.events.push(stored);
+    state.events.push(stored);
+    state.eventIds.add(event.eventId);
+  });
+  state.streams.set(id, entry);
+  return { version: current + request.events.length, positions, transactionId: 0n };
+}
