@@ -68,4 +68,5 @@ if (changed > 0 && !update) {
   console.error('api-reports: run `pnpm api:update`, and review and commit the reports with the change');
   process.exitCode = 1;
 }
-console.log(`api-reports: ${reports} reports${update ? ' written' : ' match the built declarations'}`);
+if (update) console.log(`api-reports: ${reports} reports written`);
+else if (changed === 0) console.log(`api-reports: ${reports} reports match the built declarations`);
