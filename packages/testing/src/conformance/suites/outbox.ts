@@ -271,6 +271,33 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       expect(await slow.status()).toEqual({ pending: 0, dead: 0 });
     });
 
+    it("never publishes a row behind its stream's first row while that one waits for its retry", async () => {
+      const store = ctx.store({ outbox: true });
+      const stream = { category: 'account', id: uniqueId() };
+      const { events } = await store.append(
+        stream,
+        [Deposited.create({ amount: 1 }), Deposited.create({ amount: 2 })],
+        {
+          expectedVersion: 'no_stream',
+        },
+      );
+      const published: number[] = [];
+      let failFirst = true;
+      const relay = createOutboxRelay(ctx.store(), {
+        backoff: { baseMs: 60_000, maxMs: 60_000 },
+        async publish(event) {
+          if (failFirst && event.id === events[0]!.id) throw new KitError('broker down');
+          published.push(event.version);
+        },
+      });
+      expect(await relay.processBatch()).toMatchObject({ failed: 1, published: 0 });
+      failFirst = false;
+      // The first row is due again only in a minute: nothing of its stream goes out before it.
+      expect(await relay.processBatch()).toMatchObject({ claimed: 0 });
+      expect(published).toEqual([]);
+      expect(await relay.status()).toEqual({ pending: 2, dead: 0 });
+    });
+
     it('writes outbox rows only for the events the filter selects', async () => {
       const store = ctx.store({ outbox: (event) => event.type === 'Withdrawn' });
       await store.append(
