@@ -4,10 +4,11 @@ import { InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { ProjectionContext } from '../store/options.js';
+import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop } from '../util/pollingLoop.js';
 import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';
-import { describeFailure, FailureTracker } from './failures.js';
+import { FailureTracker } from './failures.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
 import { ParkedEvents, summarizeParked } from './parked.js';
 

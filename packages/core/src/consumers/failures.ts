@@ -77,8 +77,3 @@ export class FailureTracker {
     return 'set-aside';
   }
 }
-
-/** An error as a parked event records it. */
-export function describeFailure(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -1,8 +1,8 @@
 import type { BackendSession, ConsumerCheckpoint, ConsumerKey, ParkedEvent } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
+import { describeFailure } from '../util/describeFailure.js';
 import { ConsumerHeldError } from './errors.js';
-import { describeFailure } from './failures.js';
 import type { ConsumerOptions, ParkedSummary } from './options.js';
 
 export function summarizeParked(parked: ParkedEvent): ParkedSummary {

@@ -3,6 +3,7 @@ import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
 
@@ -126,7 +127,7 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
       } catch (error) {
         failed++;
         blocked.add(key);
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = describeFailure(error);
         await this.store.write(async (session) =>
           session.failOutbox(this.owner, entry.id, message, this.retryAt(entry.attempts, await session.now())),
         );
