@@ -113,11 +113,7 @@ async function runRecipe(name, recipe, tarballs) {
   const database = `es_install_${name.replace(/[^a-z0-9]/g, '_')}`;
   psql('postgres', `drop database if exists ${database} with (force)`);
   psql('postgres', `create database ${database}`);
-  const env = {
-    ...process.env,
-    DATABASE_URL: `${pgUrl}/${database}`,
-    npm_config_nodedir: process.env.npm_config_nodedir ?? '',
-  };
+  const env = { ...process.env, DATABASE_URL: `${pgUrl}/${database}` };
 
   const overrides = Object.fromEntries(Object.entries(tarballs).map(([pkg, file]) => [pkg, `file:${file}`]));
   const extra = recipe.packageJson ?? {};
