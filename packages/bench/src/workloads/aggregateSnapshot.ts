@@ -1,17 +1,14 @@
 import { applyDeposit, deposits, emptyAccount } from '../fixtures.ts';
-import { timeOperations } from '../measure.ts';
-import { type Workload, warmUpCount } from './workload.ts';
+import { defineWorkload, timeAfterWarmUp } from './workload.ts';
 
 const STREAMS = 20;
 
 /** (5) Loads of an aggregate from its snapshot plus the 50 events after it. */
-export const aggregateSnapshot: Workload = {
+export const aggregateSnapshot = defineWorkload({
   name: 'aggregate-snapshot',
   description: 'load an aggregate from a snapshot plus 50 events',
-  supports: (system) => system.snapshots !== undefined,
-  async run(system, sizes) {
-    const snapshots = system.snapshots;
-    if (!snapshots) throw new Error(`${system.name} keeps no snapshots`);
+  uses: (system) => system.snapshots,
+  async run(snapshots, system, sizes) {
     const tail = sizes.aggregateTail;
     const before = deposits(tail);
     const after = deposits(tail, tail);
@@ -30,7 +27,6 @@ export const aggregateSnapshot: Workload = {
       }
       return tail;
     };
-    await timeOperations(warmUpCount(sizes, sizes.aggregateLoads), 1, load);
-    return timeOperations(sizes.aggregateLoads, 1, load);
+    return timeAfterWarmUp(sizes, sizes.aggregateLoads, 1, load);
   },
-};
+});

@@ -1,32 +1,27 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { timeBatches, withPeakMemory } from '../measure.ts';
-import { seed, type Workload } from './workload.ts';
+import { defineWorkload, seedAndAnalyze } from './workload.ts';
 
 setFlagsFromString('--expose-gc');
 /** A full GC before measuring, so the heap growth reflects this workload rather than garbage left by earlier ones. */
 const collectGarbage = runInNewContext('gc') as () => void;
 
 /** (6) A checkpointed consumer catching up on the whole log from the start. */
-export const catchUp: Workload = {
+export const catchUp = defineWorkload({
   name: 'catch-up',
   description: 'a consumer catching up on 100,000 events',
-  supports: (system) => system.catchUp !== undefined,
-  async run(system, sizes) {
-    const consume = system.catchUp?.bind(system);
-    if (!consume) throw new Error(`${system.name} has no consumer`);
-    await seed(system.append, 'log', sizes.catchUpEvents, {
-      batch: sizes.batchSize,
-      streams: Math.max(1, sizes.catchUpEvents / 1_000),
-    });
-    await system.analyze();
+  uses: (system) => system.catchUp?.bind(system),
+  async run(consume, system, sizes) {
+    const total = sizes.catchUpEvents;
+    await seedAndAnalyze(system, sizes, { prefix: 'log', total, streams: Math.max(1, total / 1_000) });
     collectGarbage();
     const measurement = await withPeakMemory(() =>
-      timeBatches((onBatch) => consume(sizes.catchUpBatch, sizes.catchUpEvents, onBatch)),
+      timeBatches((onBatch) => consume(sizes.catchUpBatch, total, onBatch)),
     );
-    if (measurement.events !== sizes.catchUpEvents) {
-      throw new Error(`${system.name} consumed ${measurement.events} of ${sizes.catchUpEvents} events`);
+    if (measurement.events !== total) {
+      throw new Error(`${system.name} consumed ${measurement.events} of ${total} events`);
     }
     return measurement;
   },
-};
+});

@@ -1,20 +1,18 @@
-import { timeOperations } from '../measure.ts';
-import { seed, type Workload, warmUpCount } from './workload.ts';
+import { defineWorkload, seedAndAnalyze, timeAfterWarmUp } from './workload.ts';
 
 /** (4) Reads of one 1,000-event stream, forwards, whole. */
-export const readStream: Workload = {
+export const readStream = defineWorkload({
   name: 'read-stream',
   description: 'read a 1,000-event stream',
-  supports: () => true,
-  async run(system, sizes) {
-    await seed(system.append, 'read', sizes.streamLength, { batch: sizes.batchSize, streams: 1 });
-    await system.analyze();
+  uses: (system) => system.readStream.bind(system),
+  async run(readWhole, system, sizes) {
+    const length = sizes.streamLength;
+    await seedAndAnalyze(system, sizes, { prefix: 'read', total: length, streams: 1 });
     const read = async () => {
-      const count = await system.readStream('read-0');
-      if (count !== sizes.streamLength) throw new Error(`${system.name} read ${count} of ${sizes.streamLength} events`);
+      const count = await readWhole('read-0');
+      if (count !== length) throw new Error(`${system.name} read ${count} of ${length} events`);
       return count;
     };
-    await timeOperations(warmUpCount(sizes, sizes.streamReads), 1, read);
-    return timeOperations(sizes.streamReads, 1, read);
+    return timeAfterWarmUp(sizes, sizes.streamReads, 1, read);
   },
-};
+});

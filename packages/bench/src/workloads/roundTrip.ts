@@ -1,5 +1,4 @@
-import { timeOperations } from '../measure.ts';
-import { type Workload, warmUpCount } from './workload.ts';
+import { defineWorkload, timeAfterWarmUp, type Workload } from './workload.ts';
 
 /**
  * Not one of the issue's workloads: the price of the path every append and read takes before any
@@ -8,21 +7,18 @@ import { type Workload, warmUpCount } from './workload.ts';
  * and inside a transaction opened and committed through that API. Counted as one "event" each.
  */
 function roundTripWorkload(name: string, description: string, inTransaction: boolean): Workload {
-  return {
+  return defineWorkload({
     name,
     description,
-    supports: (system) => system.roundTrip !== undefined,
-    async run(system, sizes) {
-      const roundTrip = system.roundTrip;
-      if (!roundTrip) throw new Error(`${system.name} has no round trip`);
+    uses: (system) => system.roundTrip,
+    async run(roundTrip, _system, sizes) {
       const once = async () => {
         await roundTrip(inTransaction);
         return 1;
       };
-      await timeOperations(warmUpCount(sizes, sizes.appendSingle), 1, once);
-      return timeOperations(sizes.appendSingle, 1, once);
+      return timeAfterWarmUp(sizes, sizes.appendSingle, 1, once);
     },
-  };
+  });
 }
 
 export const statementRoundTrip = roundTripWorkload('statement', "`SELECT 1` through the system's raw-SQL path", false);

@@ -1,6 +1,6 @@
 import type { Sizes } from '../config.ts';
 import { deposits } from '../fixtures.ts';
-import type { Measurement } from '../measure.ts';
+import { type Measurement, timeOperations } from '../measure.ts';
 import type { BenchSystem } from '../system.ts';
 
 /** One named workload: seeds what it needs (unmeasured), warms up, then measures. */
@@ -11,7 +11,47 @@ export interface Workload {
   run(system: BenchSystem, sizes: Sizes): Promise<Measurement>;
 }
 
-export const warmUpCount = (sizes: Sizes, count: number) => Math.max(5, Math.ceil(count * sizes.warmUp));
+/**
+ * A workload that measures one part of a system: `uses` picks it (a method, the snapshots, the
+ * outbox), undefined where the system lacks it, and such systems are skipped. `run` gets it picked.
+ */
+export function defineWorkload<T>(definition: {
+  readonly name: string;
+  readonly description: string;
+  readonly uses: (system: BenchSystem) => T | undefined;
+  run(used: T, system: BenchSystem, sizes: Sizes): Promise<Measurement>;
+}): Workload {
+  const { name, description, uses } = definition;
+  return {
+    name,
+    description,
+    supports: (system) => uses(system) !== undefined,
+    run(system, sizes) {
+      const used = uses(system);
+      if (used === undefined) throw new Error(`${system.name} cannot run ${name}`);
+      return definition.run(used, system, sizes);
+    },
+  };
+}
+
+/** One timed operation (see `timeOperations`): resolves to the events it wrote or read. */
+export type Operation = (index: number, worker: number) => Promise<number>;
+
+/**
+ * Runs `warmUp` unmeasured on a share of `count` (`sizes.warmUp`, at least 5), then times `count`
+ * runs of `measured`, both over `workers` concurrent workers. Appends pass two operations writing
+ * to streams of their own; reads pass one.
+ */
+export async function timeAfterWarmUp(
+  sizes: Sizes,
+  count: number,
+  workers: number,
+  warmUp: Operation,
+  measured: Operation = warmUp,
+): Promise<Measurement> {
+  await timeOperations(Math.max(5, Math.ceil(count * sizes.warmUp)), workers, warmUp);
+  return timeOperations(count, workers, measured);
+}
 
 /** Writes `total` events as `batch`-event appends over `streams` streams, `writers` at a time (unmeasured). */
 export async function seed(
@@ -37,4 +77,21 @@ export async function seed(
     while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
   };
   await Promise.all(Array.from({ length: options.writers ?? 4 }, worker));
+}
+
+/**
+ * Seeds `total` events for a workload that reads them, over `streams` streams named `<prefix>-<n>`
+ * in appends of the run's batch size (through `append`: the plain one unless given), then refreshes
+ * the planner's statistics (`system.analyze`).
+ */
+export async function seedAndAnalyze(
+  system: BenchSystem,
+  sizes: Sizes,
+  seeding: { prefix: string; total: number; streams: number; append?: BenchSystem['append'] },
+): Promise<void> {
+  await seed(seeding.append ?? system.append, seeding.prefix, seeding.total, {
+    batch: sizes.batchSize,
+    streams: seeding.streams,
+  });
+  await system.analyze();
 }
