@@ -12,15 +12,12 @@ import { DrizzleSqliteConnection, type DrizzleSqliteDatabase } from './sqliteCon
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
 export type DrizzleBackendOptions = SqlStoreOptions;
 
-/** The backend over your database; `TTransaction` is your database's own transaction type. */
-export interface DrizzleBackend<TTransaction> extends SqlBackend<TTransaction> {
-  /**
-   * Runs `work` in a transaction of your database and commits it (rolls back if `work` throws):
-   * `db.transaction` on PostgreSQL and MySQL; on SQLite, an async-safe `BEGIN IMMEDIATE`, since
-   * Drizzle's better-sqlite3 transactions cannot await. Pass the handle to `store.withTransaction`.
-   */
-  runInTransaction<T>(work: (tx: TTransaction) => Promise<T>): Promise<T>;
-}
+/**
+ * The backend over your database; `TTransaction` is your database's own transaction type.
+ * `runInTransaction(async (tx) => ...)` is `db.transaction` on PostgreSQL and MySQL; on SQLite, an
+ * async-safe `BEGIN IMMEDIATE`, since Drizzle's better-sqlite3 transactions cannot await.
+ */
+export type DrizzleBackend<TTransaction> = SqlBackend<TTransaction>;
 
 /**
  * An event-store backend over your Drizzle database (node-postgres, mysql2 or better-sqlite3).
@@ -35,11 +32,7 @@ export function createDrizzleBackend<TDatabase extends DrizzleDatabase>(
   // The connections work on what they need of a handle; the handles they give and take are the
   // database's own transactions.
   const connection = connectionFor(db) as SqlConnection<unknown> as SqlConnection<DrizzleTransactionOf<TDatabase>>;
-  const backend = createSqlBackend({ ...options, name: 'drizzle', connection });
-  return {
-    ...backend,
-    runInTransaction: (work) => connection.transaction((_executor, tx) => work(tx)),
-  };
+  return createSqlBackend({ ...options, name: 'drizzle', connection });
 }
 
 function connectionFor(db: DrizzleDatabase) {

@@ -1,17 +1,15 @@
-import { createSqlBackend, type SqlBackend, type SqlStoreOptions, tableNames } from '@es/core/sql';
+import { createSqlBackend, type SqlBackend, type SqlStoreOptions } from '@es/core/sql';
 import { dialectOf, type MikroOrmHandle, MikroOrmSqlConnection, MikroOrmSqliteConnection } from './connection.js';
 
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
 export type MikroOrmBackendOptions = SqlStoreOptions;
 
-export interface MikroOrmBackend extends SqlBackend<MikroOrmHandle> {
-  /**
-   * Runs `work` in a new transaction on a fork of the backend's EntityManager, flushes it and
-   * commits (rolls back if `work` throws): `em.fork().transactional(work)`, and on SQLite also
-   * queued behind the single writer. Pass its `em` to `store.withTransaction`.
-   */
-  runInTransaction<T>(work: (em: MikroOrmHandle) => Promise<T>): Promise<T>;
-}
+/**
+ * `runInTransaction(async (em) => ...)` runs `work` in a new transaction on a fork of the
+ * backend's EntityManager, flushes it and commits (`em.fork().transactional(work)`), on SQLite
+ * queued behind the single writer.
+ */
+export type MikroOrmBackend = SqlBackend<MikroOrmHandle>;
 
 /**
  * An event-store backend over your MikroORM EntityManager (`orm.em`; PostgreSQL, MySQL/MariaDB
@@ -20,10 +18,7 @@ export interface MikroOrmBackend extends SqlBackend<MikroOrmHandle> {
  * or none, the store opens and commits its own on a fork of this EntityManager.
  */
 export function createMikroOrmBackend(em: MikroOrmHandle, options: MikroOrmBackendOptions = {}): MikroOrmBackend {
-  const connection =
-    dialectOf(em) === 'sqlite'
-      ? new MikroOrmSqliteConnection(em, tableNames(options.tablePrefix).streams)
-      : new MikroOrmSqlConnection(em);
+  const connection = dialectOf(em) === 'sqlite' ? new MikroOrmSqliteConnection(em) : new MikroOrmSqlConnection(em);
   const backend = createSqlBackend({
     ...options,
     name: 'mikro-orm',
@@ -38,6 +33,5 @@ export function createMikroOrmBackend(em: MikroOrmHandle, options: MikroOrmBacke
     ...backend,
     transaction: (work, sessionOptions) => backend.transaction(work, joinable(sessionOptions)),
     read: (work, sessionOptions) => backend.read(work, joinable(sessionOptions)),
-    runInTransaction: (work) => connection.transaction((_executor, handle) => work(handle)),
   };
 }

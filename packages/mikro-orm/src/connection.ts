@@ -1,13 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import {
-  driverStatement,
-  type NodePostgresQueryable,
-  nodePostgresExecutor,
-  retryWhileBusy,
-  SqliteGate,
-} from '@es/core/sql';
+import { driverStatement, type NodePostgresQueryable, nodePostgresExecutor, SqliteGate } from '@es/core/sql';
 import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { openTransactionOf, watchSavepoints } from './hostTransaction.js';
@@ -122,11 +116,11 @@ export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
  * its busy timeout blocks the event loop.
  */
 export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
+  /** MikroORM's transactions on SQLite begin deferred. */
+  readonly beginsDeferred = true;
   private readonly gate: SqliteGate;
-  private readonly takeWriteLock: string;
 
-  /** `lockTable`: a table of the store (its streams table) the lock-taking write names. */
-  constructor(em: MikroOrmHandle, lockTable: string) {
+  constructor(em: MikroOrmHandle) {
     super(em);
     const timeout = (em.config.get('driverOptions') as { timeout?: unknown } | undefined)?.timeout;
     if (timeout !== 0) {
@@ -136,7 +130,6 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
     }
     const file = String(em.config.get('dbName') ?? '');
     this.gate = new SqliteGate(file === ':memory:' || file === '' ? file : resolve(file));
-    this.takeWriteLock = `UPDATE ${lockTable} SET version = version WHERE 0`;
   }
 
   override query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
@@ -164,13 +157,6 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
 
   override transaction<T>(work: (executor: SqlExecutor, handle: MikroOrmHandle) => Promise<T>): Promise<T> {
     this.refuseInsideHostTransaction();
-    return this.gate.writeTransaction(() =>
-      this.em.fork().transactional(async (em) => {
-        const executor = this.join(em);
-        // The first write of a deferred transaction holds no snapshot yet, so retrying it is safe.
-        await retryWhileBusy(() => executor.execute(this.takeWriteLock));
-        return work(executor, em);
-      }),
-    );
+    return this.gate.writeTransaction(() => this.em.fork().transactional((em) => work(this.join(em), em)));
   }
 }

@@ -32,13 +32,8 @@ export interface PrismaBackendOptions extends SqlStoreOptions {
   readonly transactionOptions?: PrismaTransactionOptions;
 }
 
-export interface PrismaBackend<Tx> extends SqlBackend<Tx> {
-  /**
-   * Runs `work` in an interactive transaction of your client and commits it (rolls back if
-   * `work` throws), with the store's locking on SQLite. Pass `tx` to `store.withTransaction`.
-   */
-  runInTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-}
+/** `runInTransaction(async (tx) => ...)`: an interactive transaction of your client, with the store's locking on SQLite. */
+export type PrismaBackend<Tx> = SqlBackend<Tx>;
 
 const dialects: Record<PrismaProvider, SqlDialectName> = { postgresql: 'postgres', mysql: 'mysql', sqlite: 'sqlite' };
 
@@ -68,7 +63,7 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
           options.transactionOptions,
           options.pgPool && nodePostgresExecutor(options.pgPool),
         );
-  const backend = createSqlBackend({
+  return createSqlBackend({
     name: 'prisma',
     connection,
     tablePrefix: options.tablePrefix,
@@ -76,10 +71,6 @@ export function createPrismaBackend<Client extends PrismaClientLike>(
     // Only statements on `pgPool` can be prepared; through Prisma the hint is ignored.
     preparedStatements: options.preparedStatements,
   });
-  return {
-    ...backend,
-    runInTransaction: (work) => connection.transaction((_executor, tx) => work(tx)),
-  };
 }
 
 /** A generated client knows its datasource provider (`activeProvider` of the generated config). */

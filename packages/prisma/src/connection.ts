@@ -1,5 +1,4 @@
 import {
-  retryWhileBusy,
   type SqlConnection,
   type SqlDialectName,
   type SqlExecutor,
@@ -108,21 +107,14 @@ export class PrismaSqlConnection<Handle> implements SqlConnection<Handle> {
 }
 
 /**
- * A write that takes SQLite's write lock and changes nothing. Prisma's better-sqlite3 adapter
- * opens every interactive transaction with a deferred `BEGIN`; running this first does what
- * `BEGIN IMMEDIATE` would: the transaction holds the lock before it reads anything, so it can
- * neither fail on a lock upgrade later nor read a snapshot another writer has moved past.
- * (`sqlite_sequence` exists once a table has an AUTOINCREMENT key, as the events table does.)
- */
-const TAKE_WRITE_LOCK = 'DELETE FROM sqlite_sequence WHERE 0';
-
-/**
  * SQLite: one writer at a time (see core's SqliteGate). Every statement of this client goes
  * through the gate, own transactions queue as writers, and the lock-taking first statement is
  * retried while another process holds the lock. Give the adapter a busy timeout of 0
  * (`new PrismaBetterSqlite3({ url, timeout: 0 })`) so that waiting never blocks the event loop.
  */
 export class PrismaSqliteConnection<Handle> extends PrismaSqlConnection<Handle> {
+  /** Prisma's better-sqlite3 adapter opens every interactive transaction with a deferred `BEGIN`. */
+  readonly beginsDeferred = true;
   private gate: Promise<SqliteGate> | undefined;
 
   constructor(prisma: PrismaClientLike, options: PrismaTransactionOptions = {}) {
@@ -140,7 +132,6 @@ export class PrismaSqliteConnection<Handle> extends PrismaSqlConnection<Handle> 
   override async transaction<T>(work: (executor: SqlExecutor, handle: Handle) => Promise<T>): Promise<T> {
     return (await this.openGate()).writeTransaction(() =>
       this.prisma.$transaction(async (tx: Handle) => {
-        await retryWhileBusy(() => rawClient(tx).$executeRawUnsafe(TAKE_WRITE_LOCK));
         return work(executor(this.dialect, rawClient(tx)), tx);
       }, this.transactionOptions),
     );

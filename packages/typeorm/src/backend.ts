@@ -8,14 +8,12 @@ import { TypeOrmSqliteConnection } from './sqliteConnection.js';
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
 export type TypeOrmBackendOptions = SqlStoreOptions;
 
-export interface TypeOrmBackend extends SqlBackend<TypeOrmHandle> {
-  /**
-   * Runs `work` in a transaction of your DataSource and commits it (rolls back if `work` throws),
-   * as `dataSource.transaction` does. On SQLite it also queues behind the store's own
-   * transactions on that DataSource, which TypeORM does not (it has one connection there).
-   */
-  runInTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
-}
+/**
+ * `runInTransaction(async (manager) => ...)` runs `work` in a transaction of your DataSource, as
+ * `dataSource.transaction` does; on SQLite it also queues behind the store's own transactions on
+ * that DataSource, which TypeORM does not (it has one connection there).
+ */
+export type TypeOrmBackend = SqlBackend<TypeOrmHandle, EntityManager>;
 
 /**
  * An event-store backend over your TypeORM DataSource (postgres, mysql/mariadb or
@@ -28,13 +26,5 @@ export function createTypeOrmBackend(dataSource: DataSource, options: TypeOrmBac
     dialectOf(dataSource.options.type) === 'sqlite'
       ? new TypeOrmSqliteConnection(dataSource)
       : new TypeOrmSqlConnection(dataSource);
-  const backend = createSqlBackend({
-    ...options,
-    name: 'typeorm',
-    connection,
-  });
-  return {
-    ...backend,
-    runInTransaction: (work) => connection.transaction((_executor, manager) => work(manager)),
-  };
+  return createSqlBackend({ ...options, name: 'typeorm', connection });
 }

@@ -48,7 +48,7 @@ export function runnerExecutor(
  * `dataSource.transaction(...)`; `join` runs on the QueryRunner of your open transaction and
  * never commits or rolls it back.
  */
-export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle> {
+export class TypeOrmSqlConnection implements SqlConnection<TypeOrmHandle, EntityManager> {
   readonly dialect: SqlDialectName;
 
   constructor(protected readonly dataSource: DataSource) {

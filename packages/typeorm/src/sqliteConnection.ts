@@ -1,21 +1,10 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
-import { retryWhileBusy, type SqlExecutor, SqliteGate } from '@es/core/sql';
+import { type SqlExecutor, SqliteGate } from '@es/core/sql';
 import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
 import { runnerExecutor, TypeOrmSqlConnection } from './connection.js';
 
 type BetterSqlite3Options = Extract<DataSourceOptions, { type: 'better-sqlite3' }>;
-
-/**
- * A write that takes SQLite's write lock and changes nothing. TypeORM opens transactions with a
- * deferred `BEGIN` and has no way to ask for `BEGIN IMMEDIATE`; running this first does the same:
- * the transaction holds the lock before it reads, so it can neither fail on a lock upgrade later
- * nor read a snapshot another writer has moved past. (`sqlite_sequence` exists once a table has
- * an AUTOINCREMENT key, as the events table does.) Going through TypeORM's own
- * `startTransaction` keeps its QueryRunner aware of the transaction, so `manager.save` inside it
- * nests as a savepoint instead of failing on a second BEGIN.
- */
-const TAKE_WRITE_LOCK = 'DELETE FROM sqlite_sequence WHERE 0';
 
 const WAIT_MS = 30_000;
 
@@ -43,6 +32,12 @@ function gateOf(dataSource: DataSource): SqliteGate {
  * would stop the whole process while it waits for another connection's write lock.
  */
 export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
+  /**
+   * TypeORM opens transactions with a deferred `BEGIN` and cannot ask for `BEGIN IMMEDIATE`; going
+   * through its own `startTransaction` keeps its QueryRunner aware of the transaction, so
+   * `manager.save` inside it nests as a savepoint instead of failing on a second BEGIN.
+   */
+  readonly beginsDeferred = true;
   private readonly gate: SqliteGate;
 
   constructor(dataSource: DataSource) {
@@ -60,7 +55,6 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
       const runner = await this.idleRunner();
       await runner.startTransaction();
       try {
-        await retryWhileBusy(() => runner.query(TAKE_WRITE_LOCK), { timeoutMs: WAIT_MS });
         const result = await work(runnerExecutor('sqlite', runner), runner.manager);
         await runner.commitTransaction();
         return result;

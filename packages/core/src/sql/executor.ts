@@ -37,8 +37,18 @@ export interface SqlExecutor {
  * in autocommit mode (reads); `transaction` opens, commits or rolls back its own transaction;
  * `join` runs inside the host's open transaction and never ends it.
  */
-export interface SqlConnection<THandle> extends SqlExecutor {
+/**
+ * `THandle`: the ORM handles the connection joins; `TOwnHandle`: the kind its own transactions
+ * hand over (TypeORM joins an EntityManager or a QueryRunner, and opens with an EntityManager).
+ */
+export interface SqlConnection<THandle, TOwnHandle extends THandle = THandle> extends SqlExecutor {
   /** Opens a transaction; `work` gets an executor inside it and the ORM's own handle for it. */
-  transaction<T>(work: (executor: SqlExecutor, handle: THandle) => Promise<T>): Promise<T>;
+  transaction<T>(work: (executor: SqlExecutor, handle: TOwnHandle) => Promise<T>): Promise<T>;
   join(handle: THandle): SqlExecutor;
+  /**
+   * SQLite: this connection's transactions begin DEFERRED (its ORM cannot ask for `BEGIN
+   * IMMEDIATE`), so the backend takes the write lock with each transaction's first statement,
+   * retried while another process holds it.
+   */
+  readonly beginsDeferred?: boolean;
 }

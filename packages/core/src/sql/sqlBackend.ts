@@ -10,6 +10,7 @@ import { type SqlDialect, sqlDialect } from './dialects/index.js';
 import { classifySqlError } from './errors.js';
 import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { notificationChannel } from './postgresWakeUp.js';
+import { retryWhileBusy } from './sqliteLocking.js';
 import { createStatements } from './statements/index.js';
 import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from './tables.js';
 
@@ -30,17 +31,22 @@ export interface SqlStoreOptions {
   readonly preparedStatements?: boolean;
 }
 
-export interface SqlBackendOptions<THandle> extends SqlStoreOptions {
+export interface SqlBackendOptions<THandle, TOwnHandle extends THandle = THandle> extends SqlStoreOptions {
   /** The ORM package's name, for reports: `drizzle`, `typeorm` ... */
   readonly name: string;
-  readonly connection: SqlConnection<THandle>;
+  readonly connection: SqlConnection<THandle, TOwnHandle>;
 }
 
-export interface SqlBackend<THandle> extends EventStoreBackend<THandle> {
+export interface SqlBackend<THandle, TOwnHandle extends THandle = THandle> extends EventStoreBackend<THandle> {
   readonly tables: TableNames;
   /** The dialect's syntax and capabilities. */
-  readonly sql: SqlDialect;
-  readonly connection: SqlConnection<THandle>;
+  readonly sqlDialect: SqlDialect;
+  readonly connection: SqlConnection<THandle, TOwnHandle>;
+  /**
+   * Runs `work` in a new transaction of your ORM and commits it (rolls back if `work` throws),
+   * queued with the store's own on SQLite. Pass the handle `work` gets to `store.withTransaction`.
+   */
+  runInTransaction<T>(work: (handle: TOwnHandle) => Promise<T>): Promise<T>;
 }
 
 /** A race the database caught (a unique key) after the version check passed. */
@@ -55,7 +61,9 @@ class RaceLost extends Error {
  * transactions are opened by the connection; inside the host's transaction each write runs
  * under a savepoint, so a failed append leaves the host's transaction usable and untouched.
  */
-export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): SqlBackend<THandle> {
+export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
+  options: SqlBackendOptions<THandle, TOwnHandle>,
+): SqlBackend<THandle, TOwnHandle> {
   const { connection } = options;
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const dialect = sqlDialect(connection.dialect);
@@ -63,6 +71,14 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
   const notifyChannel = options.notify && connection.dialect === 'postgres' ? notificationChannel(tables) : undefined;
   const statements = createStatements(dialect, tables, notifyChannel);
   const { oneStatementAppend } = dialect.capabilities;
+  const takesWriteLockFirst = connection.dialect === 'sqlite' && connection.beginsDeferred === true;
+
+  /** A transaction of the connection's own, holding SQLite's write lock from its start. */
+  const openTransaction = <T>(work: (executor: SqlExecutor, handle: TOwnHandle) => Promise<T>): Promise<T> =>
+    connection.transaction(async (executor, handle) => {
+      if (takesWriteLockFirst) await retryWhileBusy(() => statements.takeWriteLock(executor));
+      return work(executor, handle);
+    });
 
   const conflict = async (executor: SqlExecutor, request: AppendRequest): Promise<never> => {
     if (request.callerEventIds) {
@@ -214,7 +230,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
     } catch (error) {
       if (error instanceof RaceLost) {
         // Our own transaction was rolled back: report the version as it stands now.
-        return connection.transaction((executor) => conflict(guarded(executor), error.request));
+        return openTransaction((executor) => conflict(guarded(executor), error.request));
       }
       if (error instanceof EsError || (error !== null && typeof error === 'object' && fromWork.has(error))) throw error;
       throw storeError(error);
@@ -229,8 +245,9 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
       concurrentReads: dialect.capabilities.concurrentReads,
     },
     tables,
-    sql: dialect,
+    sqlDialect: dialect,
     connection,
+    runInTransaction: (work) => openTransaction((_executor, handle) => work(handle)),
     transaction<T>(work: (session: BackendSession<THandle>) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
       const { handle } = sessionOptions ?? {};
       if (handle !== undefined) {
@@ -242,7 +259,7 @@ export function createSqlBackend<THandle>(options: SqlBackendOptions<THandle>): 
         );
       }
       return run<T>(
-        (inner) => connection.transaction(inner),
+        (inner) => openTransaction(inner),
         (executor, own) => work(session(executor, own, false)),
       );
     },

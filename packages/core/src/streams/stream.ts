@@ -27,34 +27,31 @@ export function stream(category: string, id: string): StreamName {
   return { category, id };
 }
 
+type NamePart = keyof typeof STREAM_LIMITS;
+
+/** A non-empty string within its part's length limit, or an `InvalidStreamError` naming the part. */
+function boundedName(part: NamePart, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new InvalidStreamError(part, value, 'must be a non-empty string');
+  if (value.length > STREAM_LIMITS[part]) {
+    throw new InvalidStreamError(part, value, `must be at most ${STREAM_LIMITS[part]} characters`);
+  }
+  return value;
+}
+
 export function validateTenant(tenant: unknown): string {
-  if (typeof tenant !== 'string' || tenant.length === 0) {
-    throw new InvalidStreamError('tenant', tenant, 'must be a non-empty string');
-  }
-  if (tenant.length > STREAM_LIMITS.tenant) {
-    throw new InvalidStreamError('tenant', tenant, `must be at most ${STREAM_LIMITS.tenant} characters`);
-  }
-  if (!TENANT_PATTERN.test(tenant)) {
-    throw new InvalidStreamError('tenant', tenant, 'may only use letters, digits and _ . : -');
-  }
-  return tenant;
+  const valid = boundedName('tenant', tenant);
+  if (!TENANT_PATTERN.test(valid))
+    throw new InvalidStreamError('tenant', valid, 'may only use letters, digits and _ . : -');
+  return valid;
 }
 
 export function validateCategory(category: unknown): string {
-  if (typeof category !== 'string' || category.length === 0) {
-    throw new InvalidStreamError('category', category, 'must be a non-empty string');
+  const valid = boundedName('category', category);
+  if (!CATEGORY_PATTERN.test(valid)) {
+    throw new InvalidStreamError('category', valid, 'must start with a letter and use only letters, digits and _ . -');
   }
-  if (category.length > STREAM_LIMITS.category) {
-    throw new InvalidStreamError('category', category, `must be at most ${STREAM_LIMITS.category} characters`);
-  }
-  if (!CATEGORY_PATTERN.test(category)) {
-    throw new InvalidStreamError(
-      'category',
-      category,
-      'must start with a letter and use only letters, digits and _ . -',
-    );
-  }
-  return category;
+  return valid;
 }
 
 /** Validates a caller's stream name and qualifies it with the tenant of the store doing the work. */
@@ -63,11 +60,7 @@ export function toStreamKey(name: StreamName, tenant: string): StreamKey {
     throw new InvalidStreamError('id', name, 'a stream is { category, id }');
   }
   const category = validateCategory(name.category);
-  const { id } = name;
-  if (typeof id !== 'string' || id.length === 0) throw new InvalidStreamError('id', id, 'must be a non-empty string');
-  if (id.length > STREAM_LIMITS.id) {
-    throw new InvalidStreamError('id', id, `must be at most ${STREAM_LIMITS.id} characters`);
-  }
+  const id = boundedName('id', name.id);
   if (CONTROL_CHARACTERS.test(id)) throw new InvalidStreamError('id', id, 'must not contain control characters');
   if (!isWellFormed(id)) throw new InvalidStreamError('id', id, 'must be well-formed Unicode (no lone surrogate)');
   if (id.trim() !== id) throw new InvalidStreamError('id', id, 'must not start or end with whitespace');

@@ -53,6 +53,16 @@ export function encodePlain(kind: string, value: unknown): string | number | big
   return value as string | number | bigint | boolean | null;
 }
 
+/** `?` placeholders, bound in the order they appear, with no casts (MySQL, SQLite). */
+export const positionalPlaceholders = {
+  placeholder: () => '?',
+  numberedPlaceholders: false,
+  cast: (_kind: string, placeholder: string) => placeholder,
+} as const;
+
+/** The standard upsert-or-skip: `ON CONFLICT (key) DO NOTHING` (PostgreSQL, SQLite). */
+export const onConflictDoNothing = (key: readonly string[]) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`;
+
 /** The savepoint statements every dialect here shares. */
 export const standardSavepoints = {
   savepoint: (name: string) => `SAVEPOINT ${name}`,

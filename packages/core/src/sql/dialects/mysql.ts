@@ -1,5 +1,5 @@
 import type { SqlParam } from '../executor.js';
-import { encodePlain, type SqlDialect, standardSavepoints } from './dialect.js';
+import { encodePlain, positionalPlaceholders, type SqlDialect, standardSavepoints } from './dialect.js';
 
 /**
  * MySQL and MariaDB: `?` placeholders, times bound as `YYYY-MM-DD HH:MM:SS.sss` (UTC) for
@@ -9,9 +9,7 @@ import { encodePlain, type SqlDialect, standardSavepoints } from './dialect.js';
 export const mysql: SqlDialect = {
   name: 'mysql',
   capabilities: { concurrentAppends: false, concurrentReads: true, oneStatementAppend: false, transactionIds: false },
-  placeholder: () => '?',
-  numberedPlaceholders: false,
-  cast: (_kind, placeholder) => placeholder,
+  ...positionalPlaceholders,
   encode(kind, value): SqlParam {
     if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
     return encodePlain(kind, value);

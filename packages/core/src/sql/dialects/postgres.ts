@@ -1,6 +1,6 @@
 import type { SqlParam } from '../executor.js';
 import type { ValueKind } from '../template.js';
-import { type SqlDialect, standardSavepoints } from './dialect.js';
+import { onConflictDoNothing, type SqlDialect, standardSavepoints } from './dialect.js';
 
 const CASTS: Record<ValueKind, string> = {
   plain: '',
@@ -30,7 +30,7 @@ export const postgres: SqlDialect = {
   selectTime: (column) => `(extract(epoch from ${column}) * 1000)::float8`,
   selectJson: (column) => `CAST(${column} AS TEXT)`,
   currentTime: 'clock_timestamp()',
-  ignoreDuplicate: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
+  ignoreDuplicate: onConflictDoNothing,
   forUpdate: ' FOR UPDATE',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
   byPrimaryKey: '',

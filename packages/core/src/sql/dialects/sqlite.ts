@@ -1,4 +1,10 @@
-import { encodePlain, type SqlDialect, standardSavepoints } from './dialect.js';
+import {
+  encodePlain,
+  onConflictDoNothing,
+  positionalPlaceholders,
+  type SqlDialect,
+  standardSavepoints,
+} from './dialect.js';
 
 /**
  * SQLite: `?` placeholders, times stored as ISO-8601 text, no row locks (one writer at a time
@@ -7,14 +13,12 @@ import { encodePlain, type SqlDialect, standardSavepoints } from './dialect.js';
 export const sqlite: SqlDialect = {
   name: 'sqlite',
   capabilities: { concurrentAppends: false, concurrentReads: false, oneStatementAppend: false, transactionIds: false },
-  placeholder: () => '?',
-  numberedPlaceholders: false,
-  cast: (_kind, placeholder) => placeholder,
+  ...positionalPlaceholders,
   encode: encodePlain,
   selectTime: (column) => column,
   selectJson: (column) => `CAST(${column} AS TEXT)`,
   currentTime: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-  ignoreDuplicate: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
+  ignoreDuplicate: onConflictDoNothing,
   forUpdate: '',
   skipLocked: '',
   byPrimaryKey: '',

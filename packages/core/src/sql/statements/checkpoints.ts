@@ -23,6 +23,14 @@ function toCheckpoint(row: CheckpointRow): ConsumerCheckpoint {
   };
 }
 
+/** Takes `consumer`'s lease for `owner` if it is free, expired or already `owner`'s; undefined if held. */
+type ClaimConsumer = (
+  executor: SqlExecutor,
+  consumer: ConsumerKey,
+  owner: string,
+  leaseMs: number,
+) => Promise<ConsumerCheckpoint | undefined>;
+
 /** Consumers' checkpoints and leases, judged by the database's clock. */
 export function checkpointStatements(context: StatementContext) {
   const { dialect } = context;
@@ -38,12 +46,7 @@ export function checkpointStatements(context: StatementContext) {
    * upsert locks the row, and its WHERE is checked against the latest committed lease, so of two
    * claimers racing for a free consumer one gets the row back and the other none.
    */
-  const claimInOneStatement = async (
-    executor: SqlExecutor,
-    consumer: ConsumerKey,
-    owner: string,
-    leaseMs: number,
-  ): Promise<ConsumerCheckpoint | undefined> => {
+  const claimInOneStatement: ClaimConsumer = async (executor, consumer, owner, leaseMs) => {
     const [row] = await query<CheckpointRow>(
       executor,
       context,
@@ -58,12 +61,7 @@ export function checkpointStatements(context: StatementContext) {
   };
 
   /** Elsewhere: make sure the row exists, lock it, and take the lease if it is free or expired. */
-  const claimInThree = async (
-    executor: SqlExecutor,
-    consumer: ConsumerKey,
-    owner: string,
-    leaseMs: number,
-  ): Promise<ConsumerCheckpoint | undefined> => {
+  const claimInThree: ClaimConsumer = async (executor, consumer, owner, leaseMs) => {
     // updated_at stays NULL until a checkpoint is stored: the consumer picks its start then.
     const ignore = raw(dialect.ignoreDuplicate(['tenant_id', 'consumer']));
     await execute(

@@ -9,6 +9,7 @@ import { parkedStatements } from './parked.js';
 import { schemaStatements } from './schema.js';
 import { snapshotStatements } from './snapshots.js';
 import { streamStatements } from './streams.js';
+import { writeLockStatements } from './writeLock.js';
 
 export type { StatementContext } from './context.js';
 export type { SchemaMismatch } from './schema.js';
@@ -28,6 +29,7 @@ export function createStatements(dialect: SqlDialect, tables: TableNames, notify
     ...checkpointStatements(context),
     ...parkedStatements(context),
     ...outboxStatements(context),
+    ...writeLockStatements(context),
   };
 }
 
