@@ -51,8 +51,8 @@ export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dia
  * PostgreSQL: core's text already has node-postgres's `$n` placeholders, so it goes to the
  * session's `prepareQuery` as it is (what `execute(sql)` does after building the text), named
  * when core marks it reusable, so node-postgres prepares it once per connection. Rebuilding the
- * text as a Drizzle `SQL` (the fallback, where no session is exposed) cost about 0.15 ms of CPU
- * per append on the bench machine. `check` runs before every statement.
+ * text as a Drizzle `SQL` (the fallback, where no session is exposed) costs CPU on every append
+ * (BENCHMARKS.md). `check` runs before every statement.
  */
 function postgresExecutor(handle: DrizzleAsyncHandle, check: OpenCheck = noCheck): SqlExecutor {
   const found = (handle._ as { session?: unknown } | undefined)?.session;

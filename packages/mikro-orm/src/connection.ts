@@ -95,8 +95,7 @@ export class MikroOrmSqlConnection implements SqlConnection<MikroOrmHandle> {
     await connection.ensureConnection();
     // PostgreSQL: on the pg Pool under Kysely, unless a hook of yours must run on every connection
     // it hands out (`onReserveConnection`, `sessionContext: 'connection'`). Kysely's per-statement
-    // connection handling kept reads' rows alive across scavenges: 300 1,000-event reads took
-    // 1,570 ms with 280 ms of GC through it, 1,372 ms with 32 ms on the pool (BENCHMARKS.md).
+    // connection handling kept reads' rows alive across scavenges (figures in BENCHMARKS.md).
     const { config } = this.em;
     const hooked = config.get('onReserveConnection') !== undefined || config.get('sessionContext') === 'connection';
     if (this.dialect === 'postgres' && !hooked) {

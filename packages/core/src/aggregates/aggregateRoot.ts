@@ -2,7 +2,7 @@ import type { AnyEventDefinition, EventInputOf, EventOf } from '../events/define
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
-import { crossesSnapshotPoint, loadFromSnapshot, type SnapshotPolicy } from './loadStream.js';
+import { crossesSnapshotPoint, loadFromSnapshot, type SnapshotPolicy } from './snapshotPolicy.js';
 
 /**
  * A class-based aggregate. Behaviour methods call `raise(event)`, which applies the event to
@@ -36,7 +36,7 @@ export abstract class AggregateRoot<TEvents extends AnyEventDefinition, TSnapsho
   toSnapshot?(): TSnapshot;
   restoreSnapshot?(snapshot: TSnapshot): void;
 
-  /** @internal used by the repository */
+  /** Applies `events` as history (nothing pending), leaving the aggregate at `version`: what the repository does on load. */
   replay(events: readonly EventOf<TEvents>[], version: number): void {
     for (const event of events) this.apply(event);
     this.loadedVersion = version;

@@ -3,7 +3,7 @@ import type { AnyEventDefinition, EventInputOf, EventOf } from '../events/define
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
-import { crossesSnapshotPoint, loadFromSnapshot, type SnapshotPolicy } from './loadStream.js';
+import { crossesSnapshotPoint, loadFromSnapshot, type SnapshotPolicy } from './snapshotPolicy.js';
 
 /** A functional aggregate: state is a fold of events, commands decide new events. */
 export interface Decider<TState, TCommand, TEvents extends AnyEventDefinition> {

@@ -1,3 +1,3 @@
 export * from './aggregateRoot.js';
 export * from './decider.js';
-export type { SnapshotPolicy } from './loadStream.js';
+export type { SnapshotPolicy } from './snapshotPolicy.js';

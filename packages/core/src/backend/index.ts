@@ -1,5 +1,5 @@
 /**
- * The contract a storage backend implements. The event store (`store/eventStore.ts`) does all
+ * `@es/core/backend`: the contract a storage backend implements. The event store (`store/eventStore.ts`) does all
  * validation, serialization and upcasting; a backend only stores and returns already-checked
  * rows, inside the transaction it is given. Two implementations exist: the in-memory backend
  * and the SQL backend (one implementation per dialect, run over an ORM's transaction handle).

@@ -10,6 +10,7 @@ import { PollingLoop } from '../util/pollingLoop.js';
 import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';
 import { FailureTracker } from './failures.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
+import { CONSUMER_DEFAULTS } from './options.js';
 import { ParkedEvents, summarizeParked } from './parked.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,7 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The batch's checkpoint could not move: another instance took the consumer over meanwhile. */
 class LostLease extends Error {}
 
-/** A page of the log read before the batch that will handle it (see `Consumer.readAhead`). */
+/** A page of the log read before the batch that will handle it (see `Consumer.prefetch`). */
 interface PageAhead {
   readonly after: LogPosition;
   readonly page: Promise<LogPage>;
@@ -39,8 +40,10 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   private readonly loop: PollingLoop;
   private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
   private ahead: PageAhead | undefined;
-  /** See `readAhead`: where the backend reads beside an open transaction and the store is not bound to one. */
+  /** See `prefetch`: where the backend reads beside an open transaction and the store is not bound to one. */
   private readonly readsAhead: boolean;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
   private readonly failures: FailureTracker | undefined;
   /** The operator's view of the events the failure policy set aside: list, retry, skip. */
   readonly parked: ParkedEvents<TEvents, THandle>;
@@ -52,8 +55,10 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     if (typeof options.name !== 'string' || !NAME_PATTERN.test(options.name)) {
       throw new InvalidArgumentError(`Consumer name ${JSON.stringify(options.name)} must match ${NAME_PATTERN}`);
     }
-    const batchSize = options.batchSize ?? 100;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be >= 1');
+    this.batchSize = options.batchSize ?? CONSUMER_DEFAULTS.batchSize;
+    this.leaseMs = options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs;
+    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
+      throw new InvalidArgumentError('batchSize must be >= 1');
     store.logFilter(options); // refuses a malformed filter when the consumer is made, not at its first batch
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
@@ -100,7 +105,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * reader on the server back until it ends.
    */
   private claim(): Promise<ConsumerCheckpoint | undefined> {
-    return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.options.leaseMs ?? 15_000));
+    return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.leaseMs));
   }
 
   private async holder(): Promise<string | null> {
@@ -124,7 +129,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const ahead = await this.takePageAhead();
     const claimed = await this.claim();
     if (!claimed) return { status: 'not-holder', holder: await this.holder() };
-    const batchSize = this.options.batchSize ?? 100;
+    const { batchSize } = this;
     const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
     let page: LogPage | undefined;
     try {
@@ -135,7 +140,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
             ? ahead.page
             : await session.readLog({ after, limit, filter: this.filter });
         if (this.readsAhead && limit === batchSize && page.events.length === batchSize) {
-          this.readAhead(page.next, batchSize);
+          this.prefetch(page.next, batchSize);
         }
         if (page.events.length > 0) {
           const events = page.events.map((event) => this.store.reviveStored(event));
@@ -198,7 +203,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * whichever transaction reads it); otherwise, or when it failed or came back empty, the batch
    * reads in its own transaction as usual.
    */
-  private readAhead(after: LogPosition, limit: number): void {
+  private prefetch(after: LogPosition, limit: number): void {
     const page = this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
     page.catch(() => {}); // read again in the batch's transaction, which reports the error
     this.ahead = { after, page };

@@ -29,7 +29,7 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   readonly batchSize?: number;
   /**
    * After a full batch, read the next page on another connection while the handler runs, where
-   * the backend can (default true; see `Consumer.readAhead`). Turn it off to keep a catching-up
+   * the backend can (default true; see `Consumer.prefetch`). Turn it off to keep a catching-up
    * consumer to one connection.
    */
   readonly readAhead?: boolean;
@@ -87,3 +87,6 @@ export interface ParkedSummary {
   readonly parkedAt: Date;
   readonly halted: boolean;
 }
+
+/** The defaults of the consumer's numeric options, resolved in one place. */
+export const CONSUMER_DEFAULTS = { batchSize: 100, leaseMs: 15_000 } as const;

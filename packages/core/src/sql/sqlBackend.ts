@@ -177,7 +177,7 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
   const describe = (error: unknown) =>
     `${options.name}/${connection.dialect} (${classifySqlError(error)}): ${(error as Error)?.message ?? String(error)}`;
   const storeError = (error: unknown) =>
-    new StoreError(describe(error), { cause: error, retryable: classifySqlError(error) === 'deadlock' });
+    new StoreError(describe(error), { cause: error, retryable: classifySqlError(error) === 'lock_conflict' });
 
   const prepare = options.preparedStatements ?? true;
   const hint = (statement?: StatementOptions) => (prepare ? statement : undefined);

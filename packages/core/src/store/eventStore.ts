@@ -134,7 +134,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       if (ids.has(event.eventId)) throw new DuplicateEventIdError([event.eventId]);
       ids.add(event.eventId);
     }
-    const recordedAt = storableTime((this.options.clock ?? (() => new Date()))());
+    const recordedAt = this.now();
     const request = {
       stream: key,
       expectedVersion,
@@ -230,7 +230,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     if (bytes > this.limits.maxSnapshotBytes) {
       throw new PayloadTooLargeError('snapshot state', bytes, this.limits.maxSnapshotBytes);
     }
-    const takenAt = storableTime((this.options.clock ?? (() => new Date()))());
+    const takenAt = this.now();
     await this.write(async (session) => {
       // Appends only raise a stream's version, so a check in the same transaction stays true.
       const current = await session.streamVersion(key);
@@ -283,13 +283,13 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return reviveEvent(this.registry, event, 'throw') as RecordedEventOf<TEvents>;
   }
 
-  /** Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */
+  /** @internal Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */
   write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
     return this.options.backend.transaction(work, this.sessionOptions());
   }
 
-  /** Runs read-only `work` outside a transaction unless this store is inside one. */
+  /** @internal Runs read-only `work` outside a transaction unless this store is inside one. */
   readOnly<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
     return this.options.backend.read(work, this.sessionOptions());
@@ -297,6 +297,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   private sessionOptions() {
     return this.scope.handle === undefined ? {} : { handle: this.scope.handle };
+  }
+
+  /** The store's clock (the system clock unless the options give one), checked storable. */
+  private now(): Date {
+    return storableTime(this.options.clock ? this.options.clock() : new Date());
   }
 
   /** @internal Whether this store runs in a given transaction (the host's, or a session's). */

@@ -98,7 +98,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
             // and dies without settling, which is what a killed process leaves behind.
             const claimed = await ctx
               .store()
-              .write((session) =>
+              .backend.transaction((session) =>
                 session.claimOutbox(`crashing-${round}`, new Date(), new Date(Date.now() + 1_000), 50),
               );
             for (const entry of claimed.slice(0, 10)) {
