@@ -1,4 +1,5 @@
 import type { BackendSession, EventStoreBackend, SessionOptions } from '../backend/index.js';
+import { composeParts } from '../util/composeParts.js';
 import { Mutex } from '../util/mutex.js';
 import { memoryCheckpoints, memoryParked } from './consumers.js';
 import { memoryLog } from './log.js';
@@ -94,12 +95,7 @@ function memorySession(
   const scope = { state, clock, handle, joined };
   return {
     handle,
-    ...memoryStreams(scope),
-    ...memoryLog(scope),
-    ...memorySnapshots(scope),
-    ...memoryCheckpoints(scope),
-    ...memoryParked(scope),
-    ...memoryOutbox(scope),
+    ...composeParts(scope, memoryStreams, memoryLog, memorySnapshots, memoryCheckpoints, memoryParked, memoryOutbox),
     async now() {
       return clock();
     },

@@ -1,3 +1,4 @@
+import { composeParts } from '../../util/composeParts.js';
 import type { SqlDialect } from '../dialects/index.js';
 import type { TableNames } from '../tables.js';
 import { appendStatements } from './append.js';
@@ -20,17 +21,18 @@ export type { SchemaMismatch } from './schema.js';
  */
 export function createStatements(dialect: SqlDialect, tables: TableNames, notifyChannel?: string) {
   const context: StatementContext = { dialect, tables, ...(notifyChannel !== undefined && { notifyChannel }) };
-  return {
-    ...schemaStatements(context),
-    ...appendStatements(context),
-    ...streamStatements(context),
-    ...logStatements(context),
-    ...snapshotStatements(context),
-    ...checkpointStatements(context),
-    ...parkedStatements(context),
-    ...outboxStatements(context),
-    ...writeLockStatements(context),
-  };
+  return composeParts(
+    context,
+    schemaStatements,
+    appendStatements,
+    streamStatements,
+    logStatements,
+    snapshotStatements,
+    checkpointStatements,
+    parkedStatements,
+    outboxStatements,
+    writeLockStatements,
+  );
 }
 
 export type SqlStatements = ReturnType<typeof createStatements>;
