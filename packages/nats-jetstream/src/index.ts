@@ -1,14 +1,5 @@
-import {
-  type AnyEventDefinition,
-  brokerWord,
-  decodeRecordedEvent,
-  EsError,
-  encodeRecordedEvent,
-  formatStreamKey,
-  type Publisher,
-  type RecordedEvent,
-  type RecordedEventOf,
-} from '@es/core';
+import { type AnyEventDefinition, EsError, type Publisher, type RecordedEvent, type RecordedEventOf } from '@es/core';
+import { brokerAddress, brokerWord, createBrokerPublisher, decodeRecordedEvent } from '@es/core/brokers';
 import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection, headers as natsHeaders } from '@nats-io/nats-core';
 
@@ -32,41 +23,37 @@ export class JetStreamPublishError extends EsError {
 /**
  * A `Publisher` for the outbox relay. Each event goes out as JSON with `Nats-Msg-Id` = event id,
  * so a redelivery inside the stream's duplicate window is dropped by the server, and the call
- * resolves only once the stream has stored it (its PubAck): resolving earlier would let the relay
- * delete a row whose event may never have been persisted.
+ * resolves only once the stream has stored it (its PubAck).
  */
 export function createJetStreamPublisher<TEvents extends AnyEventDefinition>(
   options: JetStreamPublisherOptions<TEvents>,
 ): Publisher<TEvents> {
   const js = jetstream(options.connection);
-  const subjectOf = options.subject ?? defaultSubject;
-  return async (event) => {
-    const subject = subjectOf(event);
-    const headers = natsHeaders();
-    for (const [key, value] of Object.entries({ ...eventHeaders(event), ...options.headers?.(event) })) {
-      headers.set(key, value);
-    }
-    try {
-      await js.publish(subject, encodeRecordedEvent(event), {
+  return createBrokerPublisher({
+    address: options.subject ?? defaultSubject,
+    failure: JetStreamPublishError,
+    async send({ event, address, body, streamKey, position }) {
+      const headers = natsHeaders();
+      const values = { ...eventHeaders(event, streamKey, position), ...options.headers?.(event) };
+      for (const [key, value] of Object.entries(values)) headers.set(key, value);
+      await js.publish(address, body, {
         msgID: event.id,
         headers,
         ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       });
-    } catch (error) {
-      // Without a stream on the subject nobody answers, and the client reports that as
-      // "jetstream is not enabled"; say what usually happened instead.
-      const reason =
-        (error as Error).name === 'JetStreamNotEnabled'
-          ? 'no JetStream stream captures this subject (or JetStream is not enabled)'
-          : (error as Error).message;
-      throw new JetStreamPublishError(`Cannot publish event ${event.id} to '${subject}': ${reason}`, { cause: error });
-    }
-  };
+    },
+    // Without a stream on the subject nobody answers, and the client reports that as
+    // "jetstream is not enabled"; say what usually happened instead.
+    reason: (error) =>
+      (error as Error).name === 'JetStreamNotEnabled'
+        ? 'no JetStream stream captures this subject (or JetStream is not enabled)'
+        : (error as Error).message,
+  });
 }
 
 /** `es.<tenant>.<category>.<type>`, each part escaped by `subjectToken`. */
 export function defaultSubject(event: RecordedEvent): string {
-  return ['es', event.stream.tenant, event.stream.category, event.type].map(subjectToken).join('.');
+  return brokerAddress(event, 'es');
 }
 
 /**
@@ -79,12 +66,12 @@ export function subjectToken(value: string): string {
 }
 
 /** Lets consumers route and filter without parsing the body. */
-function eventHeaders(event: RecordedEvent): Record<string, string> {
+function eventHeaders(event: RecordedEvent, streamKey: string, position: string): Record<string, string> {
   return {
     'Es-Type': event.type,
-    'Es-Stream': formatStreamKey(event.stream),
+    'Es-Stream': streamKey,
     'Es-Version': String(event.version),
-    'Es-Position': String(event.position),
+    'Es-Position': position,
   };
 }
 
@@ -95,5 +82,5 @@ function eventHeaders(event: RecordedEvent): Record<string, string> {
 export function decodeEvent<TEvents extends AnyEventDefinition>(message: {
   readonly data: Uint8Array;
 }): RecordedEventOf<TEvents> {
-  return decodeRecordedEvent<TEvents>(new TextDecoder().decode(message.data));
+  return decodeRecordedEvent<TEvents>(message.data);
 }

@@ -1,14 +1,5 @@
-import {
-  type AnyEventDefinition,
-  brokerWord,
-  decodeRecordedEvent,
-  EsError,
-  encodeRecordedEvent,
-  formatStreamKey,
-  type Publisher,
-  type RecordedEvent,
-  type RecordedEventOf,
-} from '@es/core';
+import { type AnyEventDefinition, EsError, type Publisher, type RecordedEvent, type RecordedEventOf } from '@es/core';
+import { brokerAddress, brokerWord, createBrokerPublisher, decodeRecordedEvent } from '@es/core/brokers';
 import type { ConfirmChannel, Options } from 'amqplib';
 
 export interface RabbitMqPublisherOptions<TEvents extends AnyEventDefinition> {
@@ -29,44 +20,40 @@ export class RabbitMqPublishError extends EsError {
 /**
  * A `Publisher` for the outbox relay. Each event goes out as a persistent JSON message with
  * `messageId` = event id (what consumers deduplicate by, since delivery is at-least-once), and the
- * call resolves only on the broker's publisher confirm: resolving earlier would let the relay
- * delete a row whose message the broker may have lost.
+ * call resolves only on the broker's publisher confirm.
  */
 export function createRabbitMqPublisher<TEvents extends AnyEventDefinition>(
   options: RabbitMqPublisherOptions<TEvents>,
 ): Publisher<TEvents> {
   const { channel, exchange } = options;
-  const routingKeyOf = options.routingKey ?? defaultRoutingKey;
-  return async (event) => {
-    const routingKey = routingKeyOf(event);
-    const content = Buffer.from(encodeRecordedEvent(event));
-    // When the broker closes the channel (404 for a missing exchange) the confirm callback only
-    // hears "channel closed"; the reason arrives just before it as the channel's 'error' event.
-    let closedBecause: Error | undefined;
-    const onError = (error: Error) => {
-      closedBecause = error;
-    };
-    channel.once('error', onError);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        // The return value only signals a full write buffer; awaiting each confirm already paces us.
-        channel.publish(exchange, routingKey, content, messageOptions(event), (error: unknown) =>
-          error ? reject(closedBecause ?? error) : resolve(),
-        );
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RabbitMqPublishError(
-        `Cannot publish event ${event.id} to exchange '${exchange}' (routing key '${routingKey}'): ${reason}`,
-        { cause: error },
-      );
-    } finally {
-      channel.off('error', onError);
-    }
-  };
+  return createBrokerPublisher({
+    address: options.routingKey ?? defaultRoutingKey,
+    failure: RabbitMqPublishError,
+    destination: (routingKey) => `exchange '${exchange}' (routing key '${routingKey}')`,
+    async send({ event, address, body, streamKey, position }) {
+      // When the broker closes the channel (404 for a missing exchange) the confirm callback only
+      // hears "channel closed"; the reason arrives just before it as the channel's 'error' event.
+      let closedBecause: Error | undefined;
+      const onError = (error: Error) => {
+        closedBecause = error;
+      };
+      channel.once('error', onError);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          // The return value only signals a full write buffer; awaiting each confirm already paces us.
+          const properties = messageProperties(event, streamKey, position);
+          channel.publish(exchange, address, Buffer.from(body), properties, (error: unknown) =>
+            error ? reject(closedBecause ?? error) : resolve(),
+          );
+        });
+      } finally {
+        channel.off('error', onError);
+      }
+    },
+  });
 }
 
-function messageOptions(event: RecordedEvent): Options.Publish {
+function messageProperties(event: RecordedEvent, streamKey: string, position: string): Options.Publish {
   const { correlationId } = event.metadata;
   return {
     messageId: event.id,
@@ -77,17 +64,17 @@ function messageOptions(event: RecordedEvent): Options.Publish {
     timestamp: Math.floor(event.recordedAt.getTime() / 1000),
     ...(typeof correlationId === 'string' ? { correlationId } : {}),
     headers: {
-      'es-stream': formatStreamKey(event.stream),
+      'es-stream': streamKey,
       'es-version': event.version,
       // A string: AMQP's integers are 64-bit and JavaScript numbers lose precision past 2^53.
-      'es-position': String(event.position),
+      'es-position': position,
     },
   };
 }
 
 /** `<tenant>.<category>.<type>`, each part escaped by `routingKeyWord`. */
 export function defaultRoutingKey(event: RecordedEvent): string {
-  return [event.stream.tenant, event.stream.category, event.type].map(routingKeyWord).join('.');
+  return brokerAddress(event);
 }
 
 /**
@@ -107,5 +94,5 @@ export function routingKeyWord(value: string): string {
 export function decodeEvent<TEvents extends AnyEventDefinition>(message: {
   readonly content: Buffer;
 }): RecordedEventOf<TEvents> {
-  return decodeRecordedEvent<TEvents>(message.content.toString('utf8'));
+  return decodeRecordedEvent<TEvents>(message.content);
 }

@@ -1,2 +1,1 @@
-export * from './encoding.js';
 export * from './relay.js';

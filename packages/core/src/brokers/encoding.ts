@@ -12,10 +12,14 @@ export function encodeRecordedEvent(event: RecordedEvent): string {
 }
 
 /**
- * Reads back what a publisher sent, reviving dates and bigints. The types are the caller's claim:
- * nothing is validated beyond the event's envelope, which an `InvalidArgumentError` refuses.
+ * Reads back what a publisher sent (the text, or its UTF-8 bytes as a message body holds them),
+ * reviving dates and bigints. The types are the caller's claim: nothing is validated beyond the
+ * event's envelope, which an `InvalidArgumentError` refuses.
  */
-export function decodeRecordedEvent<TEvents extends AnyEventDefinition>(text: string): RecordedEventOf<TEvents> {
+export function decodeRecordedEvent<TEvents extends AnyEventDefinition>(
+  body: string | Uint8Array,
+): RecordedEventOf<TEvents> {
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
   const event = deserialize(text) as Partial<RecordedEvent> | null;
   if (
     typeof event?.id !== 'string' ||
@@ -41,4 +45,13 @@ export function brokerWord(value: string): string {
       '',
     ),
   );
+}
+
+/**
+ * An event's default name on a broker: the `leading` words (NATS subjects start with `es`), then its
+ * tenant, category and type, each one `brokerWord`, joined by `.`, so that consumers can bind or
+ * filter by any of them with the broker's wildcards.
+ */
+export function brokerAddress(event: RecordedEvent, ...leading: readonly string[]): string {
+  return [...leading, event.stream.tenant, event.stream.category, event.type].map(brokerWord).join('.');
 }
