@@ -39,6 +39,7 @@ export { isUuid, uuidv7 } from './ids/uuid.js';
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/memoryBackend.js';
 export type { MemoryTransaction } from './memory/state.js';
 export * from './outbox/index.js';
+export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
 export type {

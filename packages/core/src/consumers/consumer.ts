@@ -2,6 +2,7 @@ import type { BackendSession, ConsumerCheckpoint, ConsumerKey, LogPage, LogPosit
 import { compareLogPositions, LOG_START } from '../backend/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
+import { onAppendCommitted } from '../store/ambient.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { ProjectionContext } from '../store/options.js';
 import { describeFailure } from '../util/describeFailure.js';
@@ -48,10 +49,15 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** The operator's view of the events the failure policy set aside: list, retry, skip. */
   readonly parked: ParkedEvents<TEvents, THandle>;
 
+  private readonly store: EventStore<TEvents, THandle>;
+  private stopWakingOnAppend: (() => void) | undefined;
+
   constructor(
-    private readonly store: EventStore<TEvents, THandle>,
+    store: EventStore<TEvents, THandle>,
     private readonly options: ConsumerOptions<TEvents, THandle>,
   ) {
+    // Batches run in transactions of the consumer's own, whatever context it was started from.
+    this.store = store.detached();
     if (typeof options.name !== 'string' || !NAME_PATTERN.test(options.name)) {
       throw new InvalidArgumentError(`Consumer name ${JSON.stringify(options.name)} must match ${NAME_PATTERN}`);
     }
@@ -254,6 +260,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   start(): void {
     if (this.loop.isRunning) return;
     this.loop.start();
+    this.stopWakingOnAppend = onAppendCommitted(this.store.backend, () => this.loop.wake());
     if (this.options.wakeUp) {
       this.subscription = this.options
         .wakeUp(() => this.loop.wake())
@@ -267,6 +274,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Stops polling, waits for the batch in flight, gives the lease up. */
   async stop(): Promise<void> {
     if (this.loop.isRunning) {
+      this.stopWakingOnAppend?.();
+      this.stopWakingOnAppend = undefined;
       await this.loop.stop();
       const unsubscribe = await this.subscription;
       this.subscription = undefined;

@@ -159,6 +159,17 @@ export class SchemaMismatchError extends EsError {
  * transactions). Raised before the store writes anything through it, so nothing can commit
  * outside the transaction the caller meant.
  */
+/** A write outside any transaction, on a store configured with `requireTransaction: true`: nothing was written. */
+export class TransactionRequiredError extends EsError {
+  readonly code = 'TRANSACTION_REQUIRED';
+
+  constructor() {
+    super(
+      'This store requires a transaction (requireTransaction: true) and none is open here: run the write inside your transaction (@Transactional(), store.atomic(...)) or pass its handle with store.withTransaction(handle)',
+    );
+  }
+}
+
 export class TransactionNotOpenError extends EsError {
   readonly code = 'TRANSACTION_NOT_OPEN';
 

@@ -1,6 +1,7 @@
 import type { OutboxCounts } from '../backend/index.js';
 import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
+import { onAppendCommitted } from '../store/ambient.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
 import { describeFailure } from '../util/describeFailure.js';
@@ -77,10 +78,15 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   readonly tenant: string | undefined;
   private readonly loop: PollingLoop;
 
+  private readonly store: EventStore<TEvents, THandle>;
+  private stopWakingOnAppend: (() => void) | undefined;
+
   constructor(
-    private readonly store: EventStore<TEvents, THandle>,
+    store: EventStore<TEvents, THandle>,
     private readonly options: OutboxRelayOptions<TEvents>,
   ) {
+    // Batches run in transactions of the relay's own, whatever context it was started from.
+    this.store = store.detached();
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
     this.owner = instanceOwner(options.owner);
     this.tenant = store.isTenantScoped ? store.tenant : undefined;
@@ -153,11 +159,15 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
 
   /** Relays in the background until stopped (idempotent). */
   start(): void {
+    // Woken by appends committed in this process, so a new row need not wait for the next poll.
+    this.stopWakingOnAppend ??= onAppendCommitted(this.store.backend, () => this.loop.wake());
     this.loop.start();
   }
 
   /** Stops after the batch in flight. */
   stop(): Promise<void> {
+    this.stopWakingOnAppend?.();
+    this.stopWakingOnAppend = undefined;
     return this.loop.stop();
   }
 

@@ -23,10 +23,18 @@ import {
   type StreamKey,
   type StreamName,
   toStreamKey,
-  validateCategory,
   validateTenant,
 } from '../streams/index.js';
-import { isPlainObject, prepareEvent, readLogWindow, readStreamQuery, reviveEvent, storableTime } from './input.js';
+import {
+  isPlainObject,
+  logFilterOf,
+  prepareEvent,
+  readLogWindow,
+  readStreamQuery,
+  recordAppended,
+  reviveEvent,
+  storableTime,
+} from './input.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 import type {
   AppendOptions,
@@ -37,15 +45,13 @@ import type {
   ReadStreamOptions,
   Snapshot,
 } from './options.js';
-import type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './recordedEvent.js';
+import type { ReadEventOf, RecordedEventOf, UnknownRecordedEvent } from './recordedEvent.js';
+import { StoreTransactions, type TransactionScope } from './transactions.js';
 
-interface Scope<THandle> {
+interface Scope<THandle> extends TransactionScope<THandle> {
   readonly tenant: string;
   /** Named by the caller (`tenant` in the options, or `forTenant`) rather than the default. */
   readonly tenantScoped: boolean;
-  readonly handle?: THandle;
-  /** Set inside `store.transaction(...)`: every operation shares this session. */
-  readonly session?: BackendSession<THandle>;
 }
 
 /**
@@ -57,6 +63,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   readonly tenant: string;
   private readonly registry: EventRegistry;
   private readonly limits: StoreLimits;
+  private readonly transactions: StoreTransactions<THandle>;
 
   constructor(
     private readonly options: EventStoreOptions<TEvents, THandle>,
@@ -69,6 +76,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     this.tenant = scope.tenant;
     this.registry = registry ?? new EventRegistry(options.events);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.transactions = new StoreTransactions(options.backend, options, scope);
   }
 
   /** Whether the store was given its tenant (`tenant` option or `forTenant`): relays made from it
@@ -86,7 +94,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.derive({ ...this.scope, tenant: validateTenant(tenant), tenantScoped: true });
   }
 
-  /** The same store joined to the host's open transaction: nothing here commits or rolls it back. */
+  /**
+   * The same store joined to the host's open transaction: nothing here commits or rolls it back.
+   * It wins over an ambient transaction (`transactionContext`, `atomic`).
+   */
   withTransaction(handle: THandle): EventStore<TEvents, THandle> {
     if (handle === undefined || handle === null) throw new InvalidArgumentError('withTransaction needs a handle');
     return this.derive({ tenant: this.scope.tenant, tenantScoped: this.scope.tenantScoped, handle });
@@ -98,10 +109,17 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
    */
   async transaction<T>(work: (store: EventStore<TEvents, THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this);
-    return this.options.backend.transaction(
-      (session) => work(this.derive({ ...this.scope, session })),
-      this.sessionOptions(),
-    );
+    return this.transactions.open((session) => work(this.derive({ ...this.scope, session })), true);
+  }
+
+  /**
+   * Runs `work` in a transaction every store call inside joins without a handle, as the store's
+   * own ambient scope (for hosts whose ORM keeps none): appends, reads and the ORM writes made
+   * through `handle` commit together when `work` resolves and roll back when it throws. Inside
+   * a transaction already (an explicit, ambient or outer `atomic` one), `work` joins it.
+   */
+  atomic<T>(work: (handle: THandle) => Promise<T>): Promise<T> {
+    return this.transactions.atomic(work);
   }
 
   async append(
@@ -142,28 +160,12 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       recordedAt,
       callerEventIds: list.some((event) => event.id !== undefined),
     };
-    const record = (outcome: AppendOutcome): RecordedEventOf<TEvents>[] => {
-      const first = outcome.version - prepared.length + 1;
-      return prepared.map(
-        (event, index): RecordedEvent => ({
-          id: event.eventId,
-          type: event.type,
-          data: deserialize(event.data),
-          metadata: deserialize(event.metadata) as EventMetadata,
-          stream: key,
-          version: first + index,
-          position: outcome.positions[index] as bigint,
-          transactionId: outcome.transactionId,
-          storedSchemaVersion: event.schemaVersion,
-          recordedAt,
-        }),
-      ) as RecordedEventOf<TEvents>[];
-    };
+    const record = (outcome: AppendOutcome) => recordAppended(request, outcome) as RecordedEventOf<TEvents>[];
     const projections = this.options.projections ?? [];
     const { appendAlone } = this.options.backend;
-    const alone = appendAlone && projections.length === 0 && !this.scope.session && this.scope.handle === undefined;
+    const alone = appendAlone && projections.length === 0 && !this.scope.session && !this.transactions.joined();
     const outcome = alone
-      ? await appendAlone.call(this.options.backend, request)
+      ? await this.transactions.appendAlone(() => appendAlone.call(this.options.backend, request))
       : await this.write((session) =>
           session.append(
             request,
@@ -283,20 +285,19 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return reviveEvent(this.registry, event, 'throw') as RecordedEventOf<TEvents>;
   }
 
-  /** @internal Runs `work` in this store's transaction (its own, the host's, or the enclosing one). */
+  /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one). */
   write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
-    if (this.scope.session) return work(this.scope.session);
-    return this.options.backend.transaction(work, this.sessionOptions());
+    return this.transactions.write(work);
   }
 
-  /** @internal Runs read-only `work` outside a transaction unless this store is inside one. */
+  /** @internal Runs read-only `work` outside a transaction unless this store is in or joins one. */
   readOnly<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
-    if (this.scope.session) return work(this.scope.session);
-    return this.options.backend.read(work, this.sessionOptions());
+    return this.transactions.read(work);
   }
 
-  private sessionOptions() {
-    return this.scope.handle === undefined ? {} : { handle: this.scope.handle };
+  /** @internal The same store on its own transactions whatever the caller's context: consumers' and relays'. */
+  detached(): EventStore<TEvents, THandle> {
+    return this.derive({ ...this.scope, detached: true });
   }
 
   /** The store's clock (the system clock unless the options give one), checked storable. */
@@ -306,7 +307,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   /** @internal Whether this store runs in a given transaction (the host's, or a session's). */
   get isBound(): boolean {
-    return this.scope.session !== undefined || this.scope.handle !== undefined;
+    return this.scope.session !== undefined || this.transactions.joined() !== undefined;
   }
 
   /** @internal The same store bound to `session`: consumers use it for their batch transaction. */
@@ -321,21 +322,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   /** @internal The log filter of this store's tenant scope. */
   logFilter(options: Pick<ReadAllOptions, 'categories' | 'types' | 'allTenants'>): LogFilter {
-    // An empty list would read as "none" to some and "no filter" to others: refused, not guessed.
-    for (const [name, list] of [
-      ['categories', options.categories],
-      ['types', options.types],
-    ] as const) {
-      if (list !== undefined && (!Array.isArray(list) || list.length === 0)) {
-        throw new InvalidArgumentError(`${name} must be a list of at least one; leave it out to read them all`);
-      }
-    }
-    options.categories?.forEach(validateCategory);
-    return {
-      ...(!options.allTenants && { tenant: this.scope.tenant }),
-      ...(options.categories && { categories: options.categories }),
-      ...(options.types && { types: options.types }),
-    };
+    return logFilterOf(options, this.scope.tenant);
   }
 
   private derive(scope: Scope<THandle>): EventStore<TEvents, THandle> {

@@ -1,6 +1,9 @@
 import {
+  type AppendOutcome,
+  type AppendRequest,
   type EventToStore,
   LOG_START,
+  type LogFilter,
   type LogPosition,
   type ReadStreamQuery,
   type StoredEvent,
@@ -11,7 +14,7 @@ import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
-import type { StreamKey } from '../streams/index.js';
+import { type StreamKey, validateCategory } from '../streams/index.js';
 import type { StoreLimits } from './limits.js';
 import type { ReadAllOptions, ReadStreamOptions } from './options.js';
 import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
@@ -144,4 +147,43 @@ export function readLogWindow(options: ReadAllOptions): { after: LogPosition; li
     throw new InvalidArgumentError('after must be a LogPosition { transactionId: bigint, position: bigint }');
   }
   return { after, limit };
+}
+
+/** The recorded events of an append, from what was asked and what the backend answered. */
+export function recordAppended(request: AppendRequest, outcome: AppendOutcome): RecordedEvent[] {
+  const first = outcome.version - request.events.length + 1;
+  return request.events.map((event, index) => ({
+    id: event.eventId,
+    type: event.type,
+    data: deserialize(event.data),
+    metadata: deserialize(event.metadata) as EventMetadata,
+    stream: request.stream,
+    version: first + index,
+    position: outcome.positions[index] as bigint,
+    transactionId: outcome.transactionId,
+    storedSchemaVersion: event.schemaVersion,
+    recordedAt: request.recordedAt,
+  }));
+}
+
+/** A log filter for `tenant` (none with `allTenants`); empty lists are refused, not guessed at. */
+export function logFilterOf(
+  options: Pick<ReadAllOptions, 'categories' | 'types' | 'allTenants'>,
+  tenant: string,
+): LogFilter {
+  // An empty list would read as "none" to some and "no filter" to others.
+  for (const [name, list] of [
+    ['categories', options.categories],
+    ['types', options.types],
+  ] as const) {
+    if (list !== undefined && (!Array.isArray(list) || list.length === 0)) {
+      throw new InvalidArgumentError(`${name} must be a list of at least one; leave it out to read them all`);
+    }
+  }
+  options.categories?.forEach(validateCategory);
+  return {
+    ...(!options.allTenants && { tenant }),
+    ...(options.categories && { categories: options.categories }),
+    ...(options.types && { types: options.types }),
+  };
 }

@@ -2,6 +2,7 @@ import type { EventStoreBackend, ExpectedVersion, LogPosition } from '../backend
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
+import type { TransactionContext } from './ambient.js';
 import type { EventStore } from './eventStore.js';
 import type { StoreLimits } from './limits.js';
 import type { RecordedEventOf } from './recordedEvent.js';
@@ -19,6 +20,18 @@ export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> 
   readonly clock?: () => Date;
   /** Run inside every append's transaction; one that throws rolls the append back. */
   readonly projections?: readonly InlineProjection<TEvents, THandle>[];
+  /**
+   * Where the host keeps its current transaction (each ORM package ships its ORM's): a call given
+   * no handle joins the transaction open in its async context. An explicit `withTransaction`
+   * handle wins; with neither, the store opens its own (see `requireTransaction`).
+   */
+  readonly transactionContext?: TransactionContext<THandle>;
+  /**
+   * Refuse writes outside any transaction (explicit, ambient or `atomic`) with a
+   * `TransactionRequiredError`, writing nothing, instead of opening one of the store's own
+   * (default false). Consumers and relays still run their own transactions.
+   */
+  readonly requireTransaction?: boolean;
 }
 
 /** What a projection handler gets besides the events. */

@@ -1,0 +1,200 @@
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { createConsumer } from '../consumers/index.js';
+import { TransactionRequiredError } from '../errors/index.js';
+import { defineEvent } from '../events/index.js';
+import { createMemoryBackend, type MemoryTransaction } from '../memory/index.js';
+import { onAppendCommitted, type TransactionContext } from './ambient.js';
+import { createEventStore } from './index.js';
+
+const Noted = defineEvent('Noted', z.object({ n: z.number() }));
+const at = (id: string) => ({ category: 'note', id });
+const note = (n: number) => Noted.create({ n });
+
+function storeWith(
+  options: { requireTransaction?: boolean; transactionContext?: TransactionContext<MemoryTransaction> } = {},
+) {
+  const backend = createMemoryBackend();
+  const store = createEventStore({ backend, events: [Noted], ...options });
+  const commits: string[] = [];
+  onAppendCommitted(backend, () => commits.push('committed'));
+  return { backend, store, commits };
+}
+
+describe("store.atomic: the store's own ambient transaction", () => {
+  it('commits every call inside together, and tells in-process listeners only after the commit', async () => {
+    const { store, commits } = storeWith();
+    await store.atomic(async () => {
+      await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
+      await store.forTenant('other').append(at('b'), note(2), { expectedVersion: 'no_stream' });
+      expect(await store.streamVersion(at('a'))).toBe(1); // reads inside see the transaction's writes
+      expect(commits).toEqual([]);
+    });
+    expect(await store.streamVersion(at('a'))).toBe(1);
+    expect(await store.forTenant('other').streamVersion(at('b'))).toBe(1);
+    expect(commits.length).toBeGreaterThan(0);
+  });
+
+  it('rolls every call back when work throws, and tells no listener', async () => {
+    const { store, commits } = storeWith();
+    await expect(
+      store.atomic(async () => {
+        await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
+        throw new Error('host failed');
+      }),
+    ).rejects.toThrow('host failed');
+    expect(await store.streamVersion(at('a'))).toBe(0);
+    expect(commits).toEqual([]);
+  });
+
+  it('nested atomic calls and Promise.all inside join the one transaction', async () => {
+    const { store } = storeWith();
+    await expect(
+      store.atomic(async (outer) => {
+        await Promise.all([
+          store.append(at('a'), note(1), { expectedVersion: 'no_stream' }),
+          store.atomic(async (inner) => {
+            expect(inner).toBe(outer);
+            await store.append(at('b'), note(2), { expectedVersion: 'no_stream' });
+          }),
+        ]);
+        throw new Error('roll both back');
+      }),
+    ).rejects.toThrow('roll both back');
+    expect(await store.streamVersion(at('a'))).toBe(0);
+    expect(await store.streamVersion(at('b'))).toBe(0);
+  });
+
+  it('keeps its transaction to its own async context: a call elsewhere neither joins nor sees it', async () => {
+    const { store } = storeWith();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+    const first = store.atomic(async () => {
+      await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
+      appended();
+      await held;
+      throw new Error('first rolls back');
+    });
+    await inside;
+    expect(await store.streamVersion(at('a'))).toBe(0);
+    release();
+    await expect(first).rejects.toThrow('first rolls back');
+    // The memory backend runs one transaction at a time: these two queue, each in its own scope.
+    const results = await Promise.allSettled([
+      store.atomic(async () => {
+        await store.append(at('b'), note(2), { expectedVersion: 'no_stream' });
+        throw new Error('b rolls back');
+      }),
+      store.atomic(() => store.append(at('c'), note(3), { expectedVersion: 'no_stream' })),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+    expect(await store.streamVersion(at('b'))).toBe(0);
+    expect(await store.streamVersion(at('c'))).toBe(1);
+  });
+
+  it('an explicit withTransaction handle wins: the ambient context is not even asked', async () => {
+    const transactionContext: TransactionContext<MemoryTransaction> = {
+      current: () => {
+        throw new Error('the ambient context was consulted');
+      },
+    };
+    const { backend, store } = storeWith({ transactionContext });
+    await backend.transaction((explicit) =>
+      store
+        .withTransaction(explicit.handle as MemoryTransaction)
+        .append(at('a'), note(1), { expectedVersion: 'no_stream' }),
+    );
+    await expect(store.append(at('b'), note(1), { expectedVersion: 'no_stream' })).rejects.toThrow('consulted');
+  });
+});
+
+describe("transactionContext: the host's ambient transaction", () => {
+  it('joins the handle the context gives, and follows its commit for the listeners', async () => {
+    let current: MemoryTransaction | undefined;
+    let afterCommit: (() => void)[] = [];
+    const transactionContext: TransactionContext<MemoryTransaction> = {
+      current: () => current,
+      afterCommit: (callback) => afterCommit.push(callback),
+    };
+    const { backend, store, commits } = storeWith({ transactionContext });
+    await expect(
+      backend.transaction(async (host) => {
+        current = host.handle as MemoryTransaction;
+        await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
+        current = undefined;
+        throw new Error('host rolls back');
+      }),
+    ).rejects.toThrow();
+    expect(await store.streamVersion(at('a'))).toBe(0);
+    afterCommit = [];
+
+    await backend.transaction(async (host) => {
+      current = host.handle as MemoryTransaction;
+      await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
+      current = undefined;
+    });
+    expect(commits).toEqual([]); // the host's hook decides when: not yet called
+    for (const callback of afterCommit) callback();
+    expect(commits).toEqual(['committed']);
+    expect(await store.streamVersion(at('a'))).toBe(1);
+  });
+});
+
+describe('requireTransaction', () => {
+  it('refuses a write outside any transaction with TransactionRequiredError, writing nothing', async () => {
+    const { store } = storeWith({ requireTransaction: true });
+    await expect(store.append(at('a'), note(1), { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
+      TransactionRequiredError,
+    );
+    await expect(store.saveSnapshot(at('a'), { version: 1, state: {} })).rejects.toMatchObject({
+      code: 'TRANSACTION_REQUIRED',
+    });
+    expect(await store.streamVersion(at('a'))).toBe(0); // reads need none
+    await store.atomic(() => store.append(at('a'), note(1), { expectedVersion: 'no_stream' }));
+    await store.transaction((inner) => inner.append(at('a'), note(2), { expectedVersion: 1 }));
+    expect(await store.streamVersion(at('a'))).toBe(2);
+  });
+
+  it('leaves consumers to their own transactions', async () => {
+    const { store } = storeWith({ requireTransaction: true });
+    await store.atomic(() => store.append(at('a'), note(1), { expectedVersion: 'no_stream' }));
+    const seen: number[] = [];
+    const consumer = createConsumer(store, {
+      name: 'notes',
+      handle: async (events) => {
+        for (const event of events) seen.push(event.data.n);
+      },
+    });
+    expect(await consumer.processBatch()).toMatchObject({ status: 'processed', count: 1 });
+    expect(seen).toEqual([1]);
+  });
+});
+
+describe('after-commit wake-up', () => {
+  it('a started consumer handles an append committed in this process without waiting for its next poll', async () => {
+    const { store } = storeWith();
+    const seen: number[] = [];
+    const consumer = createConsumer(store, {
+      name: 'notes',
+      polling: { minMs: 60_000, maxMs: 60_000 },
+      handle: async (events) => {
+        for (const event of events) seen.push(event.data.n);
+      },
+    });
+    consumer.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // its first poll found nothing
+      await store.atomic(() => store.append(at('a'), note(7), { expectedVersion: 'no_stream' }));
+      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen).toEqual([7]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
