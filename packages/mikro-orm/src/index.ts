@@ -1,4 +1,4 @@
 export { createMikroOrmBackend, type MikroOrmBackend, type MikroOrmBackendOptions } from './backend.js';
 export { type ConfigureModelsOptions, configureModels } from './configureModels.js';
-export { type MikroOrmHandle, MikroOrmSqlConnection, MikroOrmSqliteConnection } from './connection.js';
+export type { MikroOrmHandle } from './connection.js';
 export * from './models/index.js';

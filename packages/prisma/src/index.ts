@@ -3,8 +3,6 @@ export { type ConfiguredModels, type ConfigureModelsOptions, configureModels } f
 export {
   type PrismaClientLike,
   type PrismaRawClient,
-  PrismaSqlConnection,
-  PrismaSqliteConnection,
   type PrismaTransactionClient,
   type PrismaTransactionOptions,
 } from './connection.js';
