@@ -1,4 +1,4 @@
-import { createEventStore, defineEvent, type EventStore, TransactionNotOpenError } from '@es/core';
+import { createEventStore, defineEvent, TransactionNotOpenError } from '@es/core';
 import { tableNames } from '@es/core/sql';
 import { testDatabases } from '@es/testing/targets';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
@@ -6,7 +6,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { z } from 'zod';
-import { configureModels, createDrizzleBackend, type DrizzleTransactionOf } from '../src/index.js';
+import { configureModels, createDrizzleBackend, type DrizzleBackend } from '../src/index.js';
+import { postgresConnections } from './postgresConnections.ts';
 import { recreatePostgresTables } from './postgresTables.ts';
 import { generateMigrationSql } from './support/index.ts';
 
@@ -21,6 +22,15 @@ const mysqlUrl = testDatabases.mysql('es_drizzle');
 
 const stream = () => ({ category: 'account', id: `a-${Math.random().toString(36).slice(2)}` });
 
+/** The connections a test opened, closed after it whether it passed or not. */
+const opened: { end(): Promise<void> }[] = [];
+afterEach(() => Promise.all(opened.splice(0).map((connection) => connection.end())));
+
+function closedAfterTest<Connection extends { end(): Promise<void> }>(connection: Connection): Connection {
+  opened.push(connection);
+  return connection;
+}
+
 /** The handles of one committed and one rolled-back `db.transaction`. */
 async function endedHandles<Tx>(transaction: (work: (tx: Tx) => Promise<void>) => Promise<void>): Promise<Tx[]> {
   const handles: Tx[] = [];
@@ -34,15 +44,24 @@ async function endedHandles<Tx>(transaction: (work: (tx: Tx) => Promise<void>) =
   return handles;
 }
 
-/** Appends and reads through each ended handle are refused with the typed error. */
-async function expectRefused<H>(store: EventStore<typeof Opened, H>, handles: readonly H[]): Promise<void> {
-  for (const ended of handles) {
+/**
+ * Appends and reads through the handles of an ended `db.transaction` (one committed, one rolled
+ * back) are refused with the typed error, and write nothing.
+ */
+async function expectEndedHandlesRefused<Tx>(
+  backend: DrizzleBackend<Tx>,
+  transaction: (work: (tx: Tx) => Promise<void>) => Promise<void>,
+  eventCount: () => Promise<number>,
+): Promise<void> {
+  const store = createEventStore({ backend, events: [Opened] });
+  for (const ended of await endedHandles(transaction)) {
     const joined = store.withTransaction(ended);
     await expect(
       joined.append(stream(), Opened.create({ owner: 'ann' }), { expectedVersion: 'no_stream' }),
     ).rejects.toBeInstanceOf(TransactionNotOpenError);
     await expect(joined.readStream(stream())).rejects.toBeInstanceOf(TransactionNotOpenError);
   }
+  expect(await eventCount()).toBe(0);
 }
 
 describe('node-postgres', () => {
@@ -56,20 +75,12 @@ describe('node-postgres', () => {
   });
   afterAll(() => admin.end());
 
-  test.each([
-    ['a Pool', () => new pg.Pool({ connectionString: pgUrl, max: 2 })],
-    ['a single Client', () => new pg.Client({ connectionString: pgUrl })],
-  ])('on %s, a handle of an ended db.transaction is refused and nothing is written', async (_, open) => {
-    const client = open();
-    if (client instanceof pg.Client) await client.connect();
-    const db = drizzlePg(client);
-    const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix }), events: [Opened] });
-    try {
-      await expectRefused(store, await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work)));
-      expect(await eventCount()).toBe(0);
-    } finally {
-      await client.end();
-    }
+  test.each(
+    postgresConnections(pgUrl),
+  )('on %s, a handle of an ended db.transaction is refused and nothing is written', async (_, open) => {
+    const db = drizzlePg(closedAfterTest(await open()));
+    const backend = createDrizzleBackend(db, { tablePrefix });
+    await expectEndedHandlesRefused(backend, (work) => db.transaction(work), eventCount);
   });
 });
 
@@ -89,14 +100,8 @@ describe('mysql2', () => {
   afterAll(() => admin.end());
 
   test('on a Pool, a handle of an ended db.transaction is refused and nothing is written', async () => {
-    const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 2 });
-    const db = drizzleMysql(pool);
-    const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix }), events: [Opened] });
-    try {
-      await expectRefused(store, await endedHandles<DrizzleTransactionOf<typeof db>>((work) => db.transaction(work)));
-      expect(await eventCount()).toBe(0);
-    } finally {
-      await pool.end();
-    }
+    const db = drizzleMysql(closedAfterTest(mysql.createPool({ uri: mysqlUrl, connectionLimit: 2 })));
+    const backend = createDrizzleBackend(db, { tablePrefix });
+    await expectEndedHandlesRefused(backend, (work) => db.transaction(work), eventCount);
   });
 });

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { z } from 'zod';
 import { createDrizzleBackend } from '../src/index.js';
+import { postgresConnections } from './postgresConnections.ts';
 import { recreatePostgresTables } from './postgresTables.ts';
 
 // The store's own transactions: on a node-postgres Pool they are opened on a pooled client
@@ -48,12 +49,10 @@ test('on a Pool, a plain append is one statement with no transaction around it; 
   }
 });
 
-test.each([
-  ['a node-postgres Pool', () => new pg.Pool({ connectionString: url, max: 2 })],
-  ['a single node-postgres Client', () => new pg.Client({ connectionString: url })],
-])('on %s, a projection writes through the handle in the append transaction, and a failed one rolls both back', async (_, open) => {
-  const client = open();
-  if (client instanceof pg.Client) await client.connect();
+test.each(
+  postgresConnections(url),
+)('on %s, a projection writes through the handle in the append transaction, and a failed one rolls both back', async (_, open) => {
+  const client = await open();
   const db = drizzle(client);
   let fail = false;
   const store = createEventStore({
