@@ -13,17 +13,12 @@ import { FailureTracker } from './failures.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
 import { CONSUMER_DEFAULTS } from './options.js';
 import { ParkedEvents, summarizeParked } from './parked.js';
+import { ReadAhead } from './readAhead.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The batch's checkpoint could not move: another instance took the consumer over meanwhile. */
 class LostLease extends Error {}
-
-/** A page of the log read before the batch that will handle it (see `Consumer.prefetch`). */
-interface PageAhead {
-  readonly after: LogPosition;
-  readonly page: Promise<LogPage>;
-}
 
 /** Checkpoints are keyed by the name in a 200-character column. */
 export const CONSUMER_NAME_MAX_LENGTH = 200;
@@ -40,8 +35,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   readonly owner: string;
   private readonly loop: PollingLoop;
   private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
-  private ahead: PageAhead | undefined;
-  /** See `prefetch`: where the backend reads beside an open transaction and the store is not bound to one. */
+  private readonly readAhead: ReadAhead;
+  /** Where the backend reads beside an open transaction and the store is not bound to one. */
   private readonly readsAhead: boolean;
   private readonly batchSize: number;
   private readonly leaseMs: number;
@@ -68,6 +63,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     store.logFilter(options); // refuses a malformed filter when the consumer is made, not at its first batch
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
+    this.readAhead = new ReadAhead((after) =>
+      this.store.readOnly((session) => session.readLog({ after, limit: this.batchSize, filter: this.filter })),
+    );
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.failures = options.onFailure && new FailureTracker(options.onFailure);
     this.parked = new ParkedEvents({
@@ -132,7 +130,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     }
     // Awaited before the batch's transaction takes a connection, so a read-ahead still waiting
     // for one (a pool of one) is never waited for by the transaction that holds it.
-    const ahead = await this.takePageAhead();
+    const ahead = await this.readAhead.take();
     const claimed = await this.claim();
     if (!claimed) return { status: 'not-holder', holder: await this.holder() };
     const { batchSize } = this;
@@ -142,12 +140,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       const outcome = await this.store.write(async (session): Promise<BatchOutcome> => {
         const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
         page =
-          ahead && limit === batchSize && ahead.page.events.length > 0 && compareLogPositions(ahead.after, after) === 0
-            ? ahead.page
-            : await session.readLog({ after, limit, filter: this.filter });
-        if (this.readsAhead && limit === batchSize && page.events.length === batchSize) {
-          this.prefetch(page.next, batchSize);
-        }
+          (limit === batchSize ? ReadAhead.usable(ahead, after) : undefined) ??
+          (await session.readLog({ after, limit, filter: this.filter }));
+        if (this.readsAhead && limit === batchSize && page.events.length === batchSize) this.readAhead.start(page.next);
         if (page.events.length > 0) {
           const events = page.events.map((event) => this.store.reviveStored(event));
           await this.options.handle(events, {
@@ -200,30 +195,6 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     failures.succeeded();
     this.reportError(error);
     return { status: halted ? 'halted' : 'parked', position: event.position, error: reason };
-  }
-
-  /**
-   * After a full page, the next one is read on another connection while this batch's handler
-   * runs, so a consumer that is behind overlaps its log reads with its handling. It is used only
-   * by a batch whose claimed checkpoint is where it starts (the log after a position is the same
-   * whichever transaction reads it); otherwise, or when it failed or came back empty, the batch
-   * reads in its own transaction as usual.
-   */
-  private prefetch(after: LogPosition, limit: number): void {
-    const page = this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
-    page.catch(() => {}); // read again in the batch's transaction, which reports the error
-    this.ahead = { after, page };
-  }
-
-  private async takePageAhead(): Promise<{ after: LogPosition; page: LogPage } | undefined> {
-    const ahead = this.ahead;
-    this.ahead = undefined;
-    if (!ahead) return undefined;
-    try {
-      return { after: ahead.after, page: await ahead.page };
-    } catch {
-      return undefined;
-    }
   }
 
   /**
@@ -286,7 +257,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Waits for a page read ahead, then gives the lease up. */
   private async release(): Promise<void> {
-    await this.takePageAhead();
+    await this.readAhead.take();
     await this.store.write((session) => session.releaseConsumer(this.key, this.owner));
   }
 
