@@ -17,7 +17,7 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Opens a host-owned transaction: pass it as the handle, then `commit()` or `rollback()`. */
   begin(): Promise<MemoryTransaction>;
   /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
-  runTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
+  runInTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
   /** Row counts, for tests that check nothing was written. */
   counts(): { events: number; streams: number; snapshots: number; outbox: number };
 }
@@ -35,7 +35,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
 
   const begin = async (): Promise<MemoryTransaction> => new MemoryTransaction(committed, await writers.acquire());
 
-  const runTransaction = async <T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T> => {
+  const runInTransaction = async <T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T> => {
     const transaction = await begin();
     try {
       const result = await work(transaction);
@@ -52,7 +52,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     dialect: 'memory',
     capabilities: { concurrentAppends: false, concurrentReads: false },
     begin,
-    runTransaction,
+    runInTransaction,
     async transaction<T>(
       work: (session: BackendSession<MemoryTransaction>) => Promise<T>,
       options?: SessionOptions<MemoryTransaction>,
@@ -61,7 +61,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         options.handle.assertOpen();
         return work(memorySession(options.handle.staged, clock, options.handle, true));
       }
-      return runTransaction((transaction) => work(memorySession(transaction.staged, clock, transaction)));
+      return runInTransaction((transaction) => work(memorySession(transaction.staged, clock, transaction)));
     },
     async read<T>(
       work: (session: BackendSession<MemoryTransaction>) => Promise<T>,

@@ -20,7 +20,7 @@ export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
     async countRows() {
       return backend.counts();
     },
-    hostTransaction: (work) => backend.runTransaction(work),
+    hostTransaction: (work) => backend.runInTransaction(work),
     async writeHostRow(transaction, id) {
       transaction.assertOpen();
       transaction.afterCommit(() => hostRows.push(id));
