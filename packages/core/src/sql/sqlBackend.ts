@@ -9,6 +9,7 @@ import { ConcurrencyError, DuplicateEventIdError, EsError, SchemaMismatchError, 
 import { type SqlDialect, sqlDialect } from './dialects/index.js';
 import { classifySqlError } from './errors.js';
 import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+import { joinedWrite } from './joinedWrites.js';
 import { notificationChannel } from './postgresWakeUp.js';
 import { retryWhileBusy } from './sqliteLocking.js';
 import { createStatements } from './statements/index.js';
@@ -92,8 +93,9 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
+  /** Named apart across sessions: a write nested in another (an inline projection's) nests its savepoint. */
+  let savepoints = 0;
   const session = (executor: SqlExecutor, handle: THandle | undefined, joined: boolean): BackendSession<THandle> => {
-    let savepoints = 0;
     /** Inside the host's transaction, make one write all-or-nothing. */
     const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
       if (!joined) return work();
@@ -252,10 +254,11 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
       const { handle } = sessionOptions ?? {};
       if (handle !== undefined) {
         // Joined: nothing to open or end; the caller's transaction stays the caller's.
-        const joined = connection.join(handle);
-        return run<T>(
-          (inner) => inner(joined, handle),
-          (executor) => work(session(executor, handle, true)),
+        return joinedWrite(handle, () =>
+          run<T>(
+            (inner) => inner(connection.join(handle), handle),
+            (executor) => work(session(executor, handle, true)),
+          ),
         );
       }
       return run<T>(

@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Mutex } from '../util/mutex.js';
+
+/** The host transactions (by handle) whose write turn the calling async context holds. */
+const holding = new AsyncLocalStorage<ReadonlySet<object>>();
+const turns = new WeakMap<object, Mutex>();
+
+/**
+ * Runs the store's writes joined to one host transaction one at a time. They share the host's
+ * one connection, and a write may run under a savepoint: two interleaved there (`Promise.all`
+ * inside the host's transaction) would release or roll back each other's work. A write made
+ * from inside another (an inline projection's) already holds the turn and runs at once.
+ */
+export async function joinedWrite<T>(handle: unknown, work: () => Promise<T>): Promise<T> {
+  if (typeof handle !== 'object' || handle === null) return work();
+  const held = holding.getStore();
+  if (held?.has(handle)) return work();
+  let turn = turns.get(handle);
+  if (!turn) {
+    turn = new Mutex();
+    turns.set(handle, turn);
+  }
+  const release = await turn.acquire();
+  try {
+    return await holding.run(new Set(held).add(handle), work);
+  } finally {
+    release();
+  }
+}
