@@ -4,7 +4,14 @@
 import { expectOneCommittedInvoice, expectStoreTables } from '../checks.mjs';
 export default {
   readme: 'packages/typeorm/README.md',
-  pins: { typeorm: '1.1.3', pg: '8.23.1', zod: '4.6.7', typescript: '5.9.3', '@types/node': '22.20.5' },
+  pins: {
+    typeorm: '1.1.3',
+    'typeorm-transactional': '0.5.0',
+    pg: '8.23.1',
+    zod: '4.6.7',
+    typescript: '5.9.3',
+    '@types/node': '22.20.5',
+  },
   variants: [{ name: 'typeorm-0.3', pins: { typeorm: '0.3.31' } }],
   /**
    * After `node src/main.ts`: the committed transaction left one invoice and its one event; the

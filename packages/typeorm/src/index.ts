@@ -2,3 +2,4 @@ export { createTypeOrmBackend, type TypeOrmBackend, type TypeOrmBackendOptions }
 export { configureModels } from './configureModels.js';
 export { entityManagerOf, type TypeOrmHandle } from './handle.js';
 export { createModels, type EsModels, type ModelOptions, modelList } from './models/index.js';
+export { type TypeormTransactionalContextOptions, typeormTransactionalContext } from './typeormTransactionalContext.js';

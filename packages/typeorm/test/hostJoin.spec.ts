@@ -1,46 +1,18 @@
 // The host's path: its own entity saved with TypeORM and events appended, in one transaction of
 // the host's DataSource. The store never commits or rolls back that transaction; the host does.
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createEventStore, defineEvent, stream, TransactionNotOpenError } from '@es/core';
-import { testDatabases } from '@es/testing/targets';
-import { configureModels, createTypeOrmBackend } from '@es/typeorm';
+import { createTypeOrmBackend } from '@es/typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { generateMigration } from './support/index.ts';
+import { Account, hostDialects, hostOptions, migratedDataSource } from './hostDatabase.ts';
 
 const PREFIX = 'hj_';
 
-class Account {
-  id!: string;
-  owner!: string;
-}
-
-const AccountSchema = new EntitySchema<Account>({
-  name: 'Account',
-  target: Account,
-  tableName: `${PREFIX}accounts`,
-  columns: { id: { type: 'varchar', length: 100, primary: true }, owner: { type: 'varchar', length: 100 } },
-});
-
 const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
 
-const connections: Record<string, DataSourceOptions> = {
-  postgres: { type: 'postgres', url: testDatabases.postgres('es_typeorm') },
-  mysql: { type: 'mariadb', url: testDatabases.mysql('es_typeorm') },
-  sqlite: { type: 'better-sqlite3', database: join(tmpdir(), 'es-typeorm-host-join.sqlite'), timeout: 0 },
-};
-
-describe.each(Object.keys(connections))('host transaction on %s', (dialect) => {
-  const options = configureModels(
-    {
-      ...connections[dialect],
-      entities: [AccountSchema],
-      migrationsTableName: `${PREFIX}migrations`,
-    } as DataSourceOptions,
-    { tablePrefix: PREFIX },
-  );
+describe.each(hostDialects)('host transaction on %s', (dialect) => {
+  const options = hostOptions(dialect, PREFIX);
   let dataSource: DataSource;
   /** Another connection, to see what is committed. */
   let observer: DataSource;
@@ -49,15 +21,7 @@ describe.each(Object.keys(connections))('host transaction on %s', (dialect) => {
     createEventStore({ backend: createTypeOrmBackend(source, { tablePrefix: PREFIX }), events: [AccountOpened] });
 
   beforeAll(async () => {
-    const reset = await new DataSource(options).initialize();
-    const runner = reset.createQueryRunner();
-    for (const entity of reset.entityMetadatas) await runner.dropTable(entity.tablePath, true);
-    await runner.dropTable(`${PREFIX}migrations`, true);
-    await reset.destroy();
-    // What `typeorm migration:generate` would write, run like any migration of the host.
-    const { migration } = await generateMigration(options, 'CreateTables');
-    dataSource = await new DataSource({ ...options, migrations: [migration] }).initialize();
-    await dataSource.runMigrations();
+    dataSource = await migratedDataSource(options);
     observer = await new DataSource(options).initialize();
     store = openStore(dataSource);
   });

@@ -1,0 +1,236 @@
+// typeorm-transactional's ambient transaction: inside its runInTransaction (what @Transactional()
+// runs), a store given typeormTransactionalContext and no handle writes in the same transaction as
+// the host's repositories, and follows its commit or rollback.
+import { createConsumer, createEventStore, defineEvent, stream, TransactionRequiredError } from '@es/core';
+import { createTypeOrmBackend, typeormTransactionalContext } from '@es/typeorm';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import {
+  addTransactionalDataSource,
+  initializeTransactionalContext,
+  Propagation,
+  runInTransaction,
+  runOnTransactionCommit,
+  StorageDriver,
+} from 'typeorm-transactional';
+import { z } from 'zod';
+import { Account, type HostDialect, hostDialects, hostOptions, migratedDataSource } from './hostDatabase.ts';
+
+const PREFIX = 'ttx_';
+const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
+
+initializeTransactionalContext({ storageDriver: StorageDriver.ASYNC_LOCAL_STORAGE });
+
+/** Resolves once `release` is called: holds one transaction open while another runs. */
+function gate() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { release, released };
+}
+
+/**
+ * On SQLite a TypeORM DataSource is one connection, and a transaction begun while another is open
+ * on it becomes a savepoint inside that one: TypeORM's own transactions (and typeorm-transactional's,
+ * which are TypeORM's) are not isolated from each other there, so these rows are not either.
+ */
+const isolates = (dialect: HostDialect) => dialect !== 'sqlite';
+
+describe.each(hostDialects)('typeorm-transactional on %s', (dialect) => {
+  const options = hostOptions(dialect, PREFIX);
+  let dataSource: DataSource;
+  /** Another connection, to see what is committed. */
+  let observer: DataSource;
+  let observerStore: ReturnType<typeof createEventStore>;
+  /** The `afterCommit` callbacks the store handed typeorm-transactional, counted as they run. */
+  let afterCommitRuns = 0;
+  let store: ReturnType<typeof openStore>;
+  const openStore = (requireTransaction = false) =>
+    createEventStore({
+      backend: createTypeOrmBackend(dataSource, { tablePrefix: PREFIX }),
+      events: [AccountOpened],
+      requireTransaction,
+      transactionContext: typeormTransactionalContext(dataSource, {
+        afterCommit: (callback) =>
+          runOnTransactionCommit(() => {
+            afterCommitRuns += 1;
+            callback();
+          }),
+      }),
+    });
+  const transactional = <T>(work: () => Promise<T>, propagation?: Propagation) =>
+    runInTransaction(work, { connectionName: dialect, propagation });
+
+  beforeAll(async () => {
+    dataSource = addTransactionalDataSource({ name: dialect, dataSource: await migratedDataSource(options) });
+    observer = await new DataSource(options).initialize();
+    observerStore = createEventStore({ backend: createTypeOrmBackend(observer, { tablePrefix: PREFIX }), events: [] });
+    store = openStore();
+  });
+
+  afterAll(async () => {
+    await observer?.destroy();
+    await dataSource?.destroy();
+  });
+
+  /** The host's own writes, through a repository typeorm-transactional binds to its transaction. */
+  const openAccount = (id: string, owner = 'Ada') => dataSource.getRepository(Account).save({ id, owner });
+  const appendOpened = (id: string, owner = 'Ada', through = store) =>
+    through.append(stream('account', id), AccountOpened.create({ owner }), { expectedVersion: 'no_stream' });
+  const committed = async (id: string) => ({
+    account: await observer.manager.findOneBy(Account, { id }),
+    version: await observerStore.streamVersion(stream('account', id)),
+  });
+  const written = (id: string, owner = 'Ada') => ({ account: { id, owner }, version: 1 });
+  const nothing = { account: null, version: 0 };
+
+  it('commits the host row and the events together, with no handle passed', async () => {
+    await transactional(async () => {
+      await openAccount('c-1');
+      await appendOpened('c-1');
+      expect(await committed('c-1')).toEqual(nothing); // not yet committed: nobody else sees them
+      expect(await store.streamVersion(stream('account', 'c-1'))).toBe(1); // the transaction does
+    });
+    expect(await committed('c-1')).toEqual(written('c-1'));
+  });
+
+  it('a throw removes both', async () => {
+    await expect(
+      transactional(async () => {
+        await openAccount('r-1');
+        await appendOpened('r-1');
+        throw new Error('the host gives up');
+      }),
+    ).rejects.toThrow('the host gives up');
+    expect(await committed('r-1')).toEqual(nothing);
+  });
+
+  it('nested calls and Promise.all inside one transaction join it, and roll back with it', async () => {
+    await expect(
+      transactional(async () => {
+        const outer = dataSource.manager;
+        await Promise.all([
+          openAccount('n-1').then(() => appendOpened('n-1')),
+          transactional(async () => {
+            expect(dataSource.manager).toBe(outer); // REQUIRED: the same transaction
+            await Promise.all([openAccount('n-2'), appendOpened('n-2')]);
+          }),
+          store.atomic(async (handle) => {
+            expect(handle).toBe(outer); // the store's own scope joins it too
+            await appendOpened('n-3');
+          }),
+        ]);
+        expect(await store.streamVersion(stream('account', 'n-2'))).toBe(1);
+        throw new Error('roll them all back');
+      }),
+    ).rejects.toThrow('roll them all back');
+    for (const id of ['n-1', 'n-2', 'n-3']) expect(await committed(id)).toEqual(nothing);
+
+    await transactional(async () => {
+      await Promise.all([openAccount('n-4'), appendOpened('n-4'), transactional(() => appendOpened('n-5'))]);
+    });
+    expect(await committed('n-4')).toEqual(written('n-4'));
+    expect((await committed('n-5')).version).toBe(1);
+  });
+
+  if (isolates(dialect)) {
+    it('REQUIRES_NEW inside a transaction: the store follows the inner transaction, as the repositories do', async () => {
+      await expect(
+        transactional(async () => {
+          await transactional(async () => {
+            await openAccount('q-1');
+            await appendOpened('q-1');
+          }, Propagation.REQUIRES_NEW);
+          await openAccount('q-2');
+          await appendOpened('q-2');
+          throw new Error('the outer transaction rolls back');
+        }),
+      ).rejects.toThrow('the outer transaction rolls back');
+      expect(await committed('q-1')).toEqual(written('q-1'));
+      expect(await committed('q-2')).toEqual(nothing);
+    });
+
+    it('two concurrent transactions never see each other: one rolls back, the other commits', async () => {
+      const first = gate();
+      const second = gate();
+      const rolledBack = transactional(async () => {
+        await openAccount('i-1');
+        await appendOpened('i-1');
+        second.release();
+        await first.released;
+        throw new Error('the first rolls back');
+      });
+      const commits = transactional(async () => {
+        await second.released;
+        await openAccount('i-2', 'Grace');
+        expect(await store.streamVersion(stream('account', 'i-1'))).toBe(0);
+        expect(await dataSource.getRepository(Account).findOneBy({ id: 'i-1' })).toBeNull();
+        first.release();
+        // On MySQL/MariaDB this waits for the first to end: positions are handed out in commit order.
+        await appendOpened('i-2', 'Grace');
+      });
+      await expect(rolledBack).rejects.toThrow('the first rolls back');
+      await commits;
+      expect(await committed('i-1')).toEqual(nothing);
+      expect(await committed('i-2')).toEqual(written('i-2', 'Grace'));
+    });
+  }
+
+  it('outside any transaction the store opens its own, and under requireTransaction refuses, writing nothing', async () => {
+    await appendOpened('o-1');
+    expect(await committed('o-1')).toEqual({ account: null, version: 1 });
+
+    const strict = openStore(true);
+    const refused = appendOpened('o-2', 'Ada', strict);
+    await expect(refused).rejects.toBeInstanceOf(TransactionRequiredError);
+    await expect(refused).rejects.toMatchObject({ code: 'TRANSACTION_REQUIRED' });
+    // Propagation.SUPPORTS runs the method without a transaction: still none to join.
+    await expect(transactional(() => appendOpened('o-2', 'Ada', strict), Propagation.SUPPORTS)).rejects.toBeInstanceOf(
+      TransactionRequiredError,
+    );
+    expect(await committed('o-2')).toEqual(nothing);
+
+    await transactional(() => appendOpened('o-3', 'Ada', strict));
+    expect(await committed('o-3')).toEqual({ account: null, version: 1 });
+  });
+
+  it('afterCommit through runOnTransactionCommit: consumers are woken once the transaction has committed, never on a rollback', async () => {
+    const seen: string[] = [];
+    const consumer = createConsumer(store, {
+      name: `${dialect}-accounts`,
+      start: 'end',
+      polling: { minMs: 60_000, maxMs: 60_000 },
+      handle: async (events) => {
+        for (const event of events) seen.push(event.stream.id);
+      },
+    });
+    consumer.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // its first poll found nothing
+      afterCommitRuns = 0;
+      await expect(
+        transactional(async () => {
+          await appendOpened('w-1');
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(afterCommitRuns).toBe(0);
+
+      await transactional(async () => {
+        await appendOpened('w-2');
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(afterCommitRuns).toBe(0);
+      });
+      // typeorm-transactional runs its commit hooks on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(afterCommitRuns).toBe(1);
+      // Woken by the commit, not by its next poll a minute away.
+      for (let i = 0; i < 500 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen).toEqual(['w-2']);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
