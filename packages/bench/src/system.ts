@@ -47,6 +47,11 @@ export interface BenchSystem {
    * once the append resolves.
    */
   appendInTransaction?(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
+  /**
+   * Like `appendInTransaction`, but the store is given no handle: it finds the transaction in an
+   * ambient context (an AsyncLocalStorage holding the handle, as nestjs-cls keeps it).
+   */
+  appendInAmbientTransaction?(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
   /** Reads a whole stream forwards; resolves to the events read. */
   readStream(stream: string): Promise<number>;
   readonly snapshots?: {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   createConsumer,
   createEventStore,
@@ -42,6 +43,8 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
   let opened: OpenedBackend | undefined;
   let store: EventStore<typeof Deposited, unknown>;
   let outboxStore: EventStore<typeof Deposited, unknown>;
+  let ambientStore: EventStore<typeof Deposited, unknown>;
+  const ambient = new AsyncLocalStorage<unknown>();
   const connected = () => {
     if (!opened) throw new Error(`${name} is not open`);
     return opened;
@@ -59,6 +62,11 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       opened = await open();
       store = createEventStore({ backend: opened.backend, events: [Deposited] });
       outboxStore = createEventStore({ backend: opened.backend, events: [Deposited], outbox: true });
+      ambientStore = createEventStore({
+        backend: opened.backend,
+        events: [Deposited],
+        transactionContext: { current: () => ambient.getStore() },
+      });
     },
     async roundTrip(inTransaction) {
       const connection = sqlConnection();
@@ -77,6 +85,11 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     async appendInTransaction(id, events, expectedVersion) {
       await sqlConnection().transaction((_executor, handle) =>
         appendDeposits(store.withTransaction(handle), id, events, expectedVersion),
+      );
+    },
+    async appendInAmbientTransaction(id, events, expectedVersion) {
+      await sqlConnection().transaction((_executor, handle) =>
+        ambient.run(handle, () => appendDeposits(ambientStore, id, events, expectedVersion)),
       );
     },
     async readStream(id) {

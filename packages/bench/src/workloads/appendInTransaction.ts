@@ -10,3 +10,11 @@ export const appendInTransaction = singleEventAppends(
   'in-transaction',
   (system) => system.appendInTransaction?.bind(system),
 );
+
+/** (1c) (1b) with the transaction found in an ambient context instead of passed as a handle. */
+export const appendInAmbientTransaction = singleEventAppends(
+  'append-in-ambient-transaction',
+  "(1b) with no handle passed: the store finds the application's transaction in an ambient context",
+  'in-ambient-transaction',
+  (system) => system.appendInAmbientTransaction?.bind(system),
+);

@@ -1,7 +1,7 @@
 import { aggregateSnapshot } from './aggregateSnapshot.ts';
 import { appendBatch } from './appendBatch.ts';
 import { appendConcurrent } from './appendConcurrent.ts';
-import { appendInTransaction } from './appendInTransaction.ts';
+import { appendInAmbientTransaction, appendInTransaction } from './appendInTransaction.ts';
 import { appendSingle } from './appendSingle.ts';
 import { catchUp } from './catchUp.ts';
 import { outboxDrain } from './outboxDrain.ts';
@@ -16,6 +16,7 @@ export const workloads: readonly Workload[] = [
   transactionRoundTrip,
   appendSingle,
   appendInTransaction,
+  appendInAmbientTransaction,
   appendConcurrent,
   appendBatch,
   readStream,
