@@ -69,7 +69,9 @@ export class StoreTransactions<THandle> {
     }
     if (!explicit) this.refuseOwnTransaction();
     const result = await this.backend.transaction(work);
-    appendCommitted(this.backend);
+    // A consumer's or relay's own transaction (a lease, a checkpoint, a claim) wakes no one: if it
+    // did, a consumer and a relay in one process would wake each other for ever, never idle.
+    if (!this.scope.detached) appendCommitted(this.backend);
     return result;
   }
 
