@@ -1,2 +1,2 @@
 export { generateMigrationSql } from './migrations.ts';
-export { type Dialect, drizzleTarget } from './target.ts';
+export { drizzleTarget } from './target.ts';

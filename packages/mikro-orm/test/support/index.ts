@@ -1,3 +1,3 @@
 // Test support for this package's specs: not compiled, not published (see package.json `files`).
 export { recreateTables } from './schema.ts';
-export { type Dialect, mikroOrmTarget } from './target.ts';
+export { mikroOrmTarget } from './target.ts';

@@ -1,9 +1,5 @@
 // Entry for the conformance kit's child processes: the same target, tables already in place.
-import type { ConformanceTarget } from '@es/testing/targets';
-import { type Dialect, prismaTarget } from './target.ts';
+import { openChildProcessTarget } from '@es/testing/targets';
+import { prismaTarget } from './target.ts';
 
-export async function openTarget(): Promise<ConformanceTarget<unknown>> {
-  const target = prismaTarget((process.env.ES_CONFORMANCE_DIALECT ?? 'postgres') as Dialect, { createTables: false });
-  await target.setup();
-  return target as ConformanceTarget<unknown>;
-}
+export const openTarget = () => openChildProcessTarget(prismaTarget);

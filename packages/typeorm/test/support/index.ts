@@ -1,2 +1,2 @@
 export { type GeneratedMigration, generateMigration, type MigrationQuery } from './migrations.ts';
-export { type Dialect, typeormTarget } from './target.ts';
+export { typeormTarget } from './target.ts';
