@@ -1,4 +1,6 @@
 import {
+  type ConsumerOptions,
+  createConsumer,
   createEventStore,
   EsError,
   EventStore,
@@ -24,6 +26,34 @@ export function suiteContext<THandle>(target: ConformanceTarget<THandle>): Suite
     backend: () => target.backendInstance(),
     store: (options = {}) =>
       watched(createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options })),
+  };
+}
+
+/** An event one instance of a consumer handled, and that instance's owner. */
+export interface HandledEvent {
+  readonly owner: string;
+  readonly event: RecordedEvent;
+}
+
+/**
+ * Instances of one consumer (one name: one checkpoint, one lease), each over a store of its own
+ * and told apart by its owner. Every event an instance handles is added to `handled`.
+ */
+export function consumerInstances<THandle>(
+  ctx: SuiteContext<THandle>,
+  options: Omit<ConsumerOptions<BankEventDefinition, THandle>, 'owner' | 'handle'>,
+) {
+  const handled: HandledEvent[] = [];
+  return {
+    handled,
+    instance: (owner: string) =>
+      createConsumer(ctx.store(), {
+        ...options,
+        owner,
+        async handle(events) {
+          handled.push(...events.map((event) => ({ owner, event })));
+        },
+      }),
   };
 }
 
@@ -77,12 +107,29 @@ export function uniqueId(prefix = 'acc'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
-export function deferred<T = void>() {
+function deferred<T = void>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/**
+ * A point where work waits until the test lets it go: the work calls `hold()`, the test awaits
+ * `reached` (the work got there: its transaction, batch or claim is open) and calls `release()`.
+ */
+export function holdPoint() {
+  const reached = deferred();
+  const released = deferred();
+  return {
+    reached: reached.promise,
+    async hold(): Promise<void> {
+      reached.resolve();
+      await released.promise;
+    },
+    release: () => released.resolve(),
+  };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

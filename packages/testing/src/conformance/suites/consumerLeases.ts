@@ -1,6 +1,6 @@
 import { ConsumerHeldError, createConsumer } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, uniqueId, withInstanceClock } from '../context.js';
+import { consumerInstances, holdPoint, type SuiteContext, uniqueId, withInstanceClock } from '../context.js';
 import { Deposited } from '../fixtures.js';
 import { testDatabases } from '../sqlTarget.js';
 
@@ -41,17 +41,7 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
     });
 
     it('judges leases by the database clock: instances an hour fast or slow neither take a live lease nor handle an event twice', async () => {
-      const name = uniqueId('skew');
-      const handled: string[] = [];
-      const make = (owner: string) =>
-        createConsumer(ctx.store(), {
-          name,
-          owner,
-          leaseMs: 60_000,
-          async handle(events) {
-            handled.push(...events.map((event) => event.id));
-          },
-        });
+      const consumer = consumerInstances(ctx, { name: uniqueId('skew'), leaseMs: 60_000 });
       const ids: string[] = [];
       const append = async () => {
         const appended = await ctx
@@ -62,11 +52,11 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
         ids.push(appended.events[0]!.id);
       };
       await append();
-      const honest = make('honest');
+      const honest = consumer.instance('honest');
       expect(await honest.processBatch()).toMatchObject({ status: 'processed', count: 1 });
       await append();
       for (const offset of [HOUR, -HOUR]) {
-        const skewed = make(`skewed-${offset > 0 ? 'fast' : 'slow'}`);
+        const skewed = consumer.instance(`skewed-${offset > 0 ? 'fast' : 'slow'}`);
         const outcome = await withInstanceClock(Date.now() + offset, () => skewed.processBatch());
         expect(outcome).toEqual({ status: 'not-holder', holder: 'honest' });
         await expect(withInstanceClock(Date.now() + offset, () => skewed.catchUp())).rejects.toBeInstanceOf(
@@ -75,7 +65,7 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
       }
       expect(await honest.processBatch()).toMatchObject({ status: 'processed', count: 1 });
       await honest.stop();
-      expect(handled).toEqual(ids);
+      expect(consumer.handled.map(({ event }) => event.id)).toEqual(ids);
     });
 
     it('an instance whose clock reads the Unix epoch handles each event once and catches up', async () => {
@@ -102,20 +92,16 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
     // or the memory backend's): a batch whose handler is slow holds nobody else back.
     if (ctx.target.dialect === 'postgres' || ctx.target.dialect === 'mysql') {
       it("a slow consumer's open batch holds no other consumer back (PostgreSQL: its claim takes no transaction id)", async () => {
-        const inHandler = deferred();
-        const release = deferred();
+        const handling = holdPoint();
         await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
           expectedVersion: 'no_stream',
         });
         const slow = createConsumer(ctx.store(), {
           name: uniqueId('slow'),
-          async handle() {
-            inHandler.resolve();
-            await release.promise;
-          },
+          handle: () => handling.hold(),
         });
         const slowBatch = slow.processBatch();
-        await inHandler.promise;
+        await handling.reached;
         try {
           const other = createConsumer(ctx.store(), { name: uniqueId('other'), start: 'end', handle: async () => {} });
           expect(await other.processBatch()).toMatchObject({ status: 'idle' });
@@ -124,7 +110,7 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
           });
           expect(await other.processBatch()).toMatchObject({ status: 'processed', count: 1 });
         } finally {
-          release.resolve();
+          handling.release();
           await slowBatch;
         }
       });

@@ -1,6 +1,6 @@
 import { compareLogPositions, createConsumer, type EventStoreBackend, LOG_START, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, logPosition, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
+import { consumerInstances, holdPoint, logPosition, type SuiteContext, sleep, uniqueId, waitFor } from '../context.js';
 import { Deposited, KitError, Withdrawn } from '../fixtures.js';
 import { KitProcesses } from '../processes.js';
 
@@ -9,25 +9,23 @@ import { KitProcesses } from '../processes.js';
  * horizon back) until `commit()` is called; `commit()` resolves once it has committed.
  */
 async function holdOlderAppend<H>(ctx: SuiteContext<H>): Promise<{ commit(): Promise<void> }> {
-  const release = deferred();
-  const wrote = deferred();
+  const wrote = holdPoint();
   const older = ctx.store().transaction(async (tx) => {
     await tx.append({ category: 'account', id: uniqueId('older') }, Deposited.create({ amount: 1 }), {
       expectedVersion: 'no_stream',
     });
-    wrote.resolve();
-    await release.promise;
+    await wrote.hold();
   });
   // If the transaction fails before it wrote, say why instead of waiting for `wrote` forever.
   await Promise.race([
-    wrote.promise,
+    wrote.reached,
     older.then(() => {
       throw new KitError('the older transaction ended before it appended');
     }),
   ]);
   return {
     commit() {
-      release.resolve();
+      wrote.release();
       return older;
     },
   };
@@ -46,6 +44,22 @@ function aroundReads<H>(
   });
 }
 
+/**
+ * Two instances of one consumer after `first` handled an event: it holds the lease, and `second`
+ * is refused for it.
+ */
+async function leaseHeldByFirst<H>(ctx: SuiteContext<H>, options: { name: string; leaseMs: number }) {
+  const consumer = consumerInstances(ctx, options);
+  const first = consumer.instance('first');
+  const second = consumer.instance('second');
+  await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
+    expectedVersion: 'no_stream',
+  });
+  expect((await first.processBatch()).status).toBe('processed');
+  expect(await second.processBatch()).toEqual({ status: 'not-holder', holder: 'first' });
+  return { handled: consumer.handled, first, second };
+}
+
 export function consumersSuite<H>(ctx: SuiteContext<H>): void {
   describe('consumers and projections', () => {
     it('handles every event exactly once, in cursor order, while 8 writers append and a slow transaction holds its events open', async () => {
@@ -62,17 +76,15 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
         },
       });
       consumer.start();
-      const slowRelease = deferred();
-      const slowWrote = deferred();
+      const slowOpen = holdPoint();
       const slowStream = { category: 'account', id: uniqueId('slow') };
       const slow = ctx.store().transaction(async (tx) => {
         await tx.append(slowStream, [Deposited.create({ amount: 1 }), Deposited.create({ amount: 2 })], {
           expectedVersion: 'no_stream',
         });
-        slowWrote.resolve();
-        await slowRelease.promise;
+        await slowOpen.hold();
       });
-      await slowWrote.promise;
+      await slowOpen.reached;
       const concurrent = ctx.backend().capabilities.concurrentAppends;
       const writes = Promise.all(
         Array.from({ length: writers }, async (_, w) => {
@@ -80,12 +92,12 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
           const stream = { category: 'account', id: uniqueId(`writer${w}`) };
           for (let i = 0; i < perWriter; i++) {
             await store.append(stream, Deposited.create({ amount: i + 1 }), { expectedVersion: i });
-            if (concurrent && w === 0 && i === 100) slowRelease.resolve();
+            if (concurrent && w === 0 && i === 100) slowOpen.release();
           }
         }),
       );
       // Where appends cannot commit while the slow transaction is open, let it go soon.
-      if (!concurrent) setTimeout(() => slowRelease.resolve(), 50);
+      if (!concurrent) setTimeout(() => slowOpen.release(), 50);
       await Promise.all([slow, writes]);
       await consumer.whenCaughtUp({ timeoutMs: 120_000 });
       await consumer.stop();
@@ -328,45 +340,18 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
     });
 
     it('a crashed holder is replaced once its lease runs out', async () => {
-      const name = uniqueId('leased');
-      const seen: string[] = [];
-      const make = (owner: string) =>
-        createConsumer(ctx.store(), {
-          name,
-          owner,
-          leaseMs: 300,
-          async handle(events) {
-            seen.push(...events.map((e) => `${owner}:${e.version}`));
-          },
-        });
-      const first = make('first');
-      const second = make('second');
-      await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
-        expectedVersion: 'no_stream',
-      });
-      expect((await first.processBatch()).status).toBe('processed');
       // `first` dies without releasing; `second` must wait for the lease to run out.
-      const blocked = await second.processBatch();
-      expect(blocked).toEqual({ status: 'not-holder', holder: 'first' });
+      const { handled, second } = await leaseHeldByFirst(ctx, { name: uniqueId('leased'), leaseMs: 300 });
       await sleep(400);
       await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 2 }), {
         expectedVersion: 'no_stream',
       });
       expect((await second.processBatch()).status).toBe('processed');
-      expect(seen).toEqual(['first:1', 'second:1']);
+      expect(handled.map(({ owner, event }) => `${owner}:${event.version}`)).toEqual(['first:1', 'second:1']);
     });
 
     it('stop() after batches run with processBatch() gives the lease up: another instance takes over at once', async () => {
-      const name = uniqueId('handover');
-      const make = (owner: string) =>
-        createConsumer(ctx.store(), { name, owner, leaseMs: 60_000, handle: async () => {} });
-      const first = make('first');
-      const second = make('second');
-      await ctx.store().append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
-        expectedVersion: 'no_stream',
-      });
-      expect((await first.processBatch()).status).toBe('processed');
-      expect(await second.processBatch()).toEqual({ status: 'not-holder', holder: 'first' });
+      const { first, second } = await leaseHeldByFirst(ctx, { name: uniqueId('handover'), leaseMs: 60_000 });
       await first.stop();
       expect((await second.processBatch()).status).toBe('idle');
     });

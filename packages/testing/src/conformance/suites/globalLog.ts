@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, logPosition, type SuiteContext, sleep, uniqueId } from '../context.js';
+import { holdPoint, logPosition, type SuiteContext, sleep, uniqueId } from '../context.js';
 import { AccountOpened, Deposited, Withdrawn } from '../fixtures.js';
 
 export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
@@ -99,14 +99,12 @@ export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
       const store = ctx.store();
       const slow = { category: 'account', id: uniqueId('slow') };
       const fast = [uniqueId('fast'), uniqueId('fast')].map((id) => ({ category: 'account', id }));
-      const release = deferred();
-      const slowWrote = deferred();
+      const slowOpen = holdPoint();
       const slowTx = store.transaction(async (tx) => {
         await tx.append(slow, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
-        slowWrote.resolve();
-        await release.promise;
+        await slowOpen.hold();
       });
-      await slowWrote.promise;
+      await slowOpen.reached;
       const fastWrites = Promise.all(
         fast.map((stream) =>
           ctx.store().append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 'no_stream' }),
@@ -128,7 +126,7 @@ export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
           await sleep(10);
         }
       } finally {
-        release.resolve();
+        slowOpen.release();
       }
       // While the slow transaction was open nothing at or after its event could be read.
       expect(seen).toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOutboxRelay, type RecordedEvent } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, sleep, uniqueId, waitFor, withInstanceClock } from '../context.js';
+import { holdPoint, type SuiteContext, sleep, uniqueId, waitFor, withInstanceClock } from '../context.js';
 import { Deposited, KitError, Withdrawn } from '../fixtures.js';
 import { KitProcesses } from '../processes.js';
 
@@ -250,22 +250,15 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       await appender.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
         expectedVersion: 'no_stream',
       });
-      const publishing = deferred();
-      const release = deferred();
-      const slow = createOutboxRelay(ctx.store(), {
-        leaseMs: 60_000,
-        async publish() {
-          publishing.resolve();
-          await release.promise;
-        },
-      });
+      const publishing = holdPoint();
+      const slow = createOutboxRelay(ctx.store(), { leaseMs: 60_000, publish: () => publishing.hold() });
       const batch = slow.processBatch();
-      await publishing.promise;
+      await publishing.reached;
       try {
         const skewed = createOutboxRelay(ctx.store(), { owner: 'skewed', async publish() {} });
         expect(await withInstanceClock(fast, () => skewed.processBatch())).toMatchObject({ claimed: 0 });
       } finally {
-        release.resolve();
+        publishing.release();
       }
       expect(await batch).toMatchObject({ claimed: 1, published: 1 });
       expect(await slow.status()).toEqual({ pending: 0, dead: 0 });

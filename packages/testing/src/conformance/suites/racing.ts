@@ -1,7 +1,7 @@
 import { ConcurrencyError, StoreError } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
 import { describe, expect, it } from '@jest/globals';
-import { deferred, type SuiteContext, uniqueId } from '../context.js';
+import { holdPoint, type SuiteContext, uniqueId } from '../context.js';
 import { Deposited, KitError } from '../fixtures.js';
 
 const WRITERS = 10;
@@ -108,17 +108,15 @@ export function racingSuite<H>(ctx: SuiteContext<H>): void {
         if (!connection) throw new KitError('a SQL target whose backend exposes no connection');
         const stream = { category: 'account', id: uniqueId() };
         await ctx.store().append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
-        const locked = deferred();
-        const release = deferred();
+        const locked = holdPoint();
         const holder = ctx.target.hostTransaction(async (handle) => {
           await ctx
             .store()
             .withTransaction(handle)
             .append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
-          locked.resolve();
-          await release.promise;
+          await locked.hold();
         });
-        await locked.promise;
+        await locked.reached;
         try {
           const mysql = ctx.target.dialect === 'mysql';
           const error = await ctx.target
@@ -143,7 +141,7 @@ export function racingSuite<H>(ctx: SuiteContext<H>): void {
           expect(error).toBeInstanceOf(StoreError);
           expect((error as StoreError).retryable).toBe(true);
         } finally {
-          release.resolve();
+          locked.release();
           await holder;
         }
         expect(await ctx.store().streamVersion(stream)).toBe(2);

@@ -3,6 +3,16 @@ import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
 
+/** One stream id in two tenants, acme and globex, with a deposit in each. */
+async function oneStreamInTwoTenants<H>(ctx: SuiteContext<H>) {
+  const stream = { category: 'account', id: uniqueId() };
+  const acme = ctx.store().forTenant('acme');
+  const globex = ctx.store().forTenant('globex');
+  await acme.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'any' });
+  await globex.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 'any' });
+  return { stream, acme, globex };
+}
+
 export function tenancySuite<H>(ctx: SuiteContext<H>): void {
   describe('tenants', () => {
     it('keeps the same stream id in two tenants apart', async () => {
@@ -33,11 +43,7 @@ export function tenancySuite<H>(ctx: SuiteContext<H>): void {
     });
 
     it("reads only its own tenant's events from the global log", async () => {
-      const stream = { category: 'account', id: uniqueId() };
-      const acme = ctx.store().forTenant('acme');
-      const globex = ctx.store().forTenant('globex');
-      await acme.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'any' });
-      await globex.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 'any' });
+      const { acme } = await oneStreamInTwoTenants(ctx);
       const acmeLog = await acme.readAll();
       expect(acmeLog.events.every((e) => e.stream.tenant === 'acme')).toBe(true);
       expect(acmeLog.events).toHaveLength(1);
@@ -46,11 +52,7 @@ export function tenancySuite<H>(ctx: SuiteContext<H>): void {
     });
 
     it('keeps snapshots per tenant and deletes only the tenant stream', async () => {
-      const stream = { category: 'account', id: uniqueId() };
-      const acme = ctx.store().forTenant('acme');
-      const globex = ctx.store().forTenant('globex');
-      await acme.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'any' });
-      await globex.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'any' });
+      const { stream, acme, globex } = await oneStreamInTwoTenants(ctx);
       await acme.saveSnapshot(stream, { version: 1, state: 'acme' });
       expect(await globex.loadSnapshot(stream)).toBeUndefined();
       await acme.deleteStream(stream);
