@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore, defineEvent, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
 import { testDatabases } from '@es/testing/targets';
-import { defineEntity, type EntitySchema, type MikroORM, p } from '@mikro-orm/core';
+import { defineEntity, type EntityManager, type EntitySchema, type MikroORM, p } from '@mikro-orm/core';
 import { z } from 'zod';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
 import { recreateTables } from './support/index.ts';
@@ -43,6 +43,13 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
   const openStore = (em: MikroOrmHandle) =>
     createEventStore({ backend: createMikroOrmBackend(em, { tablePrefix }), events: [AccountOpened] });
   const accounts = (id: string) => orm.em.fork().count(Account, { id });
+  /** The host's unit of work through `em`: an account entity, and its AccountOpened event. */
+  const openAccount = (em: EntityManager, id: string, owner: string) => {
+    em.create(Account, { id, owner });
+    return store
+      .withTransaction(em as MikroOrmHandle)
+      .append({ category: 'account', id }, AccountOpened.create({ owner }), { expectedVersion: 'no_stream' });
+  };
   let counter = 0;
   const newId = () => `${dialect}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
@@ -57,12 +64,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
     const id = newId();
     await expect(
       orm.em.transactional(async (em) => {
-        em.create(Account, { id, owner: 'ada' });
-        await store
-          .withTransaction(em as MikroOrmHandle)
-          .append({ category: 'account', id }, AccountOpened.create({ owner: 'ada' }), {
-            expectedVersion: 'no_stream',
-          });
+        await openAccount(em, id, 'ada');
         throw new Error('the host gives up');
       }),
     ).rejects.toThrow('the host gives up');
@@ -72,14 +74,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
 
   test('an entity and events written in one em.transactional: a commit keeps both', async () => {
     const id = newId();
-    await orm.em.transactional(async (em) => {
-      em.create(Account, { id, owner: 'grace' });
-      await store
-        .withTransaction(em as MikroOrmHandle)
-        .append({ category: 'account', id }, AccountOpened.create({ owner: 'grace' }), {
-          expectedVersion: 'no_stream',
-        });
-    });
+    await orm.em.transactional((em) => openAccount(em, id, 'grace'));
     expect(await accounts(id)).toBe(1);
     expect((await store.readStream({ category: 'account', id })).map((event) => event.type)).toEqual(['AccountOpened']);
   });
@@ -87,12 +82,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
   test('append neither flushes the unit of work nor adds entities to the identity map', async () => {
     const id = newId();
     await orm.em.transactional(async (em) => {
-      em.create(Account, { id, owner: 'edsger' });
-      await store
-        .withTransaction(em as MikroOrmHandle)
-        .append({ category: 'account', id }, AccountOpened.create({ owner: 'edsger' }), {
-          expectedVersion: 'no_stream',
-        });
+      await openAccount(em, id, 'edsger');
       // The account is still only persisted (em.transactional flushes it after the callback),
       // and the identity map knows the account alone: the store's rows never become entities.
       expect(em.getUnitOfWork().getPersistStack().size).toBe(1);
@@ -207,12 +197,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
   test('an em outside any transaction: the store commits its own and leaves that em untouched', async () => {
     const id = newId();
     const em = orm.em.fork();
-    em.create(Account, { id, owner: 'barbara' });
-    await store
-      .withTransaction(em as MikroOrmHandle)
-      .append({ category: 'account', id }, AccountOpened.create({ owner: 'barbara' }), {
-        expectedVersion: 'no_stream',
-      });
+    await openAccount(em, id, 'barbara');
     expect(await store.streamVersion({ category: 'account', id })).toBe(1);
     expect(await accounts(id)).toBe(0); // still pending in `em`
     await em.flush();
