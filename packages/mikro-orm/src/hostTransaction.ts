@@ -29,18 +29,26 @@ const savepointEvents: EventSubscriber = {
     if (parent && transaction?.savepointName) savepoints.set(transaction, { parent });
   },
   afterTransactionCommit: ({ transaction }: TransactionEventArgs) => {
-    const savepoint = transaction && savepoints.get(transaction);
+    if (!transaction) return;
+    const savepoint = savepoints.get(transaction);
     if (savepoint) savepoint.ending = 'committed';
+    else runAwaitingCommit(transaction as Transaction);
   },
   afterTransactionRollback: ({ transaction }: TransactionEventArgs) => {
-    const savepoint = transaction && savepoints.get(transaction);
+    if (!transaction) return;
+    const savepoint = savepoints.get(transaction);
     if (savepoint) savepoint.ending = 'rolled back';
+    else awaitingCommit.delete(transaction as Transaction);
   },
 };
 
+/** Callbacks waiting for a top-level transaction to commit, each with the (savepoint's) transaction it was given in. */
+const awaitingCommit = new WeakMap<Transaction, { readonly within: Transaction; readonly callback: () => void }[]>();
+
 /**
  * Lets `openTransactionOf` tell ended savepoints of the transactions `em` and its later forks open
- * (`em.transactional()` forks the EntityManager with a copy of its subscribers). Idempotent.
+ * (`em.transactional()` forks the EntityManager with a copy of its subscribers), and
+ * `afterCommitOf` tell when they commit. Idempotent.
  */
 export function watchSavepoints(em: SqlEntityManager): void {
   em.getEventManager().registerSubscriber(savepointEvents);
@@ -75,4 +83,55 @@ export function openTransactionOf(em: SqlEntityManager): { transaction: Transact
   };
   assertOpen();
   return { transaction, assertOpen };
+}
+
+/** The top-level transaction `transaction` is a savepoint of (or itself); undefined for a savepoint opened unwatched. */
+function topLevelOf(transaction: Transaction): Transaction | undefined {
+  let current = transaction;
+  for (let savepoint = savepoints.get(current); savepoint; savepoint = savepoints.get(current))
+    current = savepoint.parent;
+  return 'savepointName' in current ? undefined : current;
+}
+
+/** Whether `transaction` or a savepoint around it was rolled back (the top-level transaction aside). */
+function rolledBackWithin(transaction: Transaction): boolean {
+  for (let savepoint = savepoints.get(transaction); savepoint; savepoint = savepoints.get(savepoint.parent)) {
+    if (savepoint.ending === 'rolled back') return true;
+  }
+  return false;
+}
+
+/** A callback's failure must not turn a transaction that committed into a failed `em.transactional()`. */
+function runCommitted(callback: () => void): void {
+  try {
+    callback();
+  } catch {
+    // Nothing to undo: the transaction has committed.
+  }
+}
+
+function runAwaitingCommit(topLevel: Transaction): void {
+  const waiting = awaitingCommit.get(topLevel) ?? [];
+  awaitingCommit.delete(topLevel);
+  for (const { within, callback } of waiting) if (!rolledBackWithin(within)) runCommitted(callback);
+}
+
+/**
+ * Runs `callback` once the writes made in the transaction `em` is in (a savepoint, in a nested
+ * `em.transactional()`) have committed: after the top-level transaction commits, unless a
+ * savepoint around them rolled back; never after a rollback. Where that cannot be told (outside a
+ * transaction, or in a savepoint opened by an EntityManager forked before `watchSavepoints`), it
+ * is not run at all.
+ */
+export function afterCommitOf(em: SqlEntityManager, callback: () => void): void {
+  const transaction = em.getTransactionContext<Transaction>();
+  const topLevel = transaction && topLevelOf(transaction);
+  if (!transaction || !topLevel || topLevel.isRolledBack || rolledBackWithin(transaction)) return;
+  if (topLevel.isCommitted) {
+    runCommitted(callback);
+    return;
+  }
+  const waiting = awaitingCommit.get(topLevel) ?? [];
+  waiting.push({ within: transaction, callback });
+  awaitingCommit.set(topLevel, waiting);
 }

@@ -1,3 +1,4 @@
+export { mikroOrmContext } from './ambientContext.js';
 export { createMikroOrmBackend, type MikroOrmBackend, type MikroOrmBackendOptions } from './backend.js';
 export { type ConfigureModelsOptions, configureModels } from './configureModels.js';
 export type { MikroOrmHandle } from './connection.js';

@@ -1,12 +1,8 @@
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createEventStore, defineEvent, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
-import { testDatabases } from '@es/testing/targets';
 import { defineEntity, type EntityManager, type EntitySchema, type MikroORM, p } from '@mikro-orm/core';
 import { z } from 'zod';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
-import { recreateTables } from './support/index.ts';
+import { dialects, openHostOrm } from './hostOrm.ts';
 
 // The host application: its own entity, the store's entities added by configureModels.
 const Account = defineEntity({
@@ -17,27 +13,7 @@ const Account = defineEntity({
 const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
 const tablePrefix = 'hj_';
 
-const openers: Record<string, () => Promise<MikroORM>> = {
-  async postgres() {
-    const { MikroORM, defineConfig } = await import('@mikro-orm/postgresql');
-    const config = defineConfig({ clientUrl: testDatabases.postgres('es_mikro_orm'), entities: [Account] });
-    return MikroORM.init(configureModels(config, { tablePrefix }));
-  },
-  async mysql() {
-    const { MikroORM, defineConfig } = await import('@mikro-orm/mariadb');
-    const config = defineConfig({ clientUrl: testDatabases.mysql('es_mikro_orm'), entities: [Account] });
-    return MikroORM.init(configureModels(config, { tablePrefix }));
-  },
-  async sqlite() {
-    const { MikroORM, defineConfig } = await import('@mikro-orm/sqlite');
-    const dbName = join(tmpdir(), 'es-mikro-orm-host-join.sqlite');
-    rmSync(dbName, { force: true });
-    const config = defineConfig({ dbName, entities: [Account], driverOptions: { timeout: 0 } });
-    return MikroORM.init(configureModels(config, { tablePrefix }));
-  },
-};
-
-describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (dialect) => {
+describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {
   let orm: MikroORM;
   let store: ReturnType<typeof openStore>;
   const openStore = (em: MikroOrmHandle) =>
@@ -54,8 +30,7 @@ describe.each(Object.keys(openers))('MikroORM on %s: the host unit of work', (di
   const newId = () => `${dialect}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
   beforeAll(async () => {
-    orm = await openers[dialect]!();
-    await recreateTables(orm);
+    orm = await openHostOrm(dialect, { entities: [Account], tablePrefix, name: 'host-join' });
     store = openStore(orm.em as MikroOrmHandle);
   });
   afterAll(() => orm?.close());
