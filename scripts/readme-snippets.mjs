@@ -2,7 +2,11 @@
 // Typechecks every TypeScript block of the READMEs that the install test does not run (the ORM
 // packages' READMEs are compiled inside their installed apps: install-test/). Each block is a module
 // of its own, compiled (strict) in the workspace package the README belongs to, so its imports
-// resolve as a user's would. A snippet that stops typechecking fails `./dev test`.
+// resolve as a user's would. A snippet that stops typechecking fails `./dev test`. A package whose
+// tsconfig turns on TypeScript's experimental decorators (NestJS) compiles its snippets with them.
+// A block tagged `no-compile` (```ts no-compile) is shown only: for code that needs what the
+// README's package cannot have (a generated Prisma client, a package that depends on it); the
+// README says where that code runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,10 +30,23 @@ for (const group of ['packages', 'examples'])
     if (existsSync(join(root, readme)) && !installTested.has(readme)) readmes.push([readme, `${group}/${dir}`]);
   }
 
+/** The package's experimental decorators settings, when its tsconfig.json turns them on. */
+function decoratorsOf(context) {
+  const tsconfig = join(root, context, 'tsconfig.json');
+  if (!existsSync(tsconfig)) return {};
+  const { experimentalDecorators, emitDecoratorMetadata } =
+    JSON.parse(readFileSync(tsconfig, 'utf8')).compilerOptions ?? {};
+  return experimentalDecorators
+    ? { experimentalDecorators, emitDecoratorMetadata: emitDecoratorMetadata === true }
+    : {};
+}
+
 let failed = false;
 let compiled = 0;
 for (const [readme, context] of readmes) {
-  const blocks = readmeBlocks(readFileSync(join(root, readme), 'utf8')).filter((b) => b.lang === 'ts' && !b.file);
+  const blocks = readmeBlocks(readFileSync(join(root, readme), 'utf8')).filter(
+    (b) => b.lang === 'ts' && !b.file && !b.tags.includes('no-compile'),
+  );
   if (blocks.length === 0) continue;
   const dir = join(root, context, '.readme-snippets');
   rmSync(dir, { recursive: true, force: true });
@@ -37,7 +54,7 @@ for (const [readme, context] of readmes) {
   for (const [index, block] of blocks.entries()) writeFileSync(join(dir, `snippet-${index + 1}.ts`), block.code);
   const tsconfig = {
     extends: relative(dir, join(root, 'tsconfig.base.json')),
-    compilerOptions: { noEmit: true, allowImportingTsExtensions: true, types: ['node'] },
+    compilerOptions: { noEmit: true, allowImportingTsExtensions: true, types: ['node'], ...decoratorsOf(context) },
     include: ['*.ts'],
   };
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
