@@ -11,7 +11,7 @@ export type { EventStoreBackend } from './backend/backend.js';
 export { compareLogPositions, LOG_START, type LogPosition, type OldestTransaction } from './backend/log.js';
 // The outbox relay
 export type { OutboxCounts } from './backend/outbox.js';
-export type { ExpectedVersion } from './backend/streams.js';
+export type { ExpectedVersion, StreamSummary } from './backend/streams.js';
 // Consumers and projections
 export { CONSUMER_NAME_MAX_LENGTH, Consumer, createConsumer } from './consumers/consumer.js';
 export { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './consumers/errors.js';
@@ -47,6 +47,8 @@ export type {
   AppendResult,
   EventStoreOptions,
   InlineProjection,
+  ListStreamsOptions,
+  ListStreamsResult,
   ProjectionContext,
   ReadAllOptions,
   ReadAllResult,

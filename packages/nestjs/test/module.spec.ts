@@ -168,7 +168,7 @@ describe('EsModule consumers and relays', () => {
     });
     // Compiled, not yet bootstrapped: nothing runs.
     expect((await workers.consumer('owners').status()).leaseOwner).toBeNull();
-    expect(await workers.relays[0]!.status()).toEqual({ pending: 1, dead: 0 });
+    expect(await workers.relays[0]!.status()).toMatchObject({ pending: 1, dead: 0 });
 
     await module.init();
     await workers.consumer('owners').whenCaughtUp();

@@ -68,6 +68,13 @@ export interface LogSession {
    * lie beyond the horizon, which passes it once older open transactions have ended.
    */
   logEnd(): Promise<LogPosition>;
+  /**
+   * Where a reader stands once it has read the event at global `position` (LOG_START for 0n): a
+   * consumer reset there handles what comes after it next. Where positions commit in order it is
+   * `position` itself; on PostgreSQL the (transaction id, position) of the last event at or below
+   * `position`.
+   */
+  logPositionAt(position: bigint): Promise<LogPosition>;
   /** How many committed events match `filter` after `after`. */
   countLog(after: LogPosition, filter: LogFilter): Promise<number>;
   /** PostgreSQL: the oldest open writing transaction; undefined elsewhere. */

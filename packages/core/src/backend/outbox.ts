@@ -19,6 +19,8 @@ export interface DeadOutboxEntry extends OutboxEntry {
 export interface OutboxCounts {
   readonly pending: number;
   readonly dead: number;
+  /** When the oldest pending row was written (with its event); null when none is pending. */
+  readonly oldestPendingAt: Date | null;
 }
 
 /** Claiming, completing and failing outbox rows, and an operator's handling of dead ones. */

@@ -65,6 +65,21 @@ export interface ReadStreamQuery {
   readonly limit?: number;
 }
 
+export interface ListStreamsQuery {
+  /** Only this tenant's streams; every tenant's when absent. */
+  readonly tenant?: string;
+  readonly category?: string;
+  /** Exclusive: the streams after this one in (tenant, category, id) order. */
+  readonly after?: StreamKey;
+  readonly limit: number;
+}
+
+/** A stream and its version, as `listStreams` returns it. */
+export interface StreamSummary {
+  readonly stream: StreamKey;
+  readonly version: number;
+}
+
 /** Appending to a stream under an expected version, and reading it back. */
 export interface StreamSession {
   /** Appends; `within` runs inside the same all-or-nothing unit (inline projections). */
@@ -74,4 +89,7 @@ export interface StreamSession {
   streamVersion(stream: StreamKey): Promise<number>;
   /** Removes the stream's events and snapshot for good; true when it existed. */
   deleteStream(stream: StreamKey): Promise<boolean>;
+  /** Streams that have events, in (tenant, category, id) order, by the database's comparison of
+   * names (the memory backend's: code units); `after` pages through them. */
+  listStreams(query: ListStreamsQuery): Promise<StreamSummary[]>;
 }

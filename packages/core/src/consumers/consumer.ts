@@ -12,8 +12,9 @@ import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './
 import { FailureTracker } from './failures.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
 import { CONSUMER_DEFAULTS } from './options.js';
-import { ParkedEvents, summarizeParked } from './parked.js';
+import { ParkedEvents } from './parked.js';
 import { ReadAhead } from './readAhead.js';
+import { readConsumerStatus } from './status.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -281,27 +282,16 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     }
   }
 
-  async status(): Promise<ConsumerStatus> {
-    return this.store.readOnly(async (session) => {
-      const checkpoint = await session.readCheckpoint(this.key);
-      const stored = checkpoint && !checkpoint.isNew ? checkpoint.position : undefined;
-      const head = await session.logHead();
-      return {
-        name: this.name,
-        checkpoint: stored,
-        head,
-        lag: await session.countLog(stored ?? LOG_START, this.filter),
-        leaseOwner: checkpoint?.leaseOwner ?? null,
-        leaseExpiresAt: checkpoint?.leaseExpiresAt ?? null,
-        oldestOpenTransaction: await session.oldestOpenTransaction(),
-        parked: (await session.listParked(this.key, 100)).map(summarizeParked),
-      };
-    });
+  /** Where the consumer stands, who holds it, what it set aside (see `ConsumerStatus`). */
+  status(): Promise<ConsumerStatus> {
+    return readConsumerStatus(this.store, this.key, this.filter);
   }
 
   /**
    * Rebuilds from the start: in one transaction `clear` empties the projection and the
    * checkpoint goes back to the start position; then the log is replayed with progress reported.
+   * An `onProgress` that throws ends the replay after the batch it reports (with that error): the
+   * checkpoint stands after that batch, and `catchUp()` goes on from there.
    */
   async rebuild(
     options: {
@@ -309,17 +299,42 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       onProgress?: (progress: { handled: number; total: number }) => void;
     } = {},
   ): Promise<number> {
+    const start = await this.moveCheckpoint(
+      (session) => this.startPosition(session),
+      (session) => options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) }),
+    );
+    const total = await this.store.readOnly((session) => session.countLog(start, this.filter));
+    return this.catchUp((handled) => options.onProgress?.({ handled, total }));
+  }
+
+  /**
+   * Moves the checkpoint to `to` (a log position, or the global position of an event: the
+   * consumer goes on with the events after it; 0n: from the start of the log) without handling
+   * anything, for an operator's repair. Throws `ConsumerHeldError` when another instance holds it.
+   */
+  async reset(to: LogPosition | bigint): Promise<LogPosition> {
+    try {
+      return await this.moveCheckpoint(async (session) => (typeof to === 'bigint' ? session.logPositionAt(to) : to));
+    } finally {
+      if (!this.loop.isRunning) await this.release();
+    }
+  }
+
+  /** Claims the consumer, then in one transaction runs `prepare` and moves the checkpoint to `target`. */
+  private async moveCheckpoint(
+    target: (session: BackendSession<THandle>) => Promise<LogPosition>,
+    prepare?: (session: BackendSession<THandle>) => Promise<void> | undefined,
+  ): Promise<LogPosition> {
     const claimed = await this.claim();
     if (!claimed) throw new ConsumerHeldError(this.name, await this.holder());
-    const total = await this.store.write(async (session) => {
-      await options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) });
-      const start = await this.startPosition(session);
-      if (!(await session.storeCheckpoint(this.key, this.owner, claimed.position, start))) {
+    return this.store.write(async (session) => {
+      await prepare?.(session);
+      const to = await target(session);
+      if (!(await session.storeCheckpoint(this.key, this.owner, claimed.position, to))) {
         throw new ConsumerHeldError(this.name, null);
       }
-      return session.countLog(start, this.filter);
+      return to;
     });
-    return this.catchUp((handled) => options.onProgress?.({ handled, total }));
   }
 }
 

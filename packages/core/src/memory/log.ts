@@ -29,6 +29,9 @@ export function memoryLog(scope: MemoryScope): LogSession {
     logHead,
     // One writer at a time: the last committed event is the head.
     logEnd: logHead,
+    async logPositionAt(position) {
+      return { transactionId: 0n, position };
+    },
     async countLog(after, filter) {
       return scope.state.events.filter((event) => event.position > after.position && matches(event, filter)).length;
     },

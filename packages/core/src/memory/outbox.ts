@@ -87,9 +87,15 @@ export function memoryOutbox(scope: MemoryScope): OutboxSession {
     },
     async countOutbox(tenant) {
       const rows = scope.state.outbox.filter((row) => inScope(row, tenant));
+      const pending = rows.filter((row) => row.status === 'pending');
+      const oldest = pending.reduce<Date | null>(
+        (min, row) => (min && min <= row.createdAt ? min : row.createdAt),
+        null,
+      );
       return {
-        pending: rows.filter((row) => row.status === 'pending').length,
+        pending: pending.length,
         dead: rows.filter((row) => row.status === 'dead').length,
+        oldestPendingAt: oldest && new Date(oldest.getTime()),
       };
     },
   };

@@ -32,6 +32,8 @@ export interface OutboxRow {
   lastError: string | null;
   status: 'pending' | 'dead';
   claimedBy: string | null;
+  /** When the append wrote it. */
+  createdAt: Date;
 }
 
 export interface State {

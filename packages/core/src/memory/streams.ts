@@ -6,7 +6,7 @@ import {
   type StreamSession,
 } from '../backend/index.js';
 import { DuplicateEventIdError } from '../errors/index.js';
-import { formatStreamKey } from '../streams/index.js';
+import { formatStreamKey, type StreamKey } from '../streams/index.js';
 import { assertWritable, cloneEvents, type MemoryScope } from './state.js';
 
 /** Appending and reading streams; an appended event gets its outbox row here, as in SQL. */
@@ -40,6 +40,20 @@ export function memoryStreams(scope: MemoryScope): StreamSession {
       return scope.state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
     },
 
+    async listStreams({ tenant, category, after, limit }) {
+      const key = (stream: StreamKey) => [stream.tenant, stream.category, stream.id] as const;
+      const summaries = [...scope.state.streams.values()]
+        .filter(
+          (entry) =>
+            (tenant === undefined || entry.key.tenant === tenant) &&
+            (category === undefined || entry.key.category === category),
+        )
+        .filter((entry) => !after || compareKeys(key(entry.key), key(after)) > 0)
+        .sort((a, b) => compareKeys(key(a.key), key(b.key)))
+        .slice(0, limit);
+      return summaries.map((entry) => ({ stream: { ...entry.key }, version: entry.events.at(-1)?.version ?? 0 }));
+    },
+
     async deleteStream(stream) {
       assertWritable(scope);
       const { state } = scope;
@@ -55,6 +69,15 @@ export function memoryStreams(scope: MemoryScope): StreamSession {
       return true;
     },
   };
+}
+
+/** Names in code-unit order, part by part. */
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i] as string, b[i] as string];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise<AppendOutcome> {
@@ -94,6 +117,7 @@ async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise
         lastError: null,
         status: 'pending',
         claimedBy: null,
+        createdAt: request.recordedAt,
       });
     }
     entry.events.push(stored);

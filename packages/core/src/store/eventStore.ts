@@ -27,6 +27,7 @@ import {
 } from '../streams/index.js';
 import {
   isPlainObject,
+  listStreamsQuery,
   logFilterOf,
   prepareEvent,
   readLogWindow,
@@ -40,6 +41,8 @@ import type {
   AppendOptions,
   AppendResult,
   EventStoreOptions,
+  ListStreamsOptions,
+  ListStreamsResult,
   ReadAllOptions,
   ReadAllResult,
   ReadStreamOptions,
@@ -220,6 +223,13 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const filter = this.logFilter(options);
     const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
     return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+  }
+
+  /** Streams and their versions: this store's tenant's, or every tenant's with `allTenants`. */
+  async listStreams(options: ListStreamsOptions = {}): Promise<ListStreamsResult> {
+    const query = listStreamsQuery(options, this.scope.tenant);
+    const streams = await this.readOnly((session) => session.listStreams(query));
+    return { streams, next: streams.length === query.limit ? streams.at(-1)?.stream : undefined };
   }
 
   async saveSnapshot(stream: StreamName, snapshot: { version: number; state: unknown; schemaVersion?: number }) {

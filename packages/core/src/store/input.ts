@@ -2,6 +2,7 @@ import {
   type AppendOutcome,
   type AppendRequest,
   type EventToStore,
+  type ListStreamsQuery,
   LOG_START,
   type LogFilter,
   type LogPosition,
@@ -14,9 +15,9 @@ import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
-import { type StreamKey, validateCategory } from '../streams/index.js';
+import { type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
 import type { StoreLimits } from './limits.js';
-import type { ReadAllOptions, ReadStreamOptions } from './options.js';
+import type { ListStreamsOptions, ReadAllOptions, ReadStreamOptions } from './options.js';
 import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
 
 /** Validates one event to append and turns it into what the backend stores; throws before anything is written. */
@@ -185,5 +186,17 @@ export function logFilterOf(
     ...(!options.allTenants && { tenant }),
     ...(options.categories && { categories: options.categories }),
     ...(options.types && { types: options.types }),
+  };
+}
+
+/** A stream listing's options, checked, as the backend's query: `tenant`'s streams unless `allTenants`. */
+export function listStreamsQuery(options: ListStreamsOptions, tenant: string): ListStreamsQuery {
+  const { category, after, limit = 100 } = options;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
+  return {
+    limit,
+    ...(!options.allTenants && { tenant }),
+    ...(category !== undefined && { category: validateCategory(category) }),
+    ...(after !== undefined && { after: toStreamKey(after, validateTenant(after.tenant)) }),
   };
 }

@@ -1,4 +1,4 @@
-import type { EventStoreBackend, ExpectedVersion, LogPosition } from '../backend/index.js';
+import type { EventStoreBackend, ExpectedVersion, LogPosition, StreamSummary } from '../backend/index.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
@@ -92,6 +92,23 @@ export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = Recor
   readonly events: TRead[];
   /** Pass as `after` to continue; never past an event that can still appear. */
   readonly next: LogPosition;
+}
+
+export interface ListStreamsOptions {
+  readonly category?: string;
+  /** List every tenant's streams instead of this store's tenant's only. */
+  readonly allTenants?: boolean;
+  /** Exclusive: continue after this stream (the `next` of the page before). */
+  readonly after?: StreamKey;
+  /** Default 100. */
+  readonly limit?: number;
+}
+
+export interface ListStreamsResult {
+  /** In (tenant, category, id) order. */
+  readonly streams: StreamSummary[];
+  /** Pass as `after` for the next page; undefined when this page was the last. */
+  readonly next: StreamKey | undefined;
 }
 
 export interface Snapshot<TState> {

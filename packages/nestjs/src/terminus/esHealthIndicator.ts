@@ -90,5 +90,12 @@ function oldestOpenTransaction(statuses: readonly ConsumerStatus[]): OldestTrans
 }
 
 function sumCounts(counts: readonly OutboxCounts[]): OutboxCounts {
-  return counts.reduce((sum, count) => ({ pending: sum.pending + count.pending, dead: sum.dead + count.dead }));
+  return counts.reduce((sum, count) => ({
+    pending: sum.pending + count.pending,
+    dead: sum.dead + count.dead,
+    oldestPendingAt:
+      sum.oldestPendingAt && (!count.oldestPendingAt || sum.oldestPendingAt <= count.oldestPendingAt)
+        ? sum.oldestPendingAt
+        : count.oldestPendingAt,
+  }));
 }

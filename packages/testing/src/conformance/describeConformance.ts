@@ -10,6 +10,7 @@ import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
+import { operationsSuite } from './suites/operations.js';
 import { outboxSuite } from './suites/outbox.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
@@ -34,6 +35,7 @@ export const conformanceSuites = [
   consumerLeasesSuite,
   consumerFailuresSuite,
   outboxSuite,
+  operationsSuite,
   mysqlSchemaSuite,
   errorsSuite,
 ];

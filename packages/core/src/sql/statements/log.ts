@@ -126,6 +126,17 @@ export function logStatements(context: StatementContext) {
 
     readLog: ordered ? readUpToHead : readBelowHorizon,
 
+    /** See LogSession.logPositionAt. */
+    async logPositionAt(executor: SqlExecutor, position: bigint): Promise<LogPosition> {
+      if (ordered || position === 0n) return { transactionId: 0n, position };
+      const [row] = await query<{ transaction_id: unknown; position: unknown }>(
+        executor,
+        context,
+        sql`SELECT transaction_id, position FROM ${events} WHERE position <= ${bigint(position)} ORDER BY position DESC LIMIT 1`,
+      );
+      return row ? { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) } : LOG_START;
+    },
+
     async countLog(executor: SqlExecutor, after: LogPosition, filter: LogFilter): Promise<number> {
       const from = ordered
         ? sql`position > ${bigint(after.position)}`

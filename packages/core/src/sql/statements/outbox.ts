@@ -1,6 +1,6 @@
 import type { DeadOutboxEntry, OutboxCounts, OutboxEntry } from '../../backend/index.js';
 import type { SqlExecutor } from '../executor.js';
-import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
+import { type EventRow, toBigInt, toDate, toNumber, toStoredEvent } from '../rows.js';
 import { bigint, empty, join, list, raw, type SqlFragment, sql, time } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
 
@@ -159,13 +159,18 @@ export function outboxStatements(context: StatementContext) {
     },
 
     async countOutbox(executor: SqlExecutor, tenant?: string): Promise<OutboxCounts> {
-      const rows = await query<{ status: unknown; n: unknown }>(
+      const rows = await query<{ status: unknown; n: unknown; oldest: unknown }>(
         executor,
         context,
-        sql`SELECT status, COUNT(*) AS n FROM ${outbox} WHERE 1 = 1${onlyTenant(tenant)} GROUP BY status`,
+        sql`SELECT status, COUNT(*) AS n, ${raw(dialect.selectTime('MIN(created_at)'))} AS oldest FROM ${outbox} WHERE 1 = 1${onlyTenant(tenant)} GROUP BY status`,
       );
-      const count = (status: string) => toNumber(rows.find((row) => row.status === status)?.n ?? 0);
-      return { pending: count('pending'), dead: count('dead') };
+      const row = (status: string) => rows.find((candidate) => candidate.status === status);
+      const pending = row('pending');
+      return {
+        pending: toNumber(pending?.n ?? 0),
+        dead: toNumber(row('dead')?.n ?? 0),
+        oldestPendingAt: pending ? toDate(pending.oldest) : null,
+      };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ReadStreamQuery, StoredEvent } from '../../backend/index.js';
+import type { ListStreamsQuery, ReadStreamQuery, StoredEvent, StreamSummary } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toNumber, toStoredEvent } from '../rows.js';
@@ -60,6 +60,24 @@ export function streamStatements(context: StatementContext) {
         sql`SELECT version FROM ${streams} WHERE ${streamWhere(stream)} FOR UPDATE`,
       );
       return rows[0] ? toNumber(rows[0].version) : 0;
+    },
+
+    /** Keyset pages over the streams' primary key (tenant, category, id), whose order they come in. */
+    async listStreams(executor: SqlExecutor, request: ListStreamsQuery): Promise<StreamSummary[]> {
+      const { tenant, category, after } = request;
+      const rows = await query<{ tenant_id: unknown; category: unknown; stream_id: unknown; version: unknown }>(
+        executor,
+        context,
+        sql`SELECT tenant_id, category, stream_id, version FROM ${streams} WHERE 1 = 1${
+          tenant !== undefined ? sql` AND tenant_id = ${tenant}` : empty
+        }${category !== undefined ? sql` AND category = ${category}` : empty}${
+          after ? sql` AND (tenant_id, category, stream_id) > (${after.tenant}, ${after.category}, ${after.id})` : empty
+        } ORDER BY tenant_id, category, stream_id LIMIT ${request.limit}`,
+      );
+      return rows.map((row) => ({
+        stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
+        version: toNumber(row.version),
+      }));
     },
 
     async deleteStream(executor: SqlExecutor, stream: StreamKey): Promise<boolean> {

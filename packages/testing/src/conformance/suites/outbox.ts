@@ -148,7 +148,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       }
       expect(calls).toBe(3);
       expect(delivered).toEqual([appended.events[0]!.id]);
-      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+      expect(await relay.status()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it('a publisher that always fails parks the row as dead with its error; the operator retry delivers it', async () => {
@@ -178,12 +178,12 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       expect(dead[0]?.lastError).toContain('rejected by broker');
       expect(dead[0]?.event.version).toBe(1);
       // The row behind the dead one waits: its stream stays in order.
-      expect(await relay.status()).toEqual({ pending: 1, dead: 1 });
+      expect(await relay.status()).toMatchObject({ pending: 1, dead: 1 });
       failing = false;
       expect(await relay.dead.retry()).toBe(1);
       await relay.drain();
       expect(delivered).toEqual([1, 2]);
-      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+      expect(await relay.status()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it('the operator can purge dead rows', async () => {
@@ -201,7 +201,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       const [dead] = await relay.dead.list();
       expect(dead).toBeDefined();
       expect(await relay.dead.purge([dead!.id])).toBe(1);
-      expect(await relay.status()).toEqual({ pending: 0, dead: 0 });
+      expect(await relay.status()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it("a relay made from a tenant's store works on that tenant's rows only; one from a store without a tenant, on all", async () => {
@@ -223,10 +223,10 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         });
       // Each tenant's rows go dead through that tenant's relay; the other tenant's stay pending.
       expect(await failing('a').processBatch()).toMatchObject({ claimed: 2, failed: 2 });
-      expect(await failing('a').status()).toEqual({ pending: 0, dead: 2 });
-      expect(await failing('b').status()).toEqual({ pending: 2, dead: 0 });
+      expect(await failing('a').status()).toMatchObject({ pending: 0, dead: 2 });
+      expect(await failing('b').status()).toMatchObject({ pending: 2, dead: 0 });
       const all = createOutboxRelay(ctx.store(), { async publish() {} });
-      expect(await all.status()).toEqual({ pending: 2, dead: 2 });
+      expect(await all.status()).toMatchObject({ pending: 2, dead: 2 });
       expect(await failing('b').dead.list()).toEqual([]);
       expect(await failing('b').dead.purge()).toBe(0);
       expect(await failing('b').dead.retry()).toBe(0);
@@ -241,7 +241,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       expect(published).toEqual(['b', 'b']);
       expect(await all.dead.retry()).toBe(2);
       expect(await all.drain()).toBe(2);
-      expect(await all.status()).toEqual({ pending: 0, dead: 0 });
+      expect(await all.status()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it('judges claims by the database clock: an appender an hour fast does not hold its rows back, a relay an hour fast takes no live claim', async () => {
@@ -261,7 +261,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
         publishing.release();
       }
       expect(await batch).toMatchObject({ claimed: 1, published: 1 });
-      expect(await slow.status()).toEqual({ pending: 0, dead: 0 });
+      expect(await slow.status()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it("never publishes a row behind its stream's first row while that one waits for its retry", async () => {
@@ -288,7 +288,7 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       // The first row is due again only in a minute: nothing of its stream goes out before it.
       expect(await relay.processBatch()).toMatchObject({ claimed: 0 });
       expect(published).toEqual([]);
-      expect(await relay.status()).toEqual({ pending: 2, dead: 0 });
+      expect(await relay.status()).toMatchObject({ pending: 2, dead: 0 });
     });
 
     it('writes outbox rows only for the events the filter selects', async () => {
