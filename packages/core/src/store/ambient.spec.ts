@@ -157,7 +157,11 @@ describe('requireTransaction', () => {
     });
     expect(await store.streamVersion(at('a'))).toBe(0); // reads need none
     await store.atomic(() => store.append(at('a'), note(1), { expectedVersion: 'no_stream' }));
-    await store.transaction((inner) => inner.append(at('a'), note(2), { expectedVersion: 1 }));
+    // store.transaction and a repository's save (which runs in one) are refused too: only atomic opens one.
+    await expect(
+      store.transaction((inner) => inner.append(at('a'), note(2), { expectedVersion: 1 })),
+    ).rejects.toBeInstanceOf(TransactionRequiredError);
+    await store.atomic(() => store.transaction((inner) => inner.append(at('a'), note(2), { expectedVersion: 1 })));
     expect(await store.streamVersion(at('a'))).toBe(2);
   });
 

@@ -112,7 +112,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
    */
   async transaction<T>(work: (store: EventStore<TEvents, THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this);
-    return this.transactions.open((session) => work(this.derive({ ...this.scope, session })), true);
+    return this.transactions.write((session) => work(this.derive({ ...this.scope, session })));
   }
 
   /**

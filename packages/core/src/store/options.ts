@@ -29,7 +29,8 @@ export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> 
   /**
    * Refuse writes outside any transaction (explicit, ambient or `atomic`) with a
    * `TransactionRequiredError`, writing nothing, instead of opening one of the store's own
-   * (default false). Consumers and relays still run their own transactions.
+   * (default false): appends, snapshots, repository saves and `store.transaction` alike; only
+   * `atomic` opens one. Consumers and relays still run their own transactions.
    */
   readonly requireTransaction?: boolean;
 }

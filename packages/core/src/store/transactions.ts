@@ -46,7 +46,7 @@ export class StoreTransactions<THandle> {
   /** In the enclosing session, a joined transaction or one of the store's own. */
   write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
-    return this.open(work, false);
+    return this.open(work);
   }
 
   /** Outside a transaction unless the store is in or joins one. */
@@ -58,16 +58,16 @@ export class StoreTransactions<THandle> {
 
   /**
    * Joins the transaction, or opens one of the store's own: refused under `requireTransaction`
-   * unless `explicit` (asked for by `store.transaction`).
+   * (a repository's save and `store.transaction` too: only `atomic` opens one there).
    */
-  async open<T>(work: (session: BackendSession<THandle>) => Promise<T>, explicit: boolean): Promise<T> {
+  private async open<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     const joined = this.joined();
     if (joined) {
       const result = await this.backend.transaction(work, { handle: joined.handle });
       joined.afterCommit?.(() => appendCommitted(this.backend));
       return result;
     }
-    if (!explicit) this.refuseOwnTransaction();
+    this.refuseOwnTransaction();
     const result = await this.backend.transaction(work);
     // A consumer's or relay's own transaction (a lease, a checkpoint, a claim) wakes no one: if it
     // did, a consumer and a relay in one process would wake each other for ever, never idle.
