@@ -1,17 +1,11 @@
-import { createConsumer, createEventStore, defineEvent, stream, TransactionRequiredError } from '@es/core';
+import { createConsumer, createEventStore, stream, TransactionRequiredError } from '@es/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { defineEntity, type MikroORM, p, RequestContext } from '@mikro-orm/core';
-import { z } from 'zod';
+import { type MikroORM, RequestContext } from '@mikro-orm/core';
 import { createMikroOrmBackend, type MikroOrmHandle, mikroOrmContext } from '../src/index.js';
-import { dialects, openHostOrm } from './hostOrm.ts';
+import { AccountOpened, accountEntity, dialects, openHostOrm } from './hostOrm.ts';
 
 // The host application: its own entity, written in the same transactions as the events.
-const Account = defineEntity({
-  name: 'AmbientAccount',
-  tableName: 'amb_accounts',
-  properties: { id: p.string().length(64).primary(), owner: p.string().length(100) },
-});
-const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
+const Account = accountEntity('amb_accounts');
 const tablePrefix = 'amb_';
 
 describe.each(dialects)('MikroORM on %s: mikroOrmContext joins the transaction MikroORM keeps current', (dialect) => {

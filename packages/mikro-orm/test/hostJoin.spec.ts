@@ -1,16 +1,10 @@
-import { createEventStore, defineEvent, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
-import { defineEntity, type EntityManager, type EntitySchema, type MikroORM, p } from '@mikro-orm/core';
-import { z } from 'zod';
+import { createEventStore, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
+import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/core';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
-import { dialects, openHostOrm } from './hostOrm.ts';
+import { AccountOpened, accountEntity, dialects, openHostOrm } from './hostOrm.ts';
 
 // The host application: its own entity, the store's entities added by configureModels.
-const Account = defineEntity({
-  name: 'Account',
-  tableName: 'hj_accounts',
-  properties: { id: p.string().length(64).primary(), owner: p.string().length(100) },
-});
-const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
+const Account = accountEntity('hj_accounts');
 const tablePrefix = 'hj_';
 
 describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {

@@ -1,16 +1,27 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defineEvent } from '@es/core';
 import type { SqlDialectName } from '@es/core/sql';
 import { testDatabases } from '@es/testing/targets';
-import { type EntitySchema, MikroORM, type Options } from '@mikro-orm/core';
+import { defineEntity, type EntitySchema, MikroORM, type Options, p } from '@mikro-orm/core';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { z } from 'zod';
 import { configureModels } from '../src/index.js';
 import { recreateTables } from './support/index.ts';
 
 export const dialects: readonly SqlDialectName[] = ['postgres', 'mysql', 'sqlite'];
+
+/** The host application's own entity, on the spec's table, written in the same transactions as its events. */
+export const accountEntity = (tableName: string) =>
+  defineEntity({
+    name: 'Account',
+    tableName,
+    properties: { id: p.string().length(64).primary(), owner: p.string().length(100) },
+  });
+export const AccountOpened = defineEvent('AccountOpened', z.object({ owner: z.string() }));
 
 /** What a spec's host application brings: its entities, the store's table prefix, a name for its SQLite file. */
 export interface HostApp {
