@@ -6,6 +6,7 @@ export {
   defineSqlTarget,
   hostTableName,
   openChildProcessTarget,
+  type SqlAmbientContext,
   type SqlTargetBackend,
   type SqlTargetConnection,
   type SqlTargetDefinition,
@@ -15,4 +16,10 @@ export {
   targetDatabase,
   testDatabases,
 } from './conformance/sqlTarget.js';
-export type { ConformanceTarget, StoreRowCounts } from './conformance/target.js';
+export type {
+  AmbientContext,
+  AmbientHost,
+  ConcurrentTransactions,
+  ConformanceTarget,
+  StoreRowCounts,
+} from './conformance/target.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from '@jest/globals';
 import { suiteContext } from './context.js';
 import { aggregatesSuite } from './suites/aggregates.js';
+import { ambientSuite } from './suites/ambient.js';
 import { appendAndReadSuite } from './suites/appendAndRead.js';
 import { consumerFailuresSuite } from './suites/consumerFailures.js';
 import { consumerLeasesSuite } from './suites/consumerLeases.js';
@@ -28,6 +29,7 @@ export const conformanceSuites = [
   upcastingSuite,
   tenancySuite,
   transactionsSuite,
+  ambientSuite,
   invalidInputSuite,
   globalLogSuite,
   aggregatesSuite,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventStoreBackend } from '@es/core';
 import { type SqlDialectName, type SqlExecutor, type TableNames, tableNames } from '@es/core/sql';
 import { KitError } from './fixtures.js';
-import type { ConformanceTarget, StoreRowCounts } from './target.js';
+import type { AmbientContext, AmbientHost, ConformanceTarget, StoreRowCounts } from './target.js';
 
 /** What the kit needs of an ORM package's backend: the store's, its connection, its own transactions. */
 export interface SqlTargetBackend<THandle> extends EventStoreBackend<THandle> {
@@ -55,6 +55,15 @@ export interface SqlTargetOnDialect<THandle, TConnection extends SqlTargetConnec
   writeHostRow(handle: THandle, id: string): Promise<void>;
   /** Deletes every row of the host's table inside `handle`'s transaction. */
   clearHostRows(handle: THandle): Promise<void>;
+  /** The ORM's own transaction contexts on this dialect (see `ConformanceTarget.ambientContexts`). */
+  readonly ambientContexts?: readonly SqlAmbientContext<THandle, TConnection>[];
+}
+
+/** An ORM's transaction context, joined over a connection the kit opens for it. */
+export interface SqlAmbientContext<THandle, TConnection extends SqlTargetConnection<THandle>>
+  extends Omit<AmbientContext<THandle>, 'open'> {
+  /** The context over `connection` (ready, and closed by the kit); the store's backend is the connection's. */
+  join(connection: TConnection): Promise<Omit<AmbientHost<THandle>, 'backend'>>;
 }
 
 /** An ORM package's conformance target, as the package states it. */
@@ -178,6 +187,14 @@ function sqlTarget<THandle, TConnection extends SqlTargetConnection<THandle>>(
     hostRowIds: () => rootTables().hostRowIds(),
     hostTransaction: (work) =>
       definition.hostTransaction ? definition.hostTransaction(rooted(), work) : rooted().backend.runInTransaction(work),
+    ambientContexts: definition.ambientContexts?.map(({ join, ...context }) => ({
+      ...context,
+      async open() {
+        const connection = open();
+        await connection.ready;
+        return { ...(await join(connection)), backend: connection.backend };
+      },
+    })),
     writeHostRow: (handle, id) => definition.writeHostRow(handle, id),
     clearHostRows: (handle) => definition.clearHostRows(handle),
     async teardown() {

@@ -1,4 +1,4 @@
-import type { EventStoreBackend } from '@es/core';
+import type { EventStoreBackend, TransactionContext } from '@es/core';
 
 export interface StoreRowCounts {
   readonly events: number;
@@ -39,5 +39,48 @@ export interface ConformanceTarget<THandle> {
    * store cannot be shared across processes (memory): the kit crashes the batch in-process.
    */
   readonly processModule?: string;
+  /**
+   * The host ORM's own ways of keeping its transaction current (its transaction context, or a
+   * library's such as typeorm-transactional or nestjs-cls), for the ambient suite. The store's own
+   * scope (`store.atomic`) runs on every target without being listed.
+   */
+  readonly ambientContexts?: readonly AmbientContext<THandle>[];
   teardown(): Promise<void>;
+}
+
+/**
+ * How two transactions the host opens at once relate: `isolated`, both open side by side, neither
+ * seeing the other's writes (PostgreSQL, MySQL); `queued`, the second waits for the first to end
+ * (one writer: SQLite, memory).
+ */
+export type ConcurrentTransactions = 'isolated' | 'queued';
+
+/** One way the host keeps its transaction current, which a store given no handle joins. */
+export interface AmbientContext<THandle> {
+  /** Its title in the report: the context, and how the host opens its transaction. */
+  readonly name: string;
+  /**
+   * How two of its transactions opened at once relate. Left out where the ORM itself keeps them
+   * on one connection without telling them apart (its own writes are not isolated either): the
+   * suite then has nothing to compare the store's writes with, and does not run that test.
+   */
+  readonly concurrentTransactions?: ConcurrentTransactions;
+  /** Opens the context over a connection of its own (after `setup`), as a host application would. */
+  open(): Promise<AmbientHost<THandle>>;
+}
+
+/** A host whose transaction the store joins through `transactionContext`. */
+export interface AmbientHost<THandle> {
+  /** The store's backend, on the connection the host's transactions run on. */
+  readonly backend: EventStoreBackend<THandle>;
+  /** What the store is given, to find the host's current transaction. */
+  readonly transactionContext: TransactionContext<THandle>;
+  /**
+   * Runs `work` in a transaction of the host, opened the ORM's way, so that it is current in
+   * `work`'s async context: commits when `work` resolves, rolls back when it throws. Called inside
+   * one, it nests the way the ORM's default does. `handle` is what the host's own writes go through.
+   */
+  transaction<T>(work: (handle: THandle) => Promise<T>): Promise<T>;
+  /** Ends what `open` started beyond the connection (a Nest application ...). */
+  close?(): Promise<void>;
 }
