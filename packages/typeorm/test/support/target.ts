@@ -1,7 +1,20 @@
 import type { SqlDialectName } from '@es/core/sql';
 import { CONFORMANCE_TABLE_PREFIX, defineSqlTarget, hostTableName, type SqlTargetFactory } from '@es/testing/targets';
-import { configureModels, createTypeOrmBackend, entityManagerOf, type TypeOrmHandle } from '@es/typeorm';
+import {
+  configureModels,
+  createTypeOrmBackend,
+  entityManagerOf,
+  type TypeOrmHandle,
+  typeormTransactionalContext,
+} from '@es/typeorm';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
+import {
+  addTransactionalDataSource,
+  initializeTransactionalContext,
+  runInTransaction,
+  runOnTransactionCommit,
+  StorageDriver,
+} from 'typeorm-transactional';
 import { generateMigration } from './migrations.ts';
 
 const HOST_TABLE = hostTableName(CONFORMANCE_TABLE_PREFIX);
@@ -25,6 +38,25 @@ function hostOptions(dialect: SqlDialectName, database: string): DataSourceOptio
     { ...connection[dialect], entities: [HostRow], migrationsTableName: MIGRATIONS_TABLE },
     { tablePrefix: CONFORMANCE_TABLE_PREFIX },
   );
+}
+
+/** How many DataSources were added to typeorm-transactional, each under a name of its own. */
+let transactionalDataSources = 0;
+
+/**
+ * typeorm-transactional over `dataSource`, as a host sets it up: its context initialized once, the
+ * DataSource added under a name of its own; `runInTransaction` is what `@Transactional()` runs.
+ */
+function typeormTransactional(dataSource: DataSource) {
+  if (transactionalDataSources === 0)
+    initializeTransactionalContext({ storageDriver: StorageDriver.ASYNC_LOCAL_STORAGE });
+  const connectionName = `conformance-${++transactionalDataSources}`;
+  addTransactionalDataSource({ name: connectionName, dataSource });
+  return {
+    transactionContext: typeormTransactionalContext(dataSource, { afterCommit: runOnTransactionCommit }),
+    transaction: <T>(work: (handle: TypeOrmHandle) => Promise<T>) =>
+      runInTransaction(() => work(dataSource.manager), { connectionName }),
+  };
 }
 
 /**
@@ -66,5 +98,14 @@ export const typeormTarget: SqlTargetFactory<TypeOrmHandle> = defineSqlTarget({
     async clearHostRows(handle) {
       await entityManagerOf(handle).createQueryBuilder().delete().from(HostRow).execute();
     },
+    ambientContexts: [
+      {
+        name: "typeormTransactionalContext, in typeorm-transactional's runInTransaction",
+        // On SQLite a DataSource is one connection: a transaction begun while another is open on it
+        // becomes a savepoint of that one, for the host's writes as for the store's.
+        ...(dialect !== 'sqlite' && { concurrentTransactions: 'isolated' as const }),
+        join: async ({ dataSource }) => typeormTransactional(dataSource),
+      },
+    ],
   }),
 });
