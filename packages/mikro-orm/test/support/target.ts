@@ -1,7 +1,7 @@
 import type { SqlDialectName } from '@es/core/sql';
 // The package as a user's app gets it (its built dist): the child processes of the crash tests load
 // this file with Node's type stripping, which cannot follow src's `.js` imports to `.ts` files.
-import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '@es/mikro-orm';
+import { configureModels, createMikroOrmBackend, type MikroOrmHandle, mikroOrmContext } from '@es/mikro-orm';
 import { CONFORMANCE_TABLE_PREFIX, defineSqlTarget, hostTableName, type SqlTargetFactory } from '@es/testing/targets';
 import { defineEntity, MikroORM, type Options, p } from '@mikro-orm/core';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
@@ -62,5 +62,16 @@ export const mikroOrmTarget: SqlTargetFactory<MikroOrmHandle> = defineSqlTarget(
     async clearHostRows(em) {
       await em.nativeDelete(HostRow, {});
     },
+    ambientContexts: [
+      {
+        name: 'mikroOrmContext, in em.transactional',
+        // SQLite: MikroORM's one connection runs one transaction at a time.
+        concurrentTransactions: dialect === 'sqlite' ? 'queued' : 'isolated',
+        join: async ({ orm }) => ({
+          transactionContext: mikroOrmContext(orm.em as MikroOrmHandle),
+          transaction: (work) => orm.em.transactional((em) => work(em as MikroOrmHandle)),
+        }),
+      },
+    ],
   }),
 });
