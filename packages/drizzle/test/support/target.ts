@@ -6,7 +6,13 @@ import {
   type DrizzleDialect,
   type DrizzleTransactionOf,
 } from '@es/drizzle';
-import { CONFORMANCE_TABLE_PREFIX, defineSqlTarget, hostTableName, type SqlTargetFactory } from '@es/testing/targets';
+import {
+  type AmbientHost,
+  CONFORMANCE_TABLE_PREFIX,
+  defineSqlTarget,
+  hostTableName,
+  type SqlTargetFactory,
+} from '@es/testing/targets';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { mysqlTable, varchar as mysqlVarchar } from 'drizzle-orm/mysql-core';
@@ -63,6 +69,7 @@ export const drizzleTarget: SqlTargetFactory<Handle> = defineSqlTarget({
     open(database) {
       const { drizzle, close } = openDatabase(dialect, database);
       return {
+        drizzle,
         backend: createDrizzleBackend(drizzle, { tablePrefix: CONFORMANCE_TABLE_PREFIX }) as DrizzleBackend<Handle>,
         close,
       };
@@ -86,5 +93,22 @@ export const drizzleTarget: SqlTargetFactory<Handle> = defineSqlTarget({
       else if (dialect === 'mysql') await (handle as MysqlTransaction).delete(hostRows.mysql);
       else (handle as SqliteTransaction).delete(hostRows.sqlite).run();
     },
+    // @nestjs-cls/transactional's TransactionHost with its Drizzle adapter. Not on SQLite: Drizzle's
+    // better-sqlite3 transactions are synchronous, and end at the first await of the adapter's async
+    // callback (test/transactionHost.spec.ts shows the store refusing that ended transaction).
+    ambientContexts:
+      dialect === 'sqlite'
+        ? []
+        : [
+            {
+              name: "transactionHostContext, in @nestjs-cls/transactional's txHost.withTransaction (Drizzle adapter)",
+              concurrentTransactions: 'isolated',
+              async join({ drizzle }) {
+                const { transactionHostAmbient } = await import('./transactionHost.ts');
+                const host = await transactionHostAmbient(drizzle as NodePgDatabase | MySql2Database);
+                return host as unknown as Omit<AmbientHost<Handle>, 'backend'>;
+              },
+            },
+          ],
   }),
 });
