@@ -1,3 +1,7 @@
+// The store's own scope and the host's context on the memory backend, where the store's internals
+// show: in-process listeners, and whether the context is asked at all. What a host sees of ambient
+// transactions (commit, rollback, nesting, Promise.all, concurrent scopes, propagation, consumers
+// woken after the commit) is the conformance kit's ambient suite, run on every backend.
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { createConsumer } from '../consumers/index.js';
@@ -45,57 +49,6 @@ describe("store.atomic: the store's own ambient transaction", () => {
     ).rejects.toThrow('host failed');
     expect(await store.streamVersion(at('a'))).toBe(0);
     expect(commits).toEqual([]);
-  });
-
-  it('nested atomic calls and Promise.all inside join the one transaction', async () => {
-    const { store } = storeWith();
-    await expect(
-      store.atomic(async (outer) => {
-        await Promise.all([
-          store.append(at('a'), note(1), { expectedVersion: 'no_stream' }),
-          store.atomic(async (inner) => {
-            expect(inner).toBe(outer);
-            await store.append(at('b'), note(2), { expectedVersion: 'no_stream' });
-          }),
-        ]);
-        throw new Error('roll both back');
-      }),
-    ).rejects.toThrow('roll both back');
-    expect(await store.streamVersion(at('a'))).toBe(0);
-    expect(await store.streamVersion(at('b'))).toBe(0);
-  });
-
-  it('keeps its transaction to its own async context: a call elsewhere neither joins nor sees it', async () => {
-    const { store } = storeWith();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let appended!: () => void;
-    const inside = new Promise<void>((resolve) => {
-      appended = resolve;
-    });
-    const first = store.atomic(async () => {
-      await store.append(at('a'), note(1), { expectedVersion: 'no_stream' });
-      appended();
-      await held;
-      throw new Error('first rolls back');
-    });
-    await inside;
-    expect(await store.streamVersion(at('a'))).toBe(0);
-    release();
-    await expect(first).rejects.toThrow('first rolls back');
-    // The memory backend runs one transaction at a time: these two queue, each in its own scope.
-    const results = await Promise.allSettled([
-      store.atomic(async () => {
-        await store.append(at('b'), note(2), { expectedVersion: 'no_stream' });
-        throw new Error('b rolls back');
-      }),
-      store.atomic(() => store.append(at('c'), note(3), { expectedVersion: 'no_stream' })),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
-    expect(await store.streamVersion(at('b'))).toBe(0);
-    expect(await store.streamVersion(at('c'))).toBe(1);
   });
 
   it('an explicit withTransaction handle wins: the ambient context is not even asked', async () => {
@@ -177,28 +130,5 @@ describe('requireTransaction', () => {
     });
     expect(await consumer.processBatch()).toMatchObject({ status: 'processed', count: 1 });
     expect(seen).toEqual([1]);
-  });
-});
-
-describe('after-commit wake-up', () => {
-  it('a started consumer handles an append committed in this process without waiting for its next poll', async () => {
-    const { store } = storeWith();
-    const seen: number[] = [];
-    const consumer = createConsumer(store, {
-      name: 'notes',
-      polling: { minMs: 60_000, maxMs: 60_000 },
-      handle: async (events) => {
-        for (const event of events) seen.push(event.data.n);
-      },
-    });
-    consumer.start();
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 50)); // its first poll found nothing
-      await store.atomic(() => store.append(at('a'), note(7), { expectedVersion: 'no_stream' }));
-      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(seen).toEqual([7]);
-    } finally {
-      await consumer.stop();
-    }
   });
 });
