@@ -65,4 +65,6 @@ export {
   type StreamName,
   stream,
 } from './streams/stream.js';
+// Telemetry (what an instrumentation implements is `@es/core/telemetry`)
+export type { Telemetry } from './telemetry/telemetry.js';
 export { OWNER_MAX_LENGTH } from './util/owner.js';

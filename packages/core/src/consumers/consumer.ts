@@ -5,11 +5,13 @@ import type { AnyEventDefinition } from '../events/defineEvent.js';
 import { onAppendCommitted } from '../store/ambient.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { ProjectionContext } from '../store/options.js';
+import type { BatchTelemetry } from '../telemetry/telemetry.js';
 import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop } from '../util/pollingLoop.js';
 import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';
 import { FailureTracker } from './failures.js';
+import { ConsumerLease } from './lease.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
 import { CONSUMER_DEFAULTS } from './options.js';
 import { ParkedEvents } from './parked.js';
@@ -40,13 +42,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Where the backend reads beside an open transaction and the store is not bound to one. */
   private readonly readsAhead: boolean;
   private readonly batchSize: number;
-  private readonly leaseMs: number;
+  private readonly lease: ConsumerLease<TEvents, THandle>;
   private readonly failures: FailureTracker | undefined;
   /** The operator's view of the events the failure policy set aside: list, retry, skip. */
   readonly parked: ParkedEvents<TEvents, THandle>;
 
   private readonly store: EventStore<TEvents, THandle>;
   private stopWakingOnAppend: (() => void) | undefined;
+  private unobserve: (() => void) | undefined;
 
   constructor(
     store: EventStore<TEvents, THandle>,
@@ -58,12 +61,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       throw new InvalidArgumentError(`Consumer name ${JSON.stringify(options.name)} must match ${NAME_PATTERN}`);
     }
     this.batchSize = options.batchSize ?? CONSUMER_DEFAULTS.batchSize;
-    this.leaseMs = options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs;
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new InvalidArgumentError('batchSize must be >= 1');
     store.logFilter(options); // refuses a malformed filter when the consumer is made, not at its first batch
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
+    this.lease = new ConsumerLease(this.store, this.key, this.owner, options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs);
     this.readAhead = new ReadAhead((after) =>
       this.store.readOnly((session) => session.readLog({ after, limit: this.batchSize, filter: this.filter })),
     );
@@ -74,8 +77,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       key: this.key,
       owner: this.owner,
       handle: options.handle,
-      claim: () => this.claim(),
-      holder: () => this.holder(),
+      claim: () => this.lease.claim(),
+      holder: () => this.lease.holder(),
     });
     this.loop = new PollingLoop(
       async () => {
@@ -105,26 +108,17 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   }
 
   /**
-   * Takes or renews the lease in a transaction of its own, so that the batch's transaction writes
-   * nothing until its handler does: on PostgreSQL a transaction that has written holds every log
-   * reader on the server back until it ends.
-   */
-  private claim(): Promise<ConsumerCheckpoint | undefined> {
-    return this.store.write((session) => session.claimConsumer(this.key, this.owner, this.leaseMs));
-  }
-
-  private async holder(): Promise<string | null> {
-    return (await this.store.readOnly((session) => session.readCheckpoint(this.key)))?.leaseOwner ?? null;
-  }
-
-  /**
    * Processes at most one batch: claims the consumer, then in one transaction reads after its
    * checkpoint, hands the events to the handler and moves the checkpoint if it is still where the
    * claim found it (an instance that lost the consumer meanwhile rolls its batch back, so each
    * event's effects commit once). A batch that fails throws, until the failure policy (if any)
    * sets its event aside: then the outcome says `parked` or `halted`.
    */
-  async processBatch(): Promise<BatchOutcome> {
+  processBatch(): Promise<BatchOutcome> {
+    return this.store.telemetry.consumerBatch(this.key, (batch) => this.runBatch(batch));
+  }
+
+  private async runBatch(batch: BatchTelemetry): Promise<BatchOutcome> {
     if (this.failures?.halts) {
       const [halted] = await this.store.readOnly((session) => session.listParked(this.key, 1, true));
       if (halted) return { status: 'halted', position: halted.event.position, error: halted.error };
@@ -132,8 +126,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     // Awaited before the batch's transaction takes a connection, so a read-ahead still waiting
     // for one (a pool of one) is never waited for by the transaction that holds it.
     const ahead = await this.readAhead.take();
-    const claimed = await this.claim();
-    if (!claimed) return { status: 'not-holder', holder: await this.holder() };
+    const claimed = await this.lease.claim();
+    if (!claimed) return { status: 'not-holder', holder: await this.lease.holder() };
     const { batchSize } = this;
     const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
     let page: LogPage | undefined;
@@ -146,10 +140,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         if (this.readsAhead && limit === batchSize && page.events.length === batchSize) this.readAhead.start(page.next);
         if (page.events.length > 0) {
           const events = page.events.map((event) => this.store.reviveStored(event));
-          await this.options.handle(events, {
-            transaction: session.handle as THandle,
-            store: this.store.withSession(session),
-          });
+          const context = { transaction: session.handle as THandle, store: this.store.withSession(session) };
+          await batch.handle(events, () => this.options.handle(events, context));
         }
         const moved = claimed.isNew || compareLogPositions(page.next, claimed.position) !== 0;
         if (moved && !(await session.storeCheckpoint(this.key, this.owner, claimed.position, page.next))) {
@@ -162,7 +154,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       this.failures?.succeeded();
       return outcome;
     } catch (error) {
-      if (error instanceof LostLease) return { status: 'not-holder', holder: await this.holder() };
+      if (error instanceof LostLease) return { status: 'not-holder', holder: await this.lease.holder() };
       if (!this.failures || !page || page.events.length === 0) throw error;
       if (this.failures.failed(claimed.position, page) === 'retry') throw error;
       return this.setAside(claimed, page, error);
@@ -190,7 +182,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         }
       });
     } catch (lost) {
-      if (lost instanceof LostLease) return { status: 'not-holder', holder: await this.holder() };
+      if (lost instanceof LostLease) return { status: 'not-holder', holder: await this.lease.holder() };
       throw lost;
     }
     failures.succeeded();
@@ -233,6 +225,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     if (this.loop.isRunning) return;
     this.loop.start();
     this.stopWakingOnAppend = onAppendCommitted(this.store.backend, () => this.loop.wake());
+    this.unobserve = this.store.telemetry.observeConsumer(this);
     if (this.options.wakeUp) {
       this.subscription = this.options
         .wakeUp(() => this.loop.wake())
@@ -247,7 +240,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   async stop(): Promise<void> {
     if (this.loop.isRunning) {
       this.stopWakingOnAppend?.();
-      this.stopWakingOnAppend = undefined;
+      this.unobserve?.();
+      this.stopWakingOnAppend = this.unobserve = undefined;
       await this.loop.stop();
       const unsubscribe = await this.subscription;
       this.subscription = undefined;
@@ -259,7 +253,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Waits for a page read ahead, then gives the lease up. */
   private async release(): Promise<void> {
     await this.readAhead.take();
-    await this.store.write((session) => session.releaseConsumer(this.key, this.owner));
+    await this.lease.release();
   }
 
   private reportError(error: unknown): void {
@@ -325,8 +319,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     target: (session: BackendSession<THandle>) => Promise<LogPosition>,
     prepare?: (session: BackendSession<THandle>) => Promise<void> | undefined,
   ): Promise<LogPosition> {
-    const claimed = await this.claim();
-    if (!claimed) throw new ConsumerHeldError(this.name, await this.holder());
+    const claimed = await this.lease.claim();
+    if (!claimed) throw new ConsumerHeldError(this.name, await this.lease.holder());
     return this.store.write(async (session) => {
       await prepare?.(session);
       const to = await target(session);

@@ -68,6 +68,9 @@ export interface ConsumerStatus {
   readonly head: LogPosition;
   /** Committed events matching the filter after the checkpoint. */
   readonly lag: number;
+  /** When the first event the consumer has yet to handle was recorded (undefined: caught up), by
+   * the store's clock: how far behind it is in time. */
+  readonly oldestUnhandledAt: Date | undefined;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: Date | null;
   /** PostgreSQL: the oldest open writing transaction, which holds every log reader back. */

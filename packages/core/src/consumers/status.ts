@@ -15,11 +15,13 @@ export function readConsumerStatus<TEvents extends AnyEventDefinition, THandle>(
     const checkpoint = await session.readCheckpoint(key);
     const stored = checkpoint && !checkpoint.isNew ? checkpoint.position : undefined;
     const head = await session.logHead();
+    const after = stored ?? LOG_START;
     return {
       name: key.name,
       checkpoint: stored,
       head,
-      lag: await session.countLog(stored ?? LOG_START, filter),
+      lag: await session.countLog(after, filter),
+      oldestUnhandledAt: (await session.readLog({ after, limit: 1, filter })).events[0]?.recordedAt,
       leaseOwner: checkpoint?.leaseOwner ?? null,
       leaseExpiresAt: checkpoint?.leaseExpiresAt ?? null,
       oldestOpenTransaction: await session.oldestOpenTransaction(),

@@ -80,6 +80,7 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
 
   private readonly store: EventStore<TEvents, THandle>;
   private stopWakingOnAppend: (() => void) | undefined;
+  private unobserve: (() => void) | undefined;
 
   constructor(
     store: EventStore<TEvents, THandle>,
@@ -128,7 +129,8 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         continue;
       }
       try {
-        await this.options.publish(this.store.reviveStored(entry.event));
+        const event = this.store.reviveStored(entry.event);
+        await this.store.telemetry.relayPublish(event, entry.attempts, () => this.options.publish(event));
         delivered.push(entry.id);
       } catch (error) {
         failed++;
@@ -161,13 +163,15 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
   start(): void {
     // Woken by appends committed in this process, so a new row need not wait for the next poll.
     this.stopWakingOnAppend ??= onAppendCommitted(this.store.backend, () => this.loop.wake());
+    this.unobserve ??= this.store.telemetry.observeRelay(this);
     this.loop.start();
   }
 
   /** Stops after the batch in flight. */
   stop(): Promise<void> {
     this.stopWakingOnAppend?.();
-    this.stopWakingOnAppend = undefined;
+    this.unobserve?.();
+    this.stopWakingOnAppend = this.unobserve = undefined;
     return this.loop.stop();
   }
 

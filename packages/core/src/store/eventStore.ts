@@ -2,17 +2,11 @@ import type {
   AppendOutcome,
   BackendSession,
   EventStoreBackend,
-  EventToStore,
+  ExpectedVersion,
   LogFilter,
   StoredEvent,
 } from '../backend/index.js';
-import { validateExpectedVersion } from '../backend/index.js';
-import {
-  DuplicateEventIdError,
-  EventValidationError,
-  InvalidArgumentError,
-  PayloadTooLargeError,
-} from '../errors/index.js';
+import { InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
 import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
@@ -25,14 +19,16 @@ import {
   toStreamKey,
   validateTenant,
 } from '../streams/index.js';
+import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
 import {
-  isPlainObject,
+  checkAppend,
   listStreamsQuery,
   logFilterOf,
   prepareEvent,
   readLogWindow,
   readStreamQuery,
   recordAppended,
+  refuseDuplicateIds,
   reviveEvent,
   storableTime,
 } from './input.js';
@@ -57,6 +53,12 @@ interface Scope<THandle> extends TransactionScope<THandle> {
   readonly tenantScoped: boolean;
 }
 
+/** What a store and the stores derived from it share. */
+interface Shared {
+  readonly registry: EventRegistry;
+  readonly telemetry: StoreTelemetry;
+}
+
 /**
  * The event store. Every operation validates its input before touching the backend, runs in
  * one transaction (its own, or the host's via `withTransaction(handle)`), and returns events
@@ -65,6 +67,8 @@ interface Scope<THandle> extends TransactionScope<THandle> {
 export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition, THandle = never> {
   readonly tenant: string;
   private readonly registry: EventRegistry;
+  /** @internal The hooks of the store's `telemetry` (its consumers and relays use them too). */
+  readonly telemetry: StoreTelemetry;
   private readonly limits: StoreLimits;
   private readonly transactions: StoreTransactions<THandle>;
 
@@ -74,10 +78,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       tenant: validateTenant(options.tenant ?? DEFAULT_TENANT),
       tenantScoped: options.tenant !== undefined,
     },
-    registry?: EventRegistry,
+    shared?: Shared,
   ) {
     this.tenant = scope.tenant;
-    this.registry = registry ?? new EventRegistry(options.events);
+    this.registry = shared?.registry ?? new EventRegistry(options.events);
+    this.telemetry = shared?.telemetry ?? options.telemetry?.instrument({ backend: options.backend }) ?? NO_TELEMETRY;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.transactions = new StoreTransactions(options.backend, options, scope);
   }
@@ -131,36 +136,31 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     options: AppendOptions,
   ): Promise<AppendResult<TEvents>> {
     const key = toStreamKey(stream, this.scope.tenant);
-    if (options === null || typeof options !== 'object' || !('expectedVersion' in options)) {
-      throw new InvalidArgumentError('append needs { expectedVersion }');
-    }
-    const expectedVersion = validateExpectedVersion(options.expectedVersion);
-    const list = (Array.isArray(events) ? events : [events]) as readonly DomainEvent[];
-    if (list.length === 0) throw new InvalidArgumentError('append needs at least one event');
-    if (list.length > this.limits.maxEventsPerAppend) {
-      throw new InvalidArgumentError(
-        `append takes at most ${this.limits.maxEventsPerAppend} events at once; got ${list.length}`,
-      );
-    }
-    if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
-      throw new EventValidationError(
-        list[0]?.type ?? '',
-        [{ path: [], message: 'append metadata must be a plain object' }],
-        'metadata',
-      );
-    }
-    const prepared = list.map((event) => this.prepare(event, key, options.metadata));
-    const ids = new Set<string>();
-    for (const event of prepared) {
-      if (ids.has(event.eventId)) throw new DuplicateEventIdError([event.eventId]);
-      ids.add(event.eventId);
-    }
-    const recordedAt = this.now();
+    const { list, expectedVersion } = checkAppend(events, options, this.limits);
+    const operation = { stream: key, events: list.length, expectedVersion };
+    return this.telemetry.append(operation, (trace) =>
+      this.appendChecked(key, list, expectedVersion, options.metadata, trace),
+    );
+  }
+
+  /** An append whose arguments are checked, with the telemetry's metadata for each event. */
+  private async appendChecked(
+    key: StreamKey,
+    list: readonly DomainEvent[],
+    expectedVersion: ExpectedVersion,
+    shared: EventMetadata | undefined,
+    trace: EventMetadata | undefined,
+  ): Promise<AppendResult<TEvents>> {
+    const { registry, limits } = this;
+    const prepared = list.map((event) =>
+      prepareEvent(event, { registry, limits, outbox: this.options.outbox, stream: key, shared, trace }),
+    );
+    refuseDuplicateIds(prepared);
     const request = {
       stream: key,
       expectedVersion,
       events: prepared,
-      recordedAt,
+      recordedAt: this.now(),
       callerEventIds: list.some((event) => event.id !== undefined),
     };
     const record = (outcome: AppendOutcome) => recordAppended(request, outcome) as RecordedEventOf<TEvents>[];
@@ -199,8 +199,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     options: ReadStreamOptions = {},
   ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
     const query = readStreamQuery(toStreamKey(stream, this.scope.tenant), options);
-    const stored = await this.readOnly((session) => session.readStream(query));
-    return stored.map((event) => this.reviveAs(event, options.unknownTypes));
+    return this.telemetry.readStream(query.stream, async () => {
+      const stored = await this.readOnly((session) => session.readStream(query));
+      return stored.map((event) => this.reviveAs(event, options.unknownTypes));
+    });
   }
 
   async streamVersion(stream: StreamName): Promise<number> {
@@ -221,8 +223,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
     const { after, limit } = readLogWindow(options);
     const filter = this.logFilter(options);
-    const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
-    return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+    return this.telemetry.readLog({ filter, after, limit }, async () => {
+      const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
+      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+    });
   }
 
   /** Streams and their versions: this store's tenant's, or every tenant's with `allTenants`. */
@@ -271,16 +275,6 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       state: deserialize(stored.state) as TState,
       takenAt: stored.takenAt,
     };
-  }
-
-  private prepare(event: DomainEvent, stream: StreamKey, shared: EventMetadata | undefined): EventToStore {
-    return prepareEvent(event, {
-      registry: this.registry,
-      limits: this.limits,
-      outbox: this.options.outbox,
-      stream,
-      shared,
-    });
   }
 
   /** `raw`: an event of a type this store does not know comes back as stored instead of throwing. */
@@ -336,7 +330,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   private derive(scope: Scope<THandle>): EventStore<TEvents, THandle> {
-    return new EventStore(this.options, scope, this.registry);
+    return new EventStore(this.options, scope, { registry: this.registry, telemetry: this.telemetry });
   }
 }
 

@@ -2,14 +2,21 @@ import {
   type AppendOutcome,
   type AppendRequest,
   type EventToStore,
+  type ExpectedVersion,
   type ListStreamsQuery,
   LOG_START,
   type LogFilter,
   type LogPosition,
   type ReadStreamQuery,
   type StoredEvent,
+  validateExpectedVersion,
 } from '../backend/index.js';
-import { EventValidationError, InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
+import {
+  DuplicateEventIdError,
+  EventValidationError,
+  InvalidArgumentError,
+  PayloadTooLargeError,
+} from '../errors/index.js';
 import type { DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
@@ -17,8 +24,44 @@ import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import { type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
 import type { StoreLimits } from './limits.js';
-import type { ListStreamsOptions, ReadAllOptions, ReadStreamOptions } from './options.js';
+import type { AppendOptions, ListStreamsOptions, ReadAllOptions, ReadStreamOptions } from './options.js';
 import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
+
+/** An append's arguments checked, before any event is: its events as a list, its expected version. */
+export function checkAppend(
+  events: DomainEvent | readonly DomainEvent[],
+  options: AppendOptions,
+  limits: StoreLimits,
+): { readonly list: readonly DomainEvent[]; readonly expectedVersion: ExpectedVersion } {
+  if (options === null || typeof options !== 'object' || !('expectedVersion' in options)) {
+    throw new InvalidArgumentError('append needs { expectedVersion }');
+  }
+  const expectedVersion = validateExpectedVersion(options.expectedVersion);
+  const list = Array.isArray(events) ? (events as readonly DomainEvent[]) : [events as DomainEvent];
+  if (list.length === 0) throw new InvalidArgumentError('append needs at least one event');
+  if (list.length > limits.maxEventsPerAppend) {
+    throw new InvalidArgumentError(
+      `append takes at most ${limits.maxEventsPerAppend} events at once; got ${list.length}`,
+    );
+  }
+  if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
+    throw new EventValidationError(
+      list[0]?.type ?? '',
+      [{ path: [], message: 'append metadata must be a plain object' }],
+      'metadata',
+    );
+  }
+  return { list, expectedVersion };
+}
+
+/** Refuses an append that gives two of its events one id. */
+export function refuseDuplicateIds(prepared: readonly EventToStore[]): void {
+  const ids = new Set<string>();
+  for (const event of prepared) {
+    if (ids.has(event.eventId)) throw new DuplicateEventIdError([event.eventId]);
+    ids.add(event.eventId);
+  }
+}
 
 /** Validates one event to append and turns it into what the backend stores; throws before anything is written. */
 export function prepareEvent(
@@ -29,6 +72,8 @@ export function prepareEvent(
     readonly outbox: boolean | ((event: DomainEvent, stream: StreamKey) => boolean) | undefined;
     readonly stream: StreamKey;
     readonly shared: EventMetadata | undefined;
+    /** The telemetry's metadata (the append's trace context): stored over the caller's. */
+    readonly trace: EventMetadata | undefined;
   },
 ): EventToStore {
   const { registry, limits, stream, shared } = context;
@@ -44,7 +89,7 @@ export function prepareEvent(
   if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
     throw new EventValidationError(event.type, [{ path: [], message: 'metadata must be a plain object' }], 'metadata');
   }
-  const metadata = { ...shared, ...event.metadata };
+  const metadata = { ...shared, ...event.metadata, ...context.trace };
   const dataJson = serialize(data, `data of '${event.type}'`);
   const dataBytes = byteLength(dataJson);
   if (dataBytes > limits.maxEventBytes) {

@@ -2,6 +2,7 @@ import type { EventStoreBackend, ExpectedVersion, LogPosition, StreamSummary } f
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { TransactionContext } from './ambient.js';
 import type { EventStore } from './eventStore.js';
 import type { StoreLimits } from './limits.js';
@@ -33,6 +34,11 @@ export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> 
    * `atomic` opens one. Consumers and relays still run their own transactions.
    */
   readonly requireTransaction?: boolean;
+  /**
+   * Traces and metrics of the store's operations, its consumers' batches and its relays'
+   * publishes (e.g. `openTelemetry()` from `@es/opentelemetry`); default: none.
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** What a projection handler gets besides the events. */
