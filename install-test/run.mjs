@@ -108,6 +108,7 @@ function installSize(app) {
 }
 
 async function runRecipe(name, recipe, tarballs) {
+  const started = performance.now();
   const app = join(work, 'apps', name);
   mkdirSync(app, { recursive: true });
   const database = `es_install_${name.replace(/[^a-z0-9]/g, '_')}`;
@@ -148,7 +149,7 @@ async function runRecipe(name, recipe, tarballs) {
         const output = run('bash', ['-c', line], { cwd: app, env: { ...env, ...recipe.stepEnv } });
         for (const out of output.trim().split('\n').filter(Boolean).slice(-6)) console.log(`    ${out}`);
       }
-    } else if (block.lang === 'ts') {
+    } else if (block.lang === 'ts' && !block.tags.includes('no-compile')) {
       writeFileSync(join(app, `readme-snippet-${++snippets}.ts`), block.code);
     }
   }
@@ -160,7 +161,15 @@ async function runRecipe(name, recipe, tarballs) {
     const { typescript = '5.9.3', '@types/node': types = '22.20.5' } = recipe.pins;
     run('pnpm', ['add', '-D', `typescript@${typescript}`, `@types/node@${types}`], { cwd: app, env });
   }
-  run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json'], { cwd: app, env });
+  // The app's own compiler options and files (the README may give its tsconfig.json, which may emit
+  // or include only src/), checked without emitting, with the README's snippets added.
+  const typecheck = {
+    extends: './tsconfig.json',
+    compilerOptions: { noEmit: true },
+    ...(snippets > 0 && { files: Array.from({ length: snippets }, (_, index) => `readme-snippet-${index + 1}.ts`) }),
+  };
+  writeFileSync(join(app, 'tsconfig.install-test.json'), `${JSON.stringify(typecheck, null, 2)}\n`);
+  run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.install-test.json'], { cwd: app, env });
   log(
     `${name}: tsc --noEmit (strict) passed over ${blocks.filter((b) => b.file?.endsWith('.ts')).length} files and ${snippets} snippets`,
   );
@@ -168,7 +177,8 @@ async function runRecipe(name, recipe, tarballs) {
   const { packages, megabytes } = installSize(app);
   const tooling = packages.filter((entry) => TEST_TOOLING.test(entry));
   if (tooling.length > 0) throw new Error(`the installed tree holds test tooling: ${tooling.join(', ')}`);
-  log(`${name}: passed; the app's install: ${packages.length} packages, ${megabytes} MB`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  log(`${name}: passed in ${seconds} s; the app's install: ${packages.length} packages, ${megabytes} MB`);
 }
 
 const recipesDir = join(root, 'install-test/orms');
