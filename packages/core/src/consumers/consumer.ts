@@ -196,7 +196,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * another live instance holds the consumer, `ConsumerHaltedError` when it stands at a halted
    * event; with a failure policy, a failing batch is run again until the policy acts.
    */
-  async catchUp(onProgress?: (handled: number) => void): Promise<number> {
+  async catchUp(onProgress?: (handled: number) => void | Promise<void>): Promise<number> {
     let handled = 0;
     try {
       for (;;) {
@@ -213,7 +213,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         if (outcome.status === 'halted') throw new ConsumerHaltedError(this.name, outcome.position, outcome.error);
         if (outcome.status === 'idle') return handled;
         if (outcome.status === 'processed') handled += outcome.count;
-        onProgress?.(handled);
+        await onProgress?.(handled);
       }
     } finally {
       if (!this.loop.isRunning) await this.release();
@@ -284,13 +284,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /**
    * Rebuilds from the start: in one transaction `clear` empties the projection and the
    * checkpoint goes back to the start position; then the log is replayed with progress reported.
-   * An `onProgress` that throws ends the replay after the batch it reports (with that error): the
-   * checkpoint stands after that batch, and `catchUp()` goes on from there.
+   * The replay waits for a promise `onProgress` returns; one that throws (or rejects) ends it after
+   * the batch it reports, with that error: the checkpoint stands after that batch, and `catchUp()`
+   * goes on from there.
    */
   async rebuild(
     options: {
       clear?: (context: ProjectionContext<TEvents, THandle>) => Promise<void>;
-      onProgress?: (progress: { handled: number; total: number }) => void;
+      onProgress?: (progress: { handled: number; total: number }) => void | Promise<void>;
     } = {},
   ): Promise<number> {
     const start = await this.moveCheckpoint(
