@@ -77,7 +77,11 @@ describe('EsHealthIndicator', () => {
   it('is down when a consumer lags by more than maxLag events', async () => {
     const held = gate();
     const { store, check } = await start({ consumers: [{ name: 'slow', handle: () => held.promise }] });
-    for (const id of ['a', 'b', 'c']) await deposit(store, id);
+    // One commit: the memory backend runs one transaction at a time, and the consumer, woken by a
+    // first commit, would hold it in its handler while later deposits wait.
+    await store.transaction(async (tx) => {
+      for (const id of ['a', 'b', 'c']) await deposit(tx, id);
+    });
 
     const report = await downReport(check({ maxLag: 2 }));
     expect(report.error.eventStore?.problems).toEqual(['consumer slow lags by 3 events (limit 2)']);
