@@ -1,0 +1,88 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configureModels, type DrizzleDialect } from '@es/drizzle';
+import { testDatabases } from '@es/testing/targets';
+import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { type Dialect, handledRows } from './app.ts';
+
+export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'sqlite'];
+
+/** The test database of this package on a server (scripts/databases.sh creates it). */
+const DATABASE = 'es_cli';
+
+const KIT_DIALECT: Record<Dialect, DrizzleDialect> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite' };
+
+/** The SQL `drizzle-kit generate` writes for the application's schema against an empty database. */
+async function migrationSql(dialect: Dialect): Promise<string[]> {
+  const kit = await import('drizzle-kit/api');
+  const schema = { ...configureModels(KIT_DIALECT[dialect] as 'postgresql'), handled: handledRows[dialect] };
+  switch (dialect) {
+    case 'postgres':
+      return kit.generateMigration(kit.generateDrizzleJson({}), kit.generateDrizzleJson(schema));
+    case 'mysql':
+      return kit.generateMySQLMigration(
+        await kit.generateMySQLDrizzleJson({}),
+        await kit.generateMySQLDrizzleJson(schema),
+      );
+    case 'sqlite':
+      return kit.generateSQLiteMigration(
+        await kit.generateSQLiteDrizzleJson({}),
+        await kit.generateSQLiteDrizzleJson(schema),
+      );
+  }
+}
+
+const TABLES = [
+  'es_outbox',
+  'es_snapshots',
+  'es_parked',
+  'es_checkpoints',
+  'es_events',
+  'es_streams',
+  'es_log_head',
+  'cli_handled',
+];
+
+/**
+ * A database holding the application's tables and nothing else, created by drizzle-kit's
+ * migration SQL: a SQLite file of its own, or the package's database on the server with its
+ * tables dropped first. Returns what `ES_CLI_DATABASE` names it by.
+ */
+export async function freshDatabase(dialect: Dialect): Promise<string> {
+  const statements = await migrationSql(dialect);
+  switch (dialect) {
+    case 'sqlite': {
+      const file = join(mkdtempSync(join(tmpdir(), 'es-cli-')), 'app.db');
+      const client = new Database(file);
+      for (const statement of statements) client.exec(statement);
+      client.close();
+      return file;
+    }
+    case 'postgres': {
+      const url = testDatabases.postgres(DATABASE);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP TABLE IF EXISTS ${TABLES.join(', ')} CASCADE`);
+        for (const statement of statements) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+      return url;
+    }
+    case 'mysql': {
+      const url = testDatabases.mysql(DATABASE);
+      const client = await mysql.createConnection({ uri: url });
+      try {
+        await client.query(`DROP TABLE IF EXISTS ${TABLES.join(', ')}`);
+        for (const statement of statements) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+      return url;
+    }
+  }
+}

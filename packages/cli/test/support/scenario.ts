@@ -1,0 +1,58 @@
+import type { RecordedEvent } from '@es/core';
+import { AccountOpened, type App, Deposited, type Dialect, openApp, PaymentRequested } from './app.ts';
+import type { Target } from './cli.ts';
+import { freshDatabase } from './databases.ts';
+
+/** A fresh database for `dialect` and the application opened over it (closed by `close`). */
+export async function openScenario(dialect: Dialect): Promise<{ target: Target; app: App }> {
+  const database = await freshDatabase(dialect);
+  return { target: { dialect, database }, app: openApp(dialect, database) };
+}
+
+/**
+ * What the command tests look at: two accounts and two payments in the default tenant (the first
+ * payment's outbox row dead, the second's pending), an account in tenant `acme`; the `balances`
+ * consumer caught up before the last account event.
+ */
+export async function seedSmall(app: App): Promise<RecordedEvent[]> {
+  const recorded: RecordedEvent[] = [];
+  const append = async (...args: Parameters<App['store']['append']>) =>
+    recorded.push(...(await app.store.append(...args)).events);
+  await append(
+    { category: 'account', id: 'a-1' },
+    [
+      AccountOpened.create({ owner: 'Ada', openedAt: new Date('2024-05-01T10:00:00.000Z'), tags: new Set(['vip']) }),
+      Deposited.create({ amount: 100, cents: 12n }),
+    ],
+    { expectedVersion: 'no_stream', metadata: { correlationId: 'req-1' } },
+  );
+  await append({ category: 'payment', id: 'p-1' }, PaymentRequested.create({ amount: 5 }), {
+    expectedVersion: 'no_stream',
+  });
+  await app.relay.processBatch();
+  await append({ category: 'payment', id: 'p-2' }, PaymentRequested.create({ amount: 7 }), {
+    expectedVersion: 'no_stream',
+  });
+  recorded.push(
+    ...(
+      await app.store
+        .forTenant('acme')
+        .append({ category: 'account', id: 'a-9' }, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' })
+    ).events,
+  );
+  await app.balances.catchUp();
+  await append({ category: 'account', id: 'a-2' }, Deposited.create({ amount: 3 }), { expectedVersion: 'no_stream' });
+  return recorded;
+}
+
+/** `count` deposits, appended 1,000 to an append (one stream each). */
+export async function seedDeposits(app: App, count: number): Promise<void> {
+  for (let batch = 0; batch * 1_000 < count; batch++) {
+    const size = Math.min(1_000, count - batch * 1_000);
+    await app.store.append(
+      { category: 'account', id: `bulk-${batch}` },
+      Array.from({ length: size }, (_, index) => Deposited.create({ amount: index + 1 })),
+      { expectedVersion: 'no_stream' },
+    );
+  }
+}
