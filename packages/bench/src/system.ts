@@ -52,6 +52,15 @@ export interface BenchSystem {
    * ambient context (an AsyncLocalStorage holding the handle, as nestjs-cls keeps it).
    */
   appendInAmbientTransaction?(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;
+  /**
+   * `append` on a store given OpenTelemetry (`openTelemetry()` of @es/opentelemetry): with the API
+   * only (no SDK registered: its no-ops), or with the SDK recording every span and metric into
+   * in-memory exporters.
+   */
+  readonly instrumented?: {
+    readonly api: BenchSystem['append'];
+    readonly sdk: BenchSystem['append'];
+  };
   /** Reads a whole stream forwards; resolves to the events read. */
   readStream(stream: string): Promise<number>;
   readonly snapshots?: {

@@ -8,8 +8,10 @@ import {
   type EventStoreBackend,
 } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
+import { openTelemetry } from '@es/opentelemetry';
 import { type Account, accountDecider, type Deposit, Deposited } from '../fixtures.ts';
 import type { BenchSystem, Dialect } from '../system.ts';
+import { inMemorySdk } from '../telemetry.ts';
 
 /** What an @es backend adapter hands over once connected. */
 export interface OpenedBackend {
@@ -44,6 +46,9 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
   let store: EventStore<typeof Deposited, unknown>;
   let outboxStore: EventStore<typeof Deposited, unknown>;
   let ambientStore: EventStore<typeof Deposited, unknown>;
+  let apiOnlyStore: EventStore<typeof Deposited, unknown>;
+  let sdkStore: EventStore<typeof Deposited, unknown>;
+  const sdk = inMemorySdk();
   const ambient = new AsyncLocalStorage<unknown>();
   const connected = () => {
     if (!opened) throw new Error(`${name} is not open`);
@@ -67,6 +72,13 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
         events: [Deposited],
         transactionContext: { current: () => ambient.getStore() },
       });
+      // The global providers, which no SDK registers in the bench: the API's no-ops.
+      apiOnlyStore = createEventStore({ backend: opened.backend, events: [Deposited], telemetry: openTelemetry() });
+      sdkStore = createEventStore({
+        backend: opened.backend,
+        events: [Deposited],
+        telemetry: openTelemetry({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }),
+      });
     },
     async roundTrip(inTransaction) {
       const connection = sqlConnection();
@@ -77,8 +89,14 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       await sqlConnection().execute('ANALYZE');
       if (dialect === 'postgres') await sqlConnection().execute('CHECKPOINT');
     },
-    reset: () => connected().reset(),
-    close: () => connected().close(),
+    async reset() {
+      sdk.reset();
+      await connected().reset();
+    },
+    async close() {
+      await sdk.shutdown();
+      await connected().close();
+    },
     async append(id, events, expectedVersion) {
       await appendDeposits(store, id, events, expectedVersion);
     },
@@ -91,6 +109,14 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       await sqlConnection().transaction((_executor, handle) =>
         ambient.run(handle, () => appendDeposits(ambientStore, id, events, expectedVersion)),
       );
+    },
+    instrumented: {
+      async api(id, events, expectedVersion) {
+        await appendDeposits(apiOnlyStore, id, events, expectedVersion);
+      },
+      async sdk(id, events, expectedVersion) {
+        await appendDeposits(sdkStore, id, events, expectedVersion);
+      },
     },
     async readStream(id) {
       return (await store.readStream(stream(id))).length;

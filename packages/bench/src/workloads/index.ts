@@ -1,6 +1,7 @@
 import { aggregateSnapshot } from './aggregateSnapshot.ts';
 import { appendBatch } from './appendBatch.ts';
 import { appendConcurrent } from './appendConcurrent.ts';
+import { appendSingleOtelApi, appendSingleOtelSdk } from './appendInstrumented.ts';
 import { appendInAmbientTransaction, appendInTransaction } from './appendInTransaction.ts';
 import { appendSingle } from './appendSingle.ts';
 import { catchUp } from './catchUp.ts';
@@ -10,13 +11,16 @@ import { statementRoundTrip, transactionRoundTrip } from './roundTrip.ts';
 import type { Workload } from './workload.ts';
 
 /** The issue's workloads, in its order, after the two that price the driver path itself; (1) is
- * followed by its production path, the append inside the application's transaction. */
+ * followed by its production path, the append inside the application's transaction, and by (1)
+ * with OpenTelemetry (the API alone, then the SDK recording). */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
   appendSingle,
   appendInTransaction,
   appendInAmbientTransaction,
+  appendSingleOtelApi,
+  appendSingleOtelSdk,
   appendConcurrent,
   appendBatch,
   readStream,
