@@ -153,7 +153,7 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
         expect(heldBackBy).toMatchObject(transaction);
         const text = await es(target, ['status']);
         expect(text.stdout).toContain(
-          `log held back: 1 committed event wait behind transaction ${heldBackBy?.transactionId} (pid ${heldBackBy?.pid}, idle in transaction, open `,
+          `log held back: 1 committed event waits behind transaction ${heldBackBy?.transactionId} (pid ${heldBackBy?.pid}, idle in transaction, open `,
         );
         expect(text.stdout.split('\n')[2]).toMatch(
           new RegExp(`^audit\\s.*\\stx ${heldBackBy?.transactionId} \\(pid ${heldBackBy?.pid}, \\d+`),

@@ -65,8 +65,10 @@ export function rebuild(options: RebuildOptions, name: string) {
       );
     }
     const progress = new Progress(out, `${options.resume ? 'resuming' : 'rebuilding'} ${name}`);
+    // On a terminal the note starts below the bar (and the ^C the terminal echoed).
+    const below = process.stderr.isTTY ? '\n' : '';
     const interruption = new Interruption(() =>
-      out.note(out.dim('\nstopping after the batch in flight (Ctrl-C again to quit at once)')),
+      out.note(out.dim(`${below}stopping after the batch in flight (Ctrl-C again to quit at once)`)),
     );
     // Between batches the event loop gets a turn: a synchronous driver (better-sqlite3) would
     // otherwise run the whole replay without letting Ctrl-C or the progress redraws in.

@@ -108,7 +108,7 @@ export async function status({ config, out }: CommandContext): Promise<void> {
       const { transaction, waiting } = held;
       out.line();
       out.line(
-        `${colors.yellow('log held back')}: ${plural(waiting, 'committed event')} wait behind transaction ${transaction.transactionId} (pid ${transaction.pid}, ${transaction.state}, open ${formatDuration(transaction.ageMs)}): ${transaction.query.replace(/\s+/g, ' ')}`,
+        `${colors.yellow('log held back')}: ${plural(waiting, 'committed event')} ${waiting === 1 ? 'waits' : 'wait'} behind transaction ${transaction.transactionId} (pid ${transaction.pid}, ${transaction.state}, open ${formatDuration(transaction.ageMs)}): ${transaction.query.replace(/\s+/g, ' ')}`,
       );
     }
   }

@@ -85,10 +85,10 @@ export class EsProcess {
   stderr = '';
   readonly result: Promise<EsResult>;
 
-  constructor(
-    readonly child: ChildProcess,
-    input: string | undefined,
-  ) {
+  readonly child: ChildProcess;
+
+  constructor(child: ChildProcess, input: string | undefined) {
+    this.child = child;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
     });
