@@ -44,6 +44,20 @@ describe.each(databases)('on %s', (_, open) => {
   const storeWith = (telemetry = openTelemetry({ tracerProvider: sdk.tracerProvider })) =>
     createEventStore({ backend: database.backend, events: [Deposited, BalanceChanged], outbox: true, telemetry });
 
+  /** A projection of the accounts' deposits that appends a balance change for each: its appends run in its batch. */
+  const balancesProjection = (store: ReturnType<typeof storeWith>) =>
+    createConsumer(store, {
+      name: 'balances',
+      categories: ['account'],
+      async handle(events, { store: inBatch }) {
+        for (const event of events) {
+          await inBatch.append({ category: 'balance', id: event.stream.id }, BalanceChanged.create({ balance: 1 }), {
+            expectedVersion: 'any',
+          });
+        }
+      },
+    });
+
   /** Runs `work` inside a span of the application's own (a request's, a job's), then ends it. */
   async function inSpan<T>(name: string, work: () => Promise<T>, kind = SpanKind.INTERNAL) {
     const span = sdk.tracerProvider.getTracer('app').startSpan(name, { kind });
@@ -138,17 +152,7 @@ describe.each(databases)('on %s', (_, open) => {
     });
     const appends = sdk.spansNamed('append account');
     expect(appends).toHaveLength(2);
-    const balances = createConsumer(store, {
-      name: 'balances',
-      categories: ['account'],
-      async handle(events, { store: inBatch }) {
-        for (const event of events) {
-          await inBatch.append({ category: 'balance', id: event.stream.id }, BalanceChanged.create({ balance: 1 }), {
-            expectedVersion: 'any',
-          });
-        }
-      },
-    });
+    const balances = balancesProjection(store);
     // Run from inside another span (a job's, a request's that started it): the batch is no child of it.
     const { result: handled, span: job } = await inSpan('nightly job', () => balances.catchUp());
     expect(handled).toBe(3);
@@ -244,17 +248,7 @@ describe.each(databases)('on %s', (_, open) => {
         expectedVersion: 'no_stream',
       }),
     );
-    const balances = createConsumer(store, {
-      name: 'balances',
-      categories: ['account'],
-      async handle(events, { store: inBatch }) {
-        for (const event of events) {
-          await inBatch.append({ category: 'balance', id: event.stream.id }, BalanceChanged.create({ balance: 5 }), {
-            expectedVersion: 'any',
-          });
-        }
-      },
-    });
+    const balances = balancesProjection(store);
     await balances.catchUp();
     await createOutboxRelay(store, { publish: async () => {} }).drain();
     const attributes = [
