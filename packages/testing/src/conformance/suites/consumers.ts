@@ -295,7 +295,9 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
       await sleep(600); // let a killed holder's lease run out
       const handled = await rebuilt.rebuild({
         clear: (context) => ctx.target.clearHostRows(context.transaction),
-        onProgress: ({ handled }) => progress.push(handled),
+        onProgress: ({ handled }) => {
+          progress.push(handled);
+        },
       });
       expect(handled).toBe(ids.length);
       expect(progress.at(-1)).toBe(ids.length);
