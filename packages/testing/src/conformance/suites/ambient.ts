@@ -94,7 +94,7 @@ function ambientTests<H>(
       await held.hold();
       throw new Boom('the first gives up');
     });
-    await held.reached;
+    await Promise.race([held.reached, rolledBack]); // one that fails before it holds fails the test here
     return { scene, store, first, second, held, rolledBack };
   };
   const nothing = { hostRows: [], events: 0 };
@@ -133,7 +133,7 @@ function ambientTests<H>(
       expect(await store.streamVersion(stream)).toBe(2); // read in the transaction
       await held.hold();
     });
-    await held.reached;
+    await Promise.race([held.reached, commits]); // a transaction that fails early fails the test here
     expect(await committed()).toEqual(nothing); // nobody else sees it yet
     held.release();
     await commits;
