@@ -30,7 +30,7 @@ export interface HostTransaction extends PrismaRawClient {
   };
 }
 
-interface HostClient extends HostTransaction {
+export interface HostClient extends HostTransaction {
   $transaction<R>(work: (tx: HostTransaction) => Promise<R>, options?: PrismaTransactionOptions): Promise<R>;
   $disconnect(): Promise<void>;
 }
@@ -124,7 +124,7 @@ export const prismaTarget: SqlTargetFactory<HostTransaction, PrismaTargetOptions
         provider: providers[dialect],
         ...(pgPool && { pgPool }),
       });
-      return { backend, close: () => client.$disconnect() };
+      return { client, backend, close: () => client.$disconnect() };
     },
     migrate: ({ backend }) => createHostTables(dialect, backend.connection),
     async writeHostRow(tx, id) {
@@ -133,5 +133,15 @@ export const prismaTarget: SqlTargetFactory<HostTransaction, PrismaTargetOptions
     async clearHostRows(tx) {
       await tx.hostRow.deleteMany();
     },
+    ambientContexts: [
+      {
+        name: "transactionHostContext, in @nestjs-cls/transactional's txHost.withTransaction (Prisma adapter)",
+        concurrentTransactions: dialect === 'sqlite' ? 'queued' : 'isolated',
+        async join({ client }) {
+          const { transactionHostAmbient } = await import('./transactionHost.ts');
+          return transactionHostAmbient(client);
+        },
+      },
+    ],
   }),
 });
