@@ -1,9 +1,9 @@
-import { createConsumer, type RecordedEvent } from '@es/core';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type App, PaymentRequested } from './support/app.ts';
-import { es, esJson, type Target } from './support/cli.ts';
+import type { RecordedEvent } from '@es/core';
+import { describe, expect, it } from '@jest/globals';
+import { PaymentRequested } from './support/app.ts';
+import { es, esJson } from './support/cli.ts';
 import { DIALECTS } from './support/databases.ts';
-import { openScenario, seedSmall } from './support/scenario.ts';
+import { holdLease, seededScenario } from './support/scenario.ts';
 
 interface StatusJson {
   consumers: {
@@ -38,18 +38,10 @@ interface StatusJson {
 }
 
 describe.each(DIALECTS)('es status on %s', (dialect) => {
-  let target: Target;
-  let app: App;
-  let recorded: RecordedEvent[];
-
-  beforeAll(async () => {
-    ({ target, app } = await openScenario(dialect));
-    recorded = await seedSmall(app);
-  });
-  afterAll(() => app.close());
+  const scenario = seededScenario(dialect);
 
   it('shows every consumer (checkpoint, head, lag) and the outbox (pending, dead, oldest pending) as a table', async () => {
-    const run = await es(target, ['status']);
+    const run = await es(scenario.target, ['status']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(
@@ -64,7 +56,7 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
   });
 
   it('gives the same as JSON: positions as strings, the oldest pending row by when it was written', async () => {
-    const status = await esJson<StatusJson>(target, ['status']);
+    const status = await esJson<StatusJson>(scenario.target, ['status']);
     const [balances, audit] = status.consumers;
     expect(balances).toMatchObject({
       name: 'balances',
@@ -76,12 +68,12 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
       haltedAt: null,
     });
     // Behind by the time since its first unhandled event (the last account deposit) was recorded.
-    const unhandled = recorded.at(-1) as RecordedEvent;
+    const unhandled = scenario.recorded.at(-1) as RecordedEvent;
     expect(balances?.oldestUnhandledAt).toBe(unhandled.recordedAt.toISOString());
     expect(balances?.lagMs).toEqual(expect.any(Number));
     expect(balances?.checkpoint).not.toBeNull();
     expect(audit).toMatchObject({ name: 'audit', checkpoint: null, lag: 6 });
-    const pending = recorded.find((event) => event.stream.id === 'p-2') as RecordedEvent;
+    const pending = scenario.recorded.find((event) => event.stream.id === 'p-2') as RecordedEvent;
     expect(status.outbox).toEqual([
       {
         tenant: null,
@@ -94,20 +86,13 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
   });
 
   it('names the instance holding a consumer and when its lease runs out', async () => {
-    const worker = createConsumer(app.store, {
-      name: 'balances',
-      owner: 'worker-7',
-      leaseMs: 60_000,
-      categories: ['account'],
-      async handle() {},
-    });
-    await worker.processBatch();
+    const worker = await holdLease(scenario.app, 'worker-7');
     try {
-      const status = await esJson<StatusJson>(target, ['status']);
+      const status = await esJson<StatusJson>(scenario.target, ['status']);
       const balances = status.consumers[0];
       expect(balances?.holder).toBe('worker-7');
       expect(new Date(balances?.leaseExpiresAt as string).getTime()).toBeGreaterThan(Date.now());
-      const text = await es(target, ['status']);
+      const text = await es(scenario.target, ['status']);
       expect(text.stdout.split('\n')[1]).toMatch(/^balances\s+default\s.*\sworker-7\s+\d+(s|m \d+s) left\s/);
     } finally {
       await worker.stop();
@@ -124,22 +109,32 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const transaction = app.store.transaction(async (store) => {
+      const transaction = scenario.app.store.transaction(async (store) => {
         await store.append({ category: 'payment', id: 'p-held' }, PaymentRequested.create({ amount: 1 }), {
           expectedVersion: 'no_stream',
         });
         opened();
         await held;
       });
-      await open;
+      // Should the append fail, say so rather than wait for `open` for ever.
+      await Promise.race([
+        open,
+        transaction.then(() => {
+          throw new Error('the held transaction ended before it appended');
+        }),
+      ]);
       try {
         // Nothing committed waits behind it yet: nothing is held back.
-        expect((await esJson<StatusJson>(target, ['status'])).heldBack).toBeNull();
+        expect((await esJson<StatusJson>(scenario.target, ['status'])).heldBack).toBeNull();
         // A payment committed after it began: no reader sees it until the open transaction ends.
-        await app.store.append({ category: 'payment', id: 'p-after' }, PaymentRequested.create({ amount: 2 }), {
-          expectedVersion: 'no_stream',
-        });
-        const status = await esJson<StatusJson>(target, ['status']);
+        await scenario.app.store.append(
+          { category: 'payment', id: 'p-after' },
+          PaymentRequested.create({ amount: 2 }),
+          {
+            expectedVersion: 'no_stream',
+          },
+        );
+        const status = await esJson<StatusJson>(scenario.target, ['status']);
         expect(status.heldBack).toMatchObject({
           transactionId: expect.stringMatching(/^\d+$/),
           pid: expect.any(Number),
@@ -151,7 +146,7 @@ describe.each(DIALECTS)('es status on %s', (dialect) => {
         const { committedEventsBehind: _, ageMs: __, ...transaction } = status.heldBack ?? {};
         const heldBackBy = status.consumers[1]?.heldBackBy;
         expect(heldBackBy).toMatchObject(transaction);
-        const text = await es(target, ['status']);
+        const text = await es(scenario.target, ['status']);
         expect(text.stdout).toContain(
           `log held back: 1 committed event waits behind transaction ${heldBackBy?.transactionId} (pid ${heldBackBy?.pid}, idle in transaction, open `,
         );

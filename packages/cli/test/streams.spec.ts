@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@es/core';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type App, Deposited } from './support/app.ts';
-import { CONFIG, es, esJson, startEs, type Target } from './support/cli.ts';
+import { describe, expect, it } from '@jest/globals';
+import { Deposited } from './support/app.ts';
+import { CONFIG, es, esJson, startEs } from './support/cli.ts';
 import { DIALECTS } from './support/databases.ts';
-import { openScenario, seedSmall } from './support/scenario.ts';
+import { seededScenario } from './support/scenario.ts';
 
 interface EventJson {
   id: string;
@@ -25,18 +25,10 @@ const ndjson = (text: string) =>
     .map((line) => JSON.parse(line) as EventJson);
 
 describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
-  let target: Target;
-  let app: App;
-  let recorded: RecordedEvent[];
-
-  beforeAll(async () => {
-    ({ target, app } = await openScenario(dialect));
-    recorded = await seedSmall(app);
-  });
-  afterAll(() => app.close());
+  const scenario = seededScenario(dialect);
 
   it('lists streams by tenant and category with their versions, a page at a time', async () => {
-    const all = await es(target, ['streams']);
+    const all = await es(scenario.target, ['streams']);
     expect(all).toMatchObject({ code: 0, stderr: '' });
     expect(all.stdout.split('\n').map((line) => line.split(/\s+/).join(' '))).toEqual([
       'TENANT CATEGORY ID VERSION',
@@ -47,7 +39,7 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
       'default payment p-2 1',
       '',
     ]);
-    const payments = await esJson<{ streams: unknown[]; next: string | null }>(target, [
+    const payments = await esJson<{ streams: unknown[]; next: string | null }>(scenario.target, [
       'streams',
       '--tenant',
       'default',
@@ -61,9 +53,9 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
       ],
       next: null,
     });
-    const first = await es(target, ['streams', '--limit', '2']);
+    const first = await es(scenario.target, ['streams', '--limit', '2']);
     expect(first.stderr).toBe('more streams: es streams --after default/account/a-1\n');
-    const second = await esJson<{ streams: unknown[]; next: string | null }>(target, [
+    const second = await esJson<{ streams: unknown[]; next: string | null }>(scenario.target, [
       'streams',
       '--limit',
       '2',
@@ -78,9 +70,9 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
   });
 
   it("shows a stream's events with their data and metadata, pretty-printed or as JSON", async () => {
-    const run = await es(target, ['stream', 'account/a-1']);
+    const run = await es(scenario.target, ['stream', 'account/a-1']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const [opened, deposited] = recorded;
+    const [opened, deposited] = scenario.recorded;
     expect(run.stdout).toContain('default/account/a-1: version 2, 2 events shown');
     expect(run.stdout).toContain(
       `#1 AccountOpened  position ${opened?.position}  ${opened?.recordedAt.toISOString()}  id ${opened?.id}`,
@@ -94,7 +86,7 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
     for (const part of ['amount: 100', 'cents: 12n']) expect(depositedData).toContain(part);
     expect(lines.filter((line) => line === "  metadata  { correlationId: 'req-1' }")).toHaveLength(2);
 
-    const json = await esJson<{ stream: unknown; version: number; events: EventJson[] }>(target, [
+    const json = await esJson<{ stream: unknown; version: number; events: EventJson[] }>(scenario.target, [
       'stream',
       'account/a-1',
     ]);
@@ -127,43 +119,54 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
         metadata: { correlationId: 'req-1' },
       },
     ]);
-    const other = await esJson<{ events: EventJson[] }>(target, ['stream', 'account/a-9', '--tenant', 'acme']);
+    const other = await esJson<{ events: EventJson[] }>(scenario.target, ['stream', 'account/a-9', '--tenant', 'acme']);
     expect(other.events.map((event) => event.type)).toEqual(['Deposited']);
   });
 
   it('says a stream that has no events is not found (exit code 4), and a malformed name is wrong usage (2)', async () => {
-    const missing = await es(target, ['stream', 'account/nobody']);
+    const missing = await es(scenario.target, ['stream', 'account/nobody']);
     expect(missing).toMatchObject({ code: 4, stdout: '', stderr: 'es: stream default/account/nobody has no events\n' });
-    const malformed = await es(target, ['stream', 'account']);
+    const malformed = await es(scenario.target, ['stream', 'account']);
     expect(malformed).toMatchObject({ code: 2, stderr: 'es: a stream is category/id; got "account"\n' });
-    const invalid = await es(target, ['stream', '9lives/x']);
+    const invalid = await es(scenario.target, ['stream', '9lives/x']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/^es: INVALID_STREAM: Invalid stream category "9lives": .*\n$/);
   });
 
   it('prints the global log in order, every tenant, by category and after a position, one JSON line per event', async () => {
-    const log = ndjson((await es(target, ['log', '--json'])).stdout);
-    expect(log.map((event) => event.id)).toEqual(recorded.map((event) => event.id));
-    const text = await es(target, ['log']);
+    const log = ndjson((await es(scenario.target, ['log', '--json'])).stdout);
+    expect(log.map((event) => event.id)).toEqual(scenario.recorded.map((event) => event.id));
+    const text = await es(scenario.target, ['log']);
     expect(text.stdout.split('\n')[0]).toMatch(
-      new RegExp(`^\\s+${recorded[0]?.position}  \\S+Z  default/account/a-1@1  AccountOpened  \\{ .*owner: 'Ada'`),
+      new RegExp(
+        `^\\s+${scenario.recorded[0]?.position}  \\S+Z  default/account/a-1@1  AccountOpened  \\{ .*owner: 'Ada'`,
+      ),
     );
-    const payments = ndjson((await es(target, ['log', '--json', '--category', 'payment'])).stdout);
+    const payments = ndjson((await es(scenario.target, ['log', '--json', '--category', 'payment'])).stdout);
     expect(payments.map((event) => event.stream.id)).toEqual(['p-1', 'p-2']);
-    const acme = ndjson((await es(target, ['log', '--json', '--tenant', 'acme'])).stdout);
+    const acme = ndjson((await es(scenario.target, ['log', '--json', '--tenant', 'acme'])).stdout);
     expect(acme.map((event) => event.stream.id)).toEqual(['a-9']);
-    const third = recorded[2] as RecordedEvent;
-    const page = await es(target, ['log', '--json', '--after', String(recorded[1]?.position), '--limit', '2']);
-    expect(ndjson(page.stdout).map((event) => event.id)).toEqual(recorded.slice(2, 4).map((event) => event.id));
-    expect(page.stderr).toBe(`more events: es log --after ${recorded[3]?.position}\n`);
+    const third = scenario.recorded[2] as RecordedEvent;
+    const page = await es(scenario.target, [
+      'log',
+      '--json',
+      '--after',
+      String(scenario.recorded[1]?.position),
+      '--limit',
+      '2',
+    ]);
+    expect(ndjson(page.stdout).map((event) => event.id)).toEqual(
+      scenario.recorded.slice(2, 4).map((event) => event.id),
+    );
+    expect(page.stderr).toBe(`more events: es log --after ${scenario.recorded[3]?.position}\n`);
     expect(third.stream.id).toBe('p-1');
   });
 
   it('follows the log from its end as events commit, until Ctrl-C (exit code 0)', async () => {
-    const follow = startEs(target, ['log', '--follow', '--json', '--interval', '50']);
+    const follow = startEs(scenario.target, ['log', '--follow', '--json', '--interval', '50']);
     const append = async (id: string, amounts: number[]) =>
       (
-        await app.store.append(
+        await scenario.app.store.append(
           { category: 'account', id },
           amounts.map((amount) => Deposited.create({ amount })),
           { expectedVersion: 'no_stream' },
@@ -189,7 +192,10 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
   it('finds es.config.ts in the working directory when --config is not given', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'es-cli-'));
     writeFileSync(join(cwd, 'es.config.ts'), `export { default } from ${JSON.stringify(CONFIG)};\n`);
-    const run = await es(target, ['streams', '--category', 'payment', '--tenant', 'default'], { config: null, cwd });
+    const run = await es(scenario.target, ['streams', '--category', 'payment', '--tenant', 'default'], {
+      config: null,
+      cwd,
+    });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('p-2');
   });

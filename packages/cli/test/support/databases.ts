@@ -15,7 +15,12 @@ const DATABASE = 'es_cli';
 
 const KIT_DIALECT: Record<Dialect, DrizzleDialect> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite' };
 
-/** The SQL `drizzle-kit generate` writes for the application's schema against an empty database. */
+/**
+ * The SQL `drizzle-kit generate` writes for the application's schema (the store's models and the
+ * read model's table) against an empty database, computed with drizzle-kit's own API. (@es/drizzle's
+ * tests have the same helper in their test support, which is not a module another package's
+ * tests can import.)
+ */
 async function migrationSql(dialect: Dialect): Promise<string[]> {
   const kit = await import('drizzle-kit/api');
   const schema = { ...configureModels(KIT_DIALECT[dialect] as 'postgresql'), handled: handledRows[dialect] };

@@ -1,4 +1,5 @@
-import type { RecordedEvent } from '@es/core';
+import { createConsumer, type RecordedEvent } from '@es/core';
+import { afterAll, beforeAll } from '@jest/globals';
 import { AccountOpened, type App, Deposited, type Dialect, openApp, PaymentRequested } from './app.ts';
 import type { Target } from './cli.ts';
 import { freshDatabase } from './databases.ts';
@@ -7,6 +8,33 @@ import { freshDatabase } from './databases.ts';
 export async function openScenario(dialect: Dialect): Promise<{ target: Target; app: App }> {
   const database = await freshDatabase(dialect);
   return { target: { dialect, database }, app: openApp(dialect, database) };
+}
+
+/**
+ * A describe block's application on `dialect`, opened and seeded (`seedSmall`) before its tests
+ * and closed after them; its fields are set once `beforeAll` has run.
+ */
+export function seededScenario(dialect: Dialect): { target: Target; app: App; recorded: RecordedEvent[] } {
+  const scenario = {} as { target: Target; app: App; recorded: RecordedEvent[] };
+  beforeAll(async () => {
+    Object.assign(scenario, await openScenario(dialect));
+    scenario.recorded = await seedSmall(scenario.app);
+  });
+  afterAll(() => scenario.app.close());
+  return scenario;
+}
+
+/** Another instance of `balances` (owner `owner`) holding its lease for a minute; `stop()` gives it up. */
+export async function holdLease(app: App, owner: string) {
+  const worker = createConsumer(app.store, {
+    name: 'balances',
+    owner,
+    leaseMs: 60_000,
+    categories: ['account'],
+    async handle() {},
+  });
+  await worker.processBatch();
+  return worker;
 }
 
 /**
