@@ -90,7 +90,8 @@ export class StoreTransactions<THandle> {
     const { result, committed } = await this.backend.transaction((session) =>
       runAtomic(this.backend, session.handle, () => work(session.handle as THandle)),
     );
-    appendCommitted(this.backend);
+    // Each write inside registered its wake-up here (`open` on a joined transaction): a scope that
+    // only read wakes no one.
     for (const callback of committed) callback();
     return result;
   }
