@@ -28,10 +28,11 @@ export const CONSUMER_NAME_MAX_LENGTH = 200;
 const NAME_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${CONSUMER_NAME_MAX_LENGTH - 1}}$`);
 
 /**
- * A named reader of the global log. Each batch is one transaction: take or renew the lease,
- * read after the checkpoint, hand the events to the handler, move the checkpoint. The row lock
- * on the consumer's checkpoint serializes instances, so an event is handled once across every
- * process running the consumer; the lease just keeps one of them in charge.
+ * A named reader of the global log. Each batch takes or renews the lease, reads the page after
+ * the checkpoint, then in one transaction hands the events to the handler and moves the
+ * checkpoint if it still stands where the page starts. The row lock on the consumer's checkpoint
+ * serializes instances, so an event is handled once across every process running the consumer;
+ * the lease just keeps one of them in charge.
  */
 export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   readonly name: string;
@@ -67,9 +68,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
     this.lease = new ConsumerLease(this.store, this.key, this.owner, options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs);
-    this.readAhead = new ReadAhead((after) =>
-      this.store.readOnly((session) => session.readLog({ after, limit: this.batchSize, filter: this.filter })),
-    );
+    this.readAhead = new ReadAhead((after) => this.readPage(after, this.batchSize));
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.failures = options.onFailure && new FailureTracker(options.onFailure);
     this.parked = new ParkedEvents({
@@ -100,16 +99,19 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     return this.store.logFilter(this.options);
   }
 
-  private async startPosition(session: BackendSession<THandle>): Promise<LogPosition> {
+  /** Where a new checkpoint starts; `inSession` runs the head read that `start: 'end'` needs. */
+  private async startPosition(
+    inSession: (read: (session: BackendSession<THandle>) => Promise<LogPosition>) => Promise<LogPosition>,
+  ): Promise<LogPosition> {
     const start = this.options.start ?? 'beginning';
     if (start === 'beginning') return LOG_START;
-    if (start === 'end') return session.logHead();
+    if (start === 'end') return inSession((session) => session.logHead());
     return start;
   }
 
   /**
-   * Processes at most one batch: claims the consumer, then in one transaction reads after its
-   * checkpoint, hands the events to the handler and moves the checkpoint if it is still where the
+   * Processes at most one batch: claims the consumer, reads after its checkpoint, then in one
+   * transaction hands the events to the handler and moves the checkpoint if it is still where the
    * claim found it (an instance that lost the consumer meanwhile rolls its batch back, so each
    * event's effects commit once). A batch that fails throws, until the failure policy (if any)
    * sets its event aside: then the outcome says `parked` or `halted`.
@@ -132,24 +134,25 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
     let page: LogPage | undefined;
     try {
+      // The page is read before the batch's transaction, in statements of their own: see readPage.
+      const after = claimed.isNew ? await this.startPosition((read) => this.store.readOnly(read)) : claimed.position;
+      const read =
+        (limit === batchSize ? ReadAhead.usable(ahead, after) : undefined) ?? (await this.readPage(after, limit));
+      page = read;
+      if (this.readsAhead && limit === batchSize && read.events.length === batchSize) this.readAhead.start(read.next);
       const outcome = await this.store.write(async (session): Promise<BatchOutcome> => {
-        const after = claimed.isNew ? await this.startPosition(session) : claimed.position;
-        page =
-          (limit === batchSize ? ReadAhead.usable(ahead, after) : undefined) ??
-          (await session.readLog({ after, limit, filter: this.filter }));
-        if (this.readsAhead && limit === batchSize && page.events.length === batchSize) this.readAhead.start(page.next);
-        if (page.events.length > 0) {
-          const events = page.events.map((event) => this.store.reviveStored(event));
+        if (read.events.length > 0) {
+          const events = read.events.map((event) => this.store.reviveStored(event));
           const context = { transaction: session.handle as THandle, store: this.store.withSession(session) };
           await batch.handle(events, () => this.options.handle(events, context));
         }
-        const moved = claimed.isNew || compareLogPositions(page.next, claimed.position) !== 0;
-        if (moved && !(await session.storeCheckpoint(this.key, this.owner, claimed.position, page.next))) {
+        const moved = claimed.isNew || compareLogPositions(read.next, claimed.position) !== 0;
+        if (moved && !(await session.storeCheckpoint(this.key, this.owner, claimed.position, read.next))) {
           throw new LostLease();
         }
-        return page.events.length > 0
-          ? { status: 'processed', count: page.events.length, position: page.next }
-          : { status: 'idle', position: page.next, heldBack: page.heldBack === true };
+        return read.events.length > 0
+          ? { status: 'processed', count: read.events.length, position: read.next }
+          : { status: 'idle', position: read.next, heldBack: read.heldBack === true };
       });
       this.failures?.succeeded();
       return outcome;
@@ -159,6 +162,19 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       if (this.failures.failed(claimed.position, page) === 'retry') throw error;
       return this.setAside(claimed, page, error);
     }
+  }
+
+  /**
+   * The page after `after`, read outside the batch's transaction (like a page read ahead): the
+   * checkpoint's compare-and-set makes it safe to use there. Inside one transaction every read
+   * shares that transaction's snapshot, and where positions commit in order (MySQL/MariaDB) the
+   * log is only read exactly by statements whose snapshots are taken one after the other (see
+   * sql/statements/log.ts): MariaDB can take a snapshot that shows a later append's log head
+   * without an earlier append it hides, and a page read in it would move the checkpoint past that
+   * earlier append for good.
+   */
+  private readPage(after: LogPosition, limit: number): Promise<LogPage> {
+    return this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
   }
 
   /** The failure policy's last word on the one event of `page`: parked and passed, or halted at. */
@@ -295,7 +311,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     } = {},
   ): Promise<number> {
     const start = await this.moveCheckpoint(
-      (session) => this.startPosition(session),
+      (session) => this.startPosition((read) => read(session)),
       (session) => options.clear?.({ transaction: session.handle as THandle, store: this.store.withSession(session) }),
     );
     const total = await this.store.readOnly((session) => session.countLog(start, this.filter));

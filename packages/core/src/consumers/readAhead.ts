@@ -4,8 +4,8 @@ import { compareLogPositions, type LogPage, type LogPosition } from '../backend/
  * After a full page, the consumer reads the next one on another connection while its handler
  * runs, so a consumer that is behind overlaps its log reads with its handling. A page read ahead
  * is used only by a batch that starts where it was read from (the log after a position is the
- * same whichever transaction reads it); otherwise, or when it failed or came back empty, the
- * batch reads in its own transaction as usual.
+ * same whenever it is read); otherwise, or when it failed or came back empty, the batch reads
+ * its page as usual.
  */
 export class ReadAhead {
   private ahead: { readonly after: LogPosition; readonly page: Promise<LogPage> } | undefined;

@@ -86,8 +86,17 @@ export function logStatements(context: StatementContext) {
     return { events: found, next, heldBack };
   };
 
-  /** Events after the cursor up to the committed head, read before them: nothing at or below a
-   * committed head can appear later. */
+  /**
+   * Events after the cursor up to the committed head, read before them, in a statement of its
+   * own: nothing at or below a committed head can appear later, but only a read view taken after
+   * the head's statement returned is sure to show all of it. MariaDB takes a read view by walking
+   * its open transactions without a lock, so one view (one statement, or a REPEATABLE READ
+   * transaction) can show an append and the head it moved while hiding an earlier one, which
+   * committed during the walk (deregistered before it released the head's lock); a later view
+   * shows it. Read in autocommit, as consumers and `readAll` outside a transaction do, each
+   * statement takes its own view; inside a transaction, the page is only as exact as that
+   * transaction's snapshot.
+   */
   const readUpToHead = async (executor: SqlExecutor, read: ReadLogQuery): Promise<LogPage> => {
     const head = await committedHead(executor);
     const rows = await query<EventRow>(
