@@ -9,6 +9,7 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@es/core';
+import type { SqlBackend } from '@es/core/sql';
 import { jest } from '@jest/globals';
 import { type BankEventDefinition, bankEvents, KitError } from './fixtures.js';
 import type { ConformanceTarget } from './target.js';
@@ -27,6 +28,15 @@ export function suiteContext<THandle>(target: ConformanceTarget<THandle>): Suite
     store: (options = {}) =>
       watched(createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options })),
   };
+}
+
+/**
+ * A SQL target's backend as SQL: its connection and tables, and their prefix (for another backend
+ * over the same tables).
+ */
+export function sqlBackendOf<THandle>(ctx: SuiteContext<THandle>) {
+  const { connection, tables } = ctx.backend() as unknown as SqlBackend<THandle>;
+  return { connection, tables, tablePrefix: tables.events.slice(0, -'events'.length) };
 }
 
 /** An event one instance of a consumer handled, and that instance's owner. */

@@ -10,6 +10,7 @@ import { errorsSuite } from './suites/errors.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
+import { mysqlReadViewsSuite } from './suites/mysqlReadViews.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
 import { operationsSuite } from './suites/operations.js';
 import { outboxSuite } from './suites/outbox.js';
@@ -39,6 +40,7 @@ export const conformanceSuites = [
   outboxSuite,
   operationsSuite,
   mysqlSchemaSuite,
+  mysqlReadViewsSuite,
   errorsSuite,
 ];
 

@@ -1,7 +1,7 @@
 import { createEventStore, SchemaMismatchError } from '@es/core';
-import { createSqlBackend, mysqlNameCollationStatements, type SqlBackend } from '@es/core/sql';
+import { createSqlBackend, mysqlNameCollationStatements } from '@es/core/sql';
 import { describe, expect, it } from '@jest/globals';
-import { type SuiteContext, uniqueId } from '../context.js';
+import { type SuiteContext, sqlBackendOf, uniqueId } from '../context.js';
 import { bankEvents, Deposited } from '../fixtures.js';
 
 /** MySQL/MariaDB only: what the store does on tables whose name columns fold case. */
@@ -9,8 +9,7 @@ export function mysqlSchemaSuite<H>(ctx: SuiteContext<H>): void {
   if (ctx.target.dialect !== 'mysql') return;
   describe('mysql schema', () => {
     it('refuses name columns that fold case before writing anything, and hands over the fix', async () => {
-      const { connection, tables } = ctx.backend() as unknown as SqlBackend<H>;
-      const tablePrefix = tables.events.slice(0, -'events'.length);
+      const { connection, tables, tablePrefix } = sqlBackendOf(ctx);
       // A table as an earlier version (or a tool that cannot set a collation) created it.
       await connection.execute(
         `ALTER TABLE ${tables.streams} MODIFY stream_id VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL`,
