@@ -84,15 +84,19 @@ export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
       );
     });
 
-    it('returns nothing past the end, and the cursor stays put', async () => {
+    // The cursor of an empty page may move on without events (PostgreSQL's is the horizon, which
+    // any transaction of the database moves), never back and never past an event still to come.
+    it('returns nothing past the end, and the cursor from there reads the next event', async () => {
       const store = ctx.store();
-      await store.append({ category: 'account', id: uniqueId() }, Deposited.create({ amount: 1 }), {
-        expectedVersion: 'any',
-      });
+      const account = { category: 'account', id: uniqueId() };
+      await store.append(account, Deposited.create({ amount: 1 }), { expectedVersion: 'any' });
       const first = await store.readAll();
       const second = await store.readAll({ after: first.next });
       expect(second.events).toEqual([]);
-      expect(compareLogPositions(second.next, first.next)).toBe(0);
+      expect(compareLogPositions(second.next, first.next)).toBeGreaterThanOrEqual(0);
+      await store.append(account, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
+      const third = await store.readAll({ after: second.next });
+      expect(third.events.map((event) => [event.version, event.data])).toEqual([[2, { amount: 2 }]]);
     });
 
     it('does not skip events written by a slow transaction that began before faster ones', async () => {
