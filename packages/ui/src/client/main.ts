@@ -1,0 +1,142 @@
+/**
+ * The event browser's page: reads the server's meta, then shows the view the address names,
+ * again whenever it changes. Each view gets a signal and a leave hook, so leaving it stops its
+ * requests, its polling and its live connection.
+ */
+import type { MetaResponse } from '../api/contract.js';
+import { api } from './api.js';
+import { failure } from './components/states.js';
+import type { ViewContext } from './context.js';
+import { h, replace } from './dom.js';
+import { refreshRelativeTimes } from './format.js';
+import { installShortcuts } from './keyboard.js';
+import { parseRoute, type Route } from './router.js';
+import { consumersView } from './views/consumers.js';
+import { eventView } from './views/event.js';
+import { logView } from './views/log.js';
+import { outboxView } from './views/outbox.js';
+import { streamView } from './views/stream.js';
+import { streamsView } from './views/streams.js';
+
+const main = document.getElementById('content')!;
+
+function render(route: Route, context: ViewContext): Promise<HTMLElement> {
+  switch (route.view) {
+    case 'streams':
+      return streamsView(route, context);
+    case 'stream':
+      return streamView(route, context);
+    case 'event':
+      return eventView(route, context);
+    case 'log':
+      return logView(context);
+    case 'consumers':
+      return consumersView(context);
+    case 'outbox':
+      return outboxView(route, context);
+    case 'missing':
+      return Promise.resolve(
+        h(
+          'div',
+          { class: 'empty' },
+          h('p', { class: 'empty-title' }, 'Nothing here'),
+          h('a', { href: '#/' }, 'Back to the streams'),
+        ),
+      );
+  }
+}
+
+const TITLES: Record<Route['view'], string> = {
+  streams: 'Streams',
+  stream: 'Stream',
+  event: 'Event',
+  log: 'Live log',
+  consumers: 'Consumers',
+  outbox: 'Outbox',
+  missing: 'Not found',
+};
+
+/** The view on screen: leaving it aborts its requests and runs its cleanups. */
+let current: { controller: AbortController; cleanups: (() => void)[] } | null = null;
+
+function leaveView(): void {
+  if (!current) return;
+  current.controller.abort();
+  for (const cleanup of current.cleanups) cleanup();
+  current = null;
+}
+
+async function show(meta: MetaResponse, options: { focus: boolean }): Promise<void> {
+  leaveView();
+  const route = parseRoute(location.hash);
+  const view = { controller: new AbortController(), cleanups: [] as (() => void)[] };
+  current = view;
+  const context: ViewContext = {
+    meta,
+    signal: view.controller.signal,
+    onLeave: (cleanup) => view.cleanups.push(cleanup),
+    refresh: () => void show(meta, { focus: false }),
+  };
+  document.title = `${TITLES[route.view]} · Event browser`;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
+    const active =
+      link.dataset.nav === route.view || (link.dataset.nav === 'streams' && /^(stream|event)$/.test(route.view));
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  main.setAttribute('aria-busy', 'true');
+  // The old view stays until the new one is ready, so the page does not flash empty between views.
+  const slow = setTimeout(() => main.classList.add('pending'), 150);
+  let content: HTMLElement;
+  try {
+    content = await render(route, context);
+  } catch (error) {
+    if (view.controller.signal.aborted) return;
+    content = failure(error);
+  } finally {
+    clearTimeout(slow);
+  }
+  if (current !== view) return;
+  main.classList.remove('pending');
+  main.removeAttribute('aria-busy');
+  replace(main, content);
+  main.dataset.view = route.view;
+  if (options.focus) main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+function showStore(meta: MetaResponse): void {
+  replace(
+    document.getElementById('store')!,
+    h('span', { class: 'chip' }, meta.storeName, h('span', { class: 'muted' }, ` · ${meta.dialect}`)),
+    meta.tenantScoped ? h('span', { class: 'chip' }, `tenant ${meta.tenant}`) : null,
+    meta.actions
+      ? h(
+          'span',
+          { class: 'chip warn', title: 'Dead outbox rows can be retried or purged, consumers rebuilt' },
+          'actions on',
+        )
+      : h('span', { class: 'chip', title: 'Started without actions: nothing can be changed from here' }, 'read-only'),
+  );
+}
+
+async function start(): Promise<void> {
+  let meta: MetaResponse;
+  try {
+    meta = await api.meta();
+  } catch (error) {
+    replace(main, failure(error));
+    return;
+  }
+  showStore(meta);
+  installShortcuts(() => {
+    const search = document.querySelector<HTMLInputElement>('[data-search]');
+    if (search) search.focus();
+    else location.hash = '#/';
+  });
+  window.addEventListener('hashchange', () => void show(meta, { focus: true }));
+  setInterval(refreshRelativeTimes, 10_000);
+  await show(meta, { focus: false });
+}
+
+void start();
