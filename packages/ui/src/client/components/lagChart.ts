@@ -3,7 +3,7 @@ import type { LagSample } from '../../api/contract.js';
 import { h, svg } from '../dom.js';
 import { count, duration } from '../format.js';
 
-const WIDTH = 160;
+const WIDTH = 150;
 const HEIGHT = 36;
 
 /** `span`: the time the chart covers (the server keeps that much history), ending now. */

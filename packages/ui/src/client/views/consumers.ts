@@ -140,7 +140,7 @@ export async function consumersView(context: ViewContext): Promise<HTMLElement> 
         h('span', null, 'Status'),
         h('span', { class: 'num' }, 'Lag'),
         h('span', null, 'Lag, recent'),
-        h('span', null, 'Checkpoint of head'),
+        h('span', null, 'Checkpoint / head'),
         h('span', null, 'Holder'),
         meta.actions ? h('span', null, '') : null,
       ),

@@ -83,7 +83,7 @@ export async function streamView(
     h(
       'header',
       { class: 'view-head' },
-      h('h1', { class: 'mono' }, stream.id),
+      h('div', null, h('h1', { class: 'mono' }, stream.id), h('p', { class: 'subtitle' }, `${stream.category} stream`)),
       h(
         'dl',
         { class: 'stats' },
