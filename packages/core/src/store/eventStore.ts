@@ -230,7 +230,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const filter = this.logFilter(options);
     return this.telemetry.readLog({ filter, after, limit }, async () => {
       const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
-      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+      return {
+        events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)),
+        next: page.next,
+        ...(page.heldBack && { heldBack: true }),
+      };
     });
   }
 
@@ -253,7 +257,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   /** The event with this id: this store's tenant's, or any tenant's with `allTenants`. */
-  async readEvent<O extends ReadEventOptions = {}>(eventId: string, options?: O): Promise<ReadEventOf<TEvents, O> | undefined>;
+  async readEvent<O extends ReadEventOptions = {}>(
+    eventId: string,
+    options?: O,
+  ): Promise<ReadEventOf<TEvents, O> | undefined>;
   async readEvent(
     eventId: string,
     options: ReadEventOptions = {},
@@ -311,10 +318,6 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     unknownTypes: 'throw' | 'raw' | undefined,
   ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
     return reviveEvent(this.registry, event, unknownTypes) as RecordedEventOf<TEvents> | UnknownRecordedEvent;
-  }
-
-  private revive(event: StoredEvent): RecordedEventOf<TEvents> {
-    return reviveEvent(this.registry, event, 'throw') as RecordedEventOf<TEvents>;
   }
 
   /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one). */

@@ -105,6 +105,11 @@ export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = Recor
   readonly events: TRead[];
   /** Pass as `after` to continue; never past an event that can still appear. */
   readonly next: LogPosition;
+  /**
+   * PostgreSQL: committed events beyond this page wait behind an older open transaction (read
+   * again soon rather than idling).
+   */
+  readonly heldBack?: boolean;
 }
 
 export interface ListStreamsOptions {
