@@ -200,7 +200,12 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     if (status !== 'pending' && status !== 'dead') throw new InvalidArgumentError("status must be 'pending' or 'dead'");
     if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
     const rows = await this.store.readOnly((session) =>
-      session.listOutbox({ status, limit, ...(after !== undefined && { after }), ...(this.tenant !== undefined && { tenant: this.tenant }) }),
+      session.listOutbox({
+        status,
+        limit,
+        ...(after !== undefined && { after }),
+        ...(this.tenant !== undefined && { tenant: this.tenant }),
+      }),
     );
     return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event, 'raw') }));
   }

@@ -127,7 +127,11 @@ export interface EventJson {
   readonly unknownType: boolean;
   readonly data: Json;
   /** `correlationId` and `causationId` name other events (links: GET api/events/<id>). */
-  readonly metadata: { readonly correlationId?: string; readonly causationId?: string; readonly [key: string]: Json | undefined };
+  readonly metadata: {
+    readonly correlationId?: string;
+    readonly causationId?: string;
+    readonly [key: string]: Json | undefined;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -173,7 +173,9 @@ export function operationsSuite<H>(ctx: SuiteContext<H>): void {
       expect(pending[0]?.nextAttemptAt).toBeInstanceOf(Date);
       const next = await failOnce.list({ status: 'pending', after: pending[0]?.id });
       expect(next.map((row) => row.event.stream.id)).toEqual([streams[2]?.id]);
-      expect(await createOutboxRelay(ctx.store({ tenant: 'elsewhere' }), { async publish() {} }).list({ status: 'dead' })).toEqual([]);
+      expect(
+        await createOutboxRelay(ctx.store({ tenant: 'elsewhere' }), { async publish() {} }).list({ status: 'dead' }),
+      ).toEqual([]);
       await expect(failOnce.list({ status: 'gone' as 'dead' })).rejects.toBeInstanceOf(InvalidArgumentError);
     });
 
