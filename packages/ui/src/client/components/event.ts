@@ -33,8 +33,10 @@ function fact(label: string, value: Node | string): HTMLElement {
 /** The facts of one event, with links to its stream and to the events its metadata names. */
 export function eventFacts(event: EventJson, meta: MetaResponse): HTMLElement {
   const { correlationId, causationId } = event.metadata;
-  const reference = (id: string | undefined) =>
-    id === undefined ? h('span', { class: 'muted' }, '—') : h('a', { class: 'mono', href: eventHref(id) }, id);
+  const reference = (name: string, id: string | undefined) =>
+    id === undefined
+      ? h('span', { class: 'muted' }, '—')
+      : h('a', { class: 'mono', href: eventHref(id), 'data-reference': name }, id);
   return h(
     'dl',
     { class: 'facts' },
@@ -54,8 +56,8 @@ export function eventFacts(event: EventJson, meta: MetaResponse): HTMLElement {
     event.transactionId === '0' ? null : fact('Transaction', h('span', { class: 'mono' }, event.transactionId)),
     fact('Recorded', timeExact(event.recordedAt)),
     fact('Schema version', String(event.schemaVersion)),
-    fact('Correlation', reference(correlationId)),
-    fact('Causation', reference(causationId)),
+    fact('Correlation', reference('correlation', correlationId)),
+    fact('Causation', reference('causation', causationId)),
   );
 }
 
