@@ -6,8 +6,16 @@ import { count, duration } from '../format.js';
 const WIDTH = 150;
 const HEIGHT = 36;
 
-/** `span`: the time the chart covers (the server keeps that much history), ending now. */
-export function lagChart(samples: readonly LagSample[], span: number, now: number): HTMLElement {
+/** The least time a chart spans, so a few first samples do not stretch across it. */
+const LEAST_SPAN = 10_000;
+
+/**
+ * The chart ends now and reaches back to the oldest sample, at most `keep` (what the server keeps):
+ * a server sampling for a few seconds gets a chart of those seconds, not a line at its right edge.
+ */
+export function lagChart(samples: readonly LagSample[], keep: number, now: number): HTMLElement {
+  const oldest = samples[0] ? now - new Date(samples[0].at).getTime() : 0;
+  const span = Math.min(keep, Math.max(LEAST_SPAN, oldest));
   const peak = Math.max(1, ...samples.map((sample) => sample.lag));
   const x = (at: string) => Math.max(0, WIDTH - ((now - new Date(at).getTime()) / span) * WIDTH);
   const y = (lag: number) => HEIGHT - 2 - (lag / peak) * (HEIGHT - 4);

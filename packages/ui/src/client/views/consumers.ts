@@ -127,7 +127,7 @@ export async function consumersView(context: ViewContext): Promise<HTMLElement> 
     h(
       'p',
       { class: 'muted lead' },
-      `Lag is the number of committed events a consumer has yet to handle; the chart covers the last ${duration(meta.lagSampling.keepMs)}.`,
+      `Lag is the number of committed events a consumer has yet to handle; the chart shows it over up to the last ${duration(meta.lagSampling.keepMs)}.`,
     ),
     problem,
     h(
