@@ -10,9 +10,22 @@ interface Chromium {
 interface BrowserPage {
   addInitScript(script: string): Promise<void>;
   goto(url: string): Promise<unknown>;
-  waitForFunction(expression: string, arg?: unknown, options?: { timeout: number }): Promise<unknown>;
-  evaluate<T>(expression: string): Promise<T>;
+  /** A function, not a string: the page's Content-Security-Policy forbids evaluating strings. */
+  evaluate<T>(work: () => T | Promise<T>): Promise<T>;
 }
+
+/** In the page: the first rows' time once recorded, and how many rows it shows. */
+const firstRows = () =>
+  new Promise<{ at: number; shown: number }>((resolve) => {
+    const page = globalThis as unknown as { __firstRows?: number; requestAnimationFrame(next: () => void): void };
+    const check = () => {
+      if (page.__firstRows === undefined) return page.requestAnimationFrame(check);
+      const rows = (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } })
+        .document;
+      resolve({ at: page.__firstRows, shown: rows.querySelectorAll('details.event').length });
+    };
+    check();
+  });
 
 /**
  * Recorded by the page itself: when the first of a stream's event rows is in the document and a
@@ -53,11 +66,10 @@ export const browseStream = defineWorkload({
       for (let load = -1; load < sizes.browserLoads; load++) {
         await tab.page.goto('about:blank');
         await tab.page.goto(`${served.url}#/streams/bench/browse-0`);
-        await tab.page.waitForFunction('window.__firstRows !== undefined', undefined, { timeout: 30_000 });
-        const shown = await tab.page.evaluate<number>("document.querySelectorAll('details.event').length");
+        const { at, shown } = await tab.page.evaluate(firstRows);
         if (shown !== 100) throw new Error(`${system.name}: the first page showed ${shown} events, not 100`);
         if (load < 0) continue;
-        samples.push(await tab.page.evaluate<number>('window.__firstRows'));
+        samples.push(at);
         rows += shown;
       }
       if (tab.errors.length > 0) throw new Error(`${system.name}: the page failed: ${tab.errors.join('; ')}`);
