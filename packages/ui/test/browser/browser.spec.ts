@@ -5,17 +5,14 @@
  * (test-artifacts/). Waits have timeouts; no test asserts a timing.
  */
 import { networkInterfaces } from 'node:os';
-import { causedBy, type RecordedEvent } from '@es/core';
+import type { RecordedEvent } from '@es/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { type App, Deposited, type Dialect, openApp } from '../../../cli/test/support/app.ts';
-import { DIALECTS, freshDatabase } from '../../../cli/test/support/databases.ts';
-import { seedSmall } from '../../../cli/test/support/scenario.ts';
+import { type App, Deposited, type Dialect } from '../../../cli/test/support/app.ts';
+import { DIALECTS } from '../../../cli/test/support/databases.ts';
 import { type ServedEventBrowser, serveEventBrowser } from '../../dist/server/index.js';
+import { seeded } from '../server/support/seeded.ts';
 import { launchChromium, openPage, screenshot, type TestPage } from './support/chromium.ts';
-
-/** The database the package's tests use on the servers (scripts/databases.sh creates it). */
-const DATABASE = 'es_ui';
 
 /** This machine's first non-loopback IPv4 address, if it has one. */
 function outsideAddress(): string | undefined {
@@ -44,15 +41,7 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
   let caused: RecordedEvent;
 
   beforeAll(async () => {
-    app = openApp(dialect, await freshDatabase(dialect, DATABASE));
-    recorded = await seedSmall(app);
-    const [, , paymentRequested] = recorded;
-    caused = (
-      await app.store.append({ category: 'account', id: 'a-3' }, Deposited.create({ amount: 9 }), {
-        expectedVersion: 'no_stream',
-        metadata: causedBy(paymentRequested!),
-      })
-    ).events[0]!;
+    ({ app, recorded, caused } = await seeded(dialect));
     served = await serveEventBrowser({ ...app, actions: true, port: 0, lagSampling: { everyMs: 500 } });
     browser = await launchChromium();
   });
