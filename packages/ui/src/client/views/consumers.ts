@@ -11,6 +11,9 @@ import type { ViewContext } from '../context.js';
 import { h, replace } from '../dom.js';
 import { count, duration, timeAgo } from '../format.js';
 
+/** The global position in a log cursor (`<transactionId>:<position>`), the part a reader compares. */
+const logPosition = (cursor: string) => cursor.slice(cursor.indexOf(':') + 1);
+
 const TONE = { 'caught-up': 'ok', behind: 'info', 'held-back': 'warn', halted: 'bad', rebuilding: 'info' } as const;
 
 export async function consumersView(context: ViewContext): Promise<HTMLElement> {
@@ -71,9 +74,11 @@ export async function consumersView(context: ViewContext): Promise<HTMLElement> 
       h(
         'span',
         { class: 'mono small position' },
-        h('span', { title: 'checkpoint' }, consumer.checkpoint ?? 'start'),
+        consumer.checkpoint === null
+          ? h('span', { title: 'nothing handled yet' }, 'start')
+          : h('span', { title: `checkpoint ${consumer.checkpoint}` }, count(logPosition(consumer.checkpoint))),
         h('span', { class: 'muted' }, ' of '),
-        h('span', { title: 'head of the log' }, consumer.head),
+        h('span', { title: `head of the log ${consumer.head}` }, count(logPosition(consumer.head))),
       ),
       h(
         'span',
