@@ -118,8 +118,9 @@ export function streamStatements(context: StatementContext) {
 
     /**
      * Each next (tenant, category) is one probe of the streams' primary key past the one before,
-     * and each count reads at most `countUpTo` of its entries: the cost follows the page, never
-     * the number of streams.
+     * and each count reads at most `countUpTo` of its entries in key order (ordered, so a large
+     * category is not planned as a table scan that stops at the limit): the cost follows the page,
+     * never the number of streams.
      */
     async listCategories(executor: SqlExecutor, request: ListCategoriesQuery): Promise<CategorySummary[]> {
       const found: CategorySummary[] = [];
@@ -137,7 +138,7 @@ export function streamStatements(context: StatementContext) {
         const [count] = await query<{ n: unknown }>(
           executor,
           context,
-          sql`SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM ${streams} WHERE tenant_id = ${after.tenant} AND category = ${after.category} LIMIT ${request.countUpTo}) counted`,
+          sql`SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM ${streams} WHERE tenant_id = ${after.tenant} AND category = ${after.category} ORDER BY tenant_id, category, stream_id LIMIT ${request.countUpTo}) counted`,
         );
         found.push({ ...after, streams: toNumber(count?.n ?? 0) });
       }
