@@ -89,6 +89,27 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
     await screenshot(page, `${dialect}-event`);
   });
 
+  test('searches streams by id from the keyboard, and opens one', async () => {
+    const { page } = tab;
+    await page.goto(served.url);
+    await page.locator('.streams .rows a.row').first().waitFor();
+    await page.keyboard.press('/');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('search');
+    await page.keyboard.type('p-');
+    await page.locator('.streams .rows .id', { hasText: 'a-1' }).waitFor({ state: 'detached' });
+    expect(await page.locator('.streams .rows .id').allTextContents()).toEqual(['p-1', 'p-2']);
+    expect(page.url()).toContain('search=p-');
+
+    // Escape leaves the field; j moves down the rows; Enter opens the focused one.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    expect(await page.locator(':focus').textContent()).toContain('p-2');
+    await page.keyboard.press('Enter');
+    await page.locator('h1', { hasText: 'p-2' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/streams/payment/p-2');
+  });
+
   test('shows events in the live log as they commit, none skipped or repeated', async () => {
     const { page } = tab;
     await page.goto(`${served.url}#/log`);
