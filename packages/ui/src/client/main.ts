@@ -56,6 +56,9 @@ const TITLES: Record<Route['view'], string> = {
   missing: 'Not found',
 };
 
+/** Set by the / shortcut outside the streams view: focus the search once they are shown. */
+let searchOnShow = false;
+
 /** The view on screen: leaving it aborts its requests and runs its cleanups. */
 let current: { controller: AbortController; cleanups: (() => void)[] } | null = null;
 
@@ -101,7 +104,9 @@ async function show(meta: MetaResponse, options: { focus: boolean }): Promise<vo
   main.removeAttribute('aria-busy');
   replace(main, content);
   main.dataset.view = route.view;
-  if (options.focus) main.focus({ preventScroll: true });
+  if (searchOnShow) document.querySelector<HTMLInputElement>('[data-search]')?.focus();
+  else if (options.focus) main.focus({ preventScroll: true });
+  searchOnShow = false;
   window.scrollTo(0, 0);
 }
 
@@ -131,8 +136,10 @@ async function start(): Promise<void> {
   showStore(meta);
   installShortcuts(() => {
     const search = document.querySelector<HTMLInputElement>('[data-search]');
-    if (search) search.focus();
-    else location.hash = '#/';
+    if (search) return search.focus();
+    // Elsewhere, / goes to the streams and focuses their search once they are shown.
+    searchOnShow = true;
+    location.hash = '#/';
   });
   window.addEventListener('hashchange', () => void show(meta, { focus: true }));
   setInterval(refreshRelativeTimes, 10_000);

@@ -91,9 +91,11 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
 
   test('searches streams by id from the keyboard, and opens one', async () => {
     const { page } = tab;
-    await page.goto(served.url);
-    await page.locator('.streams .rows a.row').first().waitFor();
+    // From another view, / goes to the streams and focuses their search.
+    await page.goto(`${served.url}#/consumers`);
+    await page.locator('[data-consumer="balances"]').waitFor();
     await page.keyboard.press('/');
+    await page.locator('.streams .rows a.row').first().waitFor();
     expect(await page.locator(':focus').getAttribute('id')).toBe('search');
     await page.keyboard.type('p-');
     await page.locator('.streams .rows .id', { hasText: 'a-1' }).waitFor({ state: 'detached' });

@@ -52,7 +52,12 @@ export async function logView(context: ViewContext): Promise<HTMLElement> {
       h('span', { class: 'num muted' }, `v${count(event.version)}`),
     );
 
+  const nothingYet =
+    initial.events.length === 0
+      ? h('p', { class: 'empty-row muted' }, 'No events yet: they appear here as they commit.')
+      : null;
   const show = (events: readonly EventJson[], fresh: boolean) => {
+    if (events.length > 0) nothingYet?.remove();
     // Newest on top: each later event goes above the one before it.
     const batch = document.createDocumentFragment();
     for (let index = events.length - 1; index >= 0; index--) batch.append(row(events[index]!, fresh));
@@ -97,9 +102,7 @@ export async function logView(context: ViewContext): Promise<HTMLElement> {
         h('span', null, 'Type'),
         h('span', { class: 'num' }, 'Version'),
       ),
-      initial.events.length === 0
-        ? h('p', { class: 'empty-row muted' }, 'No events yet: they appear here as they commit.')
-        : null,
+      nothingYet,
       rows,
     ),
   );
