@@ -4,68 +4,12 @@
  * whose body the framework parsed already, a live log message, and the host application's own
  * routes left alone.
  */
-import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
-import Fastify from 'fastify';
 import type { LogResponse, MetaResponse, OutboxResponse } from '../../dist/server/index.js';
 import { createEventBrowser, type EventBrowser } from '../../dist/server/index.js';
 import { firstMessages, post, request } from './support/http.ts';
+import { MOUNTS, type Mounted } from './support/mounts.ts';
 import { type Seeded, seeded } from './support/seeded.ts';
-
-/** The host application's module (Nest's decorator applied as a call: no compiler settings needed). */
-class HostModule {}
-Module({})(HostModule);
-
-interface Mounted {
-  /** The host application's address, e.g. http://127.0.0.1:1234 */
-  readonly origin: string;
-  close(): Promise<void>;
-}
-
-const listening = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-const MOUNTS: Record<string, (browser: EventBrowser) => Promise<Mounted>> = {
-  async Express(browser) {
-    const app = express();
-    app.use(express.json());
-    app.use('/es', browser.handler);
-    app.get('/hello', (_req, res) => {
-      res.send('the host application');
-    });
-    const server = await new Promise<Server>((resolve) => {
-      const started = app.listen(0, '127.0.0.1', () => resolve(started));
-    });
-    return { origin: listening(server), close: () => new Promise((resolve) => server.close(() => resolve())) };
-  },
-  async Fastify(browser) {
-    const app = Fastify();
-    // The raw handler takes the request as Node has it, with the body Fastify parsed.
-    const serve = (req: { raw: object; body?: unknown }, reply: { hijack(): void; raw: object }) => {
-      reply.hijack();
-      browser.handler(Object.assign(req.raw, { body: req.body }) as never, reply.raw as never);
-    };
-    app.all('/es', serve);
-    app.all('/es/*', serve);
-    app.get('/hello', async () => 'the host application');
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    return { origin: listening(app.server), close: () => app.close() };
-  },
-  async Nest(browser) {
-    const app = await NestFactory.create<NestExpressApplication>(HostModule, { logger: false });
-    app.use('/es', browser.handler);
-    (app.getHttpAdapter().getInstance() as express.Express).get('/hello', (_req, res) => {
-      res.send('the host application');
-    });
-    await app.listen(0, '127.0.0.1');
-    return { origin: listening(app.getHttpServer()), close: () => app.close() };
-  },
-};
 
 describe.each(Object.keys(MOUNTS))('the event browser mounted in %s', (framework) => {
   let seed: Seeded;
