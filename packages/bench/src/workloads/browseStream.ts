@@ -40,6 +40,21 @@ const FIRST_ROWS = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
+/** `work`, or `failure()` once `ms` have passed. */
+async function within<T>(ms: number, work: Promise<T>, failure: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(failure()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The event browser's first page of a 10,000-event stream, in headless Chromium: each sample is
  * the time from navigating to the stream's page to its first rows drawn (the page's first 100
@@ -66,7 +81,12 @@ export const browseStream = defineWorkload({
       for (let load = -1; load < sizes.browserLoads; load++) {
         await tab.page.goto('about:blank');
         await tab.page.goto(`${served.url}#/streams/bench/browse-0`);
-        const { at, shown } = await tab.page.evaluate(firstRows);
+        // A page that never shows its rows (a failed request, a script error) fails the row.
+        const { at, shown } = await within(
+          30_000,
+          tab.page.evaluate(firstRows),
+          () => new Error(`${system.name}: no rows within 30 s; ${tab.errors.join('; ')}`),
+        );
         if (shown !== 100) throw new Error(`${system.name}: the first page showed ${shown} events, not 100`);
         if (load < 0) continue;
         samples.push(at);
