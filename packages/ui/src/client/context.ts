@@ -1,6 +1,6 @@
 /** What every view is given: the server's meta, and the hooks of the view's lifetime. */
 import type { MetaResponse, StreamKeyJson } from '../api/contract.js';
-import { href } from './router.js';
+import { href, type Route } from './router.js';
 
 export interface ViewContext {
   readonly meta: MetaResponse;
@@ -11,6 +11,12 @@ export interface ViewContext {
   /** Renders the view again (after an action changed what it shows). */
   refresh(): void;
 }
+
+/** A view: what the page shows for a route of its kind, once its data has come. */
+export type View<V extends Route['view']> = (
+  route: Extract<Route, { view: V }>,
+  context: ViewContext,
+) => Promise<HTMLElement>;
 
 /** The tenant a route carries: only one other than the store's own. */
 export function routeTenant(meta: MetaResponse, tenant: string): string | undefined {

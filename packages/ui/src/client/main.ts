@@ -6,7 +6,7 @@
 import type { MetaResponse } from '../api/contract.js';
 import { api } from './api.js';
 import { failure } from './components/states.js';
-import type { ViewContext } from './context.js';
+import type { View, ViewContext } from './context.js';
 import { h, replace } from './dom.js';
 import { refreshRelativeTimes } from './format.js';
 import { installShortcuts } from './keyboard.js';
@@ -20,30 +20,26 @@ import { streamsView } from './views/streams.js';
 
 const main = document.getElementById('content')!;
 
+const missing: View<'missing'> = async () =>
+  h(
+    'div',
+    { class: 'empty' },
+    h('p', { class: 'empty-title' }, 'Nothing here'),
+    h('a', { href: '#/' }, 'Back to the streams'),
+  );
+
+const VIEWS: { readonly [V in Route['view']]: View<V> } = {
+  streams: streamsView,
+  stream: streamView,
+  event: eventView,
+  log: logView,
+  consumers: consumersView,
+  outbox: outboxView,
+  missing,
+};
+
 function render(route: Route, context: ViewContext): Promise<HTMLElement> {
-  switch (route.view) {
-    case 'streams':
-      return streamsView(route, context);
-    case 'stream':
-      return streamView(route, context);
-    case 'event':
-      return eventView(route, context);
-    case 'log':
-      return logView(context);
-    case 'consumers':
-      return consumersView(context);
-    case 'outbox':
-      return outboxView(route, context);
-    case 'missing':
-      return Promise.resolve(
-        h(
-          'div',
-          { class: 'empty' },
-          h('p', { class: 'empty-title' }, 'Nothing here'),
-          h('a', { href: '#/' }, 'Back to the streams'),
-        ),
-      );
-  }
+  return (VIEWS[route.view] as View<Route['view']>)(route as never, context);
 }
 
 const TITLES: Record<Route['view'], string> = {

@@ -7,7 +7,7 @@ import type { ConsumerJson, ConsumersResponse } from '../../api/contract.js';
 import { api } from '../api.js';
 import { lagChart } from '../components/lagChart.js';
 import { badge, empty, failure } from '../components/states.js';
-import type { ViewContext } from '../context.js';
+import type { View } from '../context.js';
 import { h, replace } from '../dom.js';
 import { count, duration, timeAgo } from '../format.js';
 
@@ -16,7 +16,7 @@ const logPosition = (cursor: string) => cursor.slice(cursor.indexOf(':') + 1);
 
 const TONE = { 'caught-up': 'ok', behind: 'info', 'held-back': 'warn', halted: 'bad', rebuilding: 'info' } as const;
 
-export async function consumersView(context: ViewContext): Promise<HTMLElement> {
+export const consumersView: View<'consumers'> = async (_route, context) => {
   const { meta, signal } = context;
   const body = h('div', { class: 'rows' });
   const problem = h('div');
@@ -152,4 +152,4 @@ export async function consumersView(context: ViewContext): Promise<HTMLElement> 
       body,
     ),
   );
-}
+};

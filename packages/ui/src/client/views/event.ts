@@ -1,11 +1,11 @@
 /** One event on its own page: where correlation and causation links lead. */
 import { api } from '../api.js';
 import { eventFacts, eventPayload, streamName } from '../components/event.js';
-import { categoryHref, routeTenant, streamHref, type ViewContext } from '../context.js';
+import { categoryHref, routeTenant, streamHref, type View } from '../context.js';
 import { h } from '../dom.js';
-import { href, type Route } from '../router.js';
+import { href } from '../router.js';
 
-export async function eventView(route: Extract<Route, { view: 'event' }>, context: ViewContext): Promise<HTMLElement> {
+export const eventView: View<'event'> = async (route, context) => {
   const { meta, signal } = context;
   const { event } = await api.event(route.eventId, signal);
   return h(
@@ -33,4 +33,4 @@ export async function eventView(route: Extract<Route, { view: 'event' }>, contex
     h('div', { class: 'panel' }, eventFacts(event, meta)),
     h('div', { class: 'panel' }, eventPayload(event, 4)),
   );
-}
+};

@@ -9,7 +9,7 @@ import type { EventJson, LiveLogMessage } from '../../api/contract.js';
 import { api } from '../api.js';
 import { streamName } from '../components/event.js';
 import { badge } from '../components/states.js';
-import { eventHref, streamHref, type ViewContext } from '../context.js';
+import { eventHref, streamHref, type View } from '../context.js';
 import { h } from '../dom.js';
 import { count, dateTime } from '../format.js';
 
@@ -17,7 +17,7 @@ import { count, dateTime } from '../format.js';
 const TAIL = 50;
 const KEEP = 1000;
 
-export async function logView(context: ViewContext): Promise<HTMLElement> {
+export const logView: View<'log'> = async (_route, context) => {
   const { meta, signal } = context;
   const initial = await api.log({ tail: TAIL }, signal);
 
@@ -106,4 +106,4 @@ export async function logView(context: ViewContext): Promise<HTMLElement> {
       rows,
     ),
   );
-}
+};

@@ -8,17 +8,14 @@ import { api } from '../api.js';
 import { streamName } from '../components/event.js';
 import { pager } from '../components/pager.js';
 import { badge, empty, failure } from '../components/states.js';
-import { eventHref, streamHref, type ViewContext } from '../context.js';
+import { eventHref, streamHref, type View } from '../context.js';
 import { h } from '../dom.js';
 import { count, timeAgo } from '../format.js';
-import { href, type Route } from '../router.js';
+import { href } from '../router.js';
 
 const PAGE = 100;
 
-export async function outboxView(
-  route: Extract<Route, { view: 'outbox' }>,
-  context: ViewContext,
-): Promise<HTMLElement> {
+export const outboxView: View<'outbox'> = async (route, context) => {
   const { meta, signal } = context;
   const { status } = route;
   const first = await api.outbox({ status, limit: PAGE }, signal);
@@ -163,4 +160,4 @@ export async function outboxView(
         ),
     more.element,
   );
-}
+};

@@ -8,17 +8,14 @@ import { eventFacts, eventPayload, eventType } from '../components/event.js';
 import { jsonView } from '../components/json.js';
 import { pager } from '../components/pager.js';
 import { empty } from '../components/states.js';
-import { categoryHref, eventHref, routeTenant, streamHref, type ViewContext } from '../context.js';
+import { categoryHref, eventHref, routeTenant, streamHref, type View } from '../context.js';
 import { h } from '../dom.js';
 import { count, dateTime, timeAgo } from '../format.js';
-import { href, type Route } from '../router.js';
+import { href } from '../router.js';
 
 const PAGE = 100;
 
-export async function streamView(
-  route: Extract<Route, { view: 'stream' }>,
-  context: ViewContext,
-): Promise<HTMLElement> {
+export const streamView: View<'stream'> = async (route, context) => {
   const { meta, signal } = context;
   const key = { tenant: route.tenant ?? meta.tenant, category: route.category, id: route.id };
   const first = await api.stream({ ...key, fromVersion: route.from, limit: PAGE }, signal);
@@ -131,4 +128,4 @@ export async function streamView(
         ),
     more.element,
   );
-}
+};

@@ -3,17 +3,14 @@ import type { StreamSummaryJson } from '../../api/contract.js';
 import { api } from '../api.js';
 import { pager } from '../components/pager.js';
 import { empty, failure } from '../components/states.js';
-import { categoryHref, routeTenant, streamHref, type ViewContext } from '../context.js';
+import { categoryHref, routeTenant, streamHref, type View } from '../context.js';
 import { h, replace } from '../dom.js';
 import { count, timeAgo } from '../format.js';
-import { href, type Route } from '../router.js';
+import { href } from '../router.js';
 
 const PAGE = 50;
 
-export async function streamsView(
-  route: Extract<Route, { view: 'streams' }>,
-  context: ViewContext,
-): Promise<HTMLElement> {
+export const streamsView: View<'streams'> = async (route, context) => {
   const { meta, signal } = context;
   const tenant = route.tenant ?? meta.tenant;
   const categories = await api.categories({ tenant }, signal);
@@ -151,4 +148,4 @@ export async function streamsView(
       more.element,
     ),
   );
-}
+};
