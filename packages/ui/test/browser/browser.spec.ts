@@ -31,6 +31,15 @@ async function logRows(page: Page): Promise<{ ids: string[]; positions: bigint[]
   return { ids, positions: positions.map(BigInt) };
 }
 
+/** Where the live log's columns start in each of its rows, the header's first. */
+function columnEdges(page: Page): Promise<number[][]> {
+  return page
+    .locator('.log .row')
+    .evaluateAll((rows) =>
+      rows.map((row) => [...row.children].map((cell) => Math.round(cell.getBoundingClientRect().left))),
+    );
+}
+
 describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect) => {
   let app: App;
   let recorded: RecordedEvent[];
@@ -117,6 +126,7 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
     await page.goto(`${served.url}#/log`);
     await page.locator('.live .badge', { hasText: 'Live' }).waitFor();
     const before = await logRows(page);
+    const [columns] = await columnEdges(page);
 
     const appended = (
       await app.store.append({ category: 'account', id: 'live-1' }, Deposited.create({ amount: 1 }), {
@@ -139,6 +149,14 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
     const after = await logRows(page);
     expect(after.ids).toEqual([...burst.toReversed(), appended.id, ...before.ids]);
     expect(after.positions).toEqual(after.positions.toSorted((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    // No layout jumps: the columns stay where they were, every row's cells under them, every row
+    // as tall as the others.
+    const edges = await columnEdges(page);
+    expect(edges).toEqual(edges.map(() => columns));
+    const heights = await page
+      .locator('.log .rows .row')
+      .evaluateAll((rows) => rows.map((row) => Math.round(row.getBoundingClientRect().height)));
+    expect([...new Set(heights)]).toEqual([heights[0]]);
     await screenshot(page, `${dialect}-log`);
   });
 
