@@ -1,5 +1,5 @@
 /** Categories with their stream counts, and the streams of one (or all), searchable by id and paged. */
-import type { StreamSummaryJson } from '../../api/contract.js';
+import type { CategorySummary, StreamSummaryJson } from '../../api/contract.js';
 import { api } from '../api.js';
 import { pager } from '../components/pager.js';
 import { empty, failure } from '../components/states.js';
@@ -15,6 +15,16 @@ export const streamsView: View<'streams'> = async (route, context) => {
   const tenant = route.tenant ?? meta.tenant;
   const categories = await api.categories({ tenant }, signal);
 
+  const categoryLink = (category: CategorySummary) =>
+    h(
+      'a',
+      {
+        href: categoryHref(meta, category.tenant, category.category),
+        'aria-current': category.category === route.category ? 'page' : null,
+      },
+      h('span', { class: 'name' }, category.category),
+      h('span', { class: 'count' }, count(category.streams) + (category.streamsCapped ? '+' : '')),
+    );
   const nav = h(
     'nav',
     { class: 'categories', 'aria-label': 'Categories' },
@@ -26,18 +36,15 @@ export const streamsView: View<'streams'> = async (route, context) => {
       },
       h('span', null, 'All streams'),
     ),
-    categories.categories.map((category) =>
-      h(
-        'a',
-        {
-          href: categoryHref(meta, category.tenant, category.category),
-          'aria-current': category.category === route.category ? 'page' : null,
-        },
-        h('span', { class: 'name' }, category.category),
-        h('span', { class: 'count' }, count(category.streams) + (category.streamsCapped ? '+' : '')),
-      ),
-    ),
+    categories.categories.map(categoryLink),
   );
+  // Categories come a page at a time too (each one's count is a probe of the streams' key).
+  const moreCategories = pager<string>('More categories', async (after) => {
+    const page = await api.categories({ tenant, after }, signal);
+    nav.append(...page.categories.map(categoryLink));
+    moreCategories.next(page.next);
+  });
+  moreCategories.next(categories.next);
 
   const tenantField = meta.tenantScoped
     ? h('p', { class: 'tenant muted' }, 'Tenant ', h('strong', null, tenant))
@@ -121,7 +128,14 @@ export const streamsView: View<'streams'> = async (route, context) => {
   return h(
     'div',
     { class: 'split' },
-    h('aside', { class: 'side' }, tenantField, h('h2', { class: 'side-title' }, 'Categories'), nav),
+    h(
+      'aside',
+      { class: 'side' },
+      tenantField,
+      h('h2', { class: 'side-title' }, 'Categories'),
+      nav,
+      moreCategories.element,
+    ),
     h(
       'section',
       { class: 'main' },
