@@ -98,6 +98,20 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
     await screenshot(page, `${dialect}-event`);
   });
 
+  test("switches to another tenant's streams", async () => {
+    const { page } = tab;
+    await page.goto(served.url);
+    await page.locator('.streams .rows a.row').first().waitFor();
+    await page.locator('#tenant').fill('acme');
+    await page.locator('#tenant').press('Enter');
+    // acme's categories, once they replace the default tenant's.
+    await page.locator('.categories a[href*="tenant=acme"]', { hasText: 'account' }).click();
+    await page.locator('.streams .rows a.row', { hasText: 'a-9' }).click();
+    await page.locator('details.event summary', { hasText: 'Deposited' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/streams/account/a-9?tenant=acme');
+    expect(await page.locator('.stats').innerText()).toContain('acme');
+  });
+
   test('searches streams by id from the keyboard, and opens one', async () => {
     const { page } = tab;
     // From another view, / goes to the streams and focuses their search.
