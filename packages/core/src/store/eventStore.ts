@@ -352,7 +352,9 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   /** @internal Revives a stored event (consumers read the log through the session). */
   reviveStored(event: StoredEvent): RecordedEventOf<TEvents>;
+  /** @internal With `raw`, an event of a type this store does not know comes back as stored. */
   reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw'): RecordedEventOf<TEvents> | UnknownRecordedEvent;
+  /** @internal */
   reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw' = 'throw') {
     return this.reviveAs(event, unknownTypes);
   }
