@@ -82,7 +82,8 @@ export class ConsumerWatch {
     if (this.timer || this.entries.length === 0) return;
     this.timer = setInterval(() => {
       // One sample at a time: a slow database gets fewer, not piled-up, reads.
-      this.sampling ??= this.sample(Date.now())
+      if (this.sampling) return;
+      this.sampling = this.sample(Date.now())
         .catch(this.onError)
         .finally(() => {
           this.sampling = undefined;
