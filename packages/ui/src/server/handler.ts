@@ -159,7 +159,7 @@ export function createEventBrowser<TEvents extends AnyEventDefinition, THandle>(
     },
     close: async () => {
       closing.abort();
-      consumers.close();
+      await consumers.close();
     },
   };
 }

@@ -72,10 +72,11 @@ export class ConsumerWatch {
     return { started: true };
   }
 
-  /** Stops sampling. */
-  close(): void {
+  /** Stops sampling, once the sample in flight (if any) is taken: the application may close its pool next. */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.sampling;
   }
 
   private startSampling(): void {
