@@ -169,7 +169,8 @@ export interface EventResponse {
 //   Each message: `event: events`, `id: <cursor after its last event>`, `data: LogPage` (JSON);
 //   a reconnecting EventSource sends Last-Event-ID, which wins over ?after, so it resumes exactly.
 //   Without after nor Last-Event-ID it starts at the log's end. A comment line every 15 s keeps
-//   proxies from closing it.
+//   proxies from closing it. A read that fails ends the stream after an `event: failure` message
+//   whose data is an ErrorBody (the EventSource then reconnects from its last id).
 
 export interface LogResponse {
   readonly events: EventJson[];
