@@ -41,7 +41,7 @@ wait_for RabbitMQ rabbitmqctl -q status
 wait_for "RabbitMQ (AMQP port)" bash -c 'exec 3<>/dev/tcp/127.0.0.1/5672'
 
 # One database per package (and example), so suites running side by side never share tables.
-for db in es_test es_drizzle es_typeorm es_prisma es_mikro_orm es_nestjs es_opentelemetry es_cli es_examples es_example_nestjs_typeorm es_bench; do
+for db in es_test es_drizzle es_typeorm es_prisma es_mikro_orm es_nestjs es_opentelemetry es_cli es_ui es_examples es_example_nestjs_typeorm es_bench; do
   psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 \
     || psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db"
   mysql -h 127.0.0.1 -uroot -e "create database if not exists $db"

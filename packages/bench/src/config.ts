@@ -20,6 +20,9 @@ export interface Sizes {
   readonly outboxRows: number;
   /** Rows per relay batch, the same for every system. */
   readonly outboxBatch: number;
+  /** The stream the event browser opens, and how many times its first page is loaded. */
+  readonly browsedStreamLength: number;
+  readonly browserLoads: number;
   /** Share of a workload's operations run first, unmeasured. */
   readonly warmUp: number;
 }
@@ -38,6 +41,8 @@ const full: Sizes = {
   catchUpBatch: 1_000,
   outboxRows: 10_000,
   outboxBatch: 100,
+  browsedStreamLength: 10_000,
+  browserLoads: 20,
   warmUp: 0.1,
 };
 
@@ -50,6 +55,8 @@ const quick: Sizes = {
   aggregateLoads: 50,
   catchUpEvents: 2_000,
   outboxRows: 1_000,
+  browsedStreamLength: 1_000,
+  browserLoads: 3,
 };
 
 export interface BenchConfig {

@@ -1,4 +1,5 @@
-import type { Account, Deposit } from './fixtures.ts';
+import type { EventStore } from '@es/core';
+import type { Account, Deposit, Deposited } from './fixtures.ts';
 
 export type Role = 'backend' | 'floor' | 'peer';
 export type Dialect = 'postgres' | 'sqlite';
@@ -80,4 +81,6 @@ export interface BenchSystem {
     /** Relays every pending row to a no-op publisher; resolves to the rows published. */
     drain(batchSize: number, onBatch: OnBatch): Promise<number>;
   };
+  /** The store itself (an @es backend's), for a workload that hands it to a tool: the event browser. */
+  readonly eventStore?: () => EventStore<typeof Deposited, unknown>;
 }

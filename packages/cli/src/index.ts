@@ -1,15 +1,9 @@
 // `@es/cli`: what an application's `es.config.ts` imports. The command itself is the `es` bin.
-import type { AnyEventDefinition, Consumer, EventStore, OutboxRelay, ProjectionContext } from '@es/core';
+import type { AnyEventDefinition, Consumer, EventStore, OutboxRelay } from '@es/core';
+import type { ConsumerEntry } from '@es/ui/operator';
 
 /** A consumer, with what empties its read model when `es consumer rebuild` starts over. */
-export interface ConsumerEntry<TEvents extends AnyEventDefinition, THandle> {
-  readonly consumer: Consumer<TEvents, THandle>;
-  /**
-   * Empties the consumer's read model, in the transaction that moves its checkpoint back to the
-   * start: write through `context.transaction` as the consumer's handler does.
-   */
-  readonly clear?: (context: ProjectionContext<TEvents, THandle>) => Promise<void>;
-}
+export type { ConsumerEntry } from '@es/ui/operator';
 
 /** What the config module exports (as its default export, or as named exports). */
 export interface EsConfig<TEvents extends AnyEventDefinition = AnyEventDefinition, THandle = unknown> {

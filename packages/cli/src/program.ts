@@ -9,6 +9,7 @@ import type { RebuildOptions, ResetOptions } from './commands/consumer.js';
 import type { LogOptions } from './commands/log.js';
 import type { OutboxOptions } from './commands/outbox.js';
 import type { StreamOptions, StreamsOptions } from './commands/streams.js';
+import type { UiOptions } from './commands/ui.js';
 import { ExitCode } from './exitCodes.js';
 import type { CommonOptions, Work } from './run.js';
 
@@ -43,6 +44,12 @@ function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
     throw new InvalidArgumentError('must be a whole number >= 1');
   }
+  return parsed;
+}
+
+function portNumber(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65_535) throw new InvalidArgumentError('must be a port number (0 to 65535)');
   return parsed;
 }
 
@@ -136,6 +143,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--interval <ms>', 'how often --follow polls').argParser(positiveInteger).default(500))
     .addOption(jsonOption())
     .action(action<LogOptions>(async (options) => (await import('./commands/log.js')).log(options)));
+
+  program
+    .command('ui')
+    .description('the event browser: a page over the streams, the live log, the consumers and the outbox, until Ctrl-C')
+    .option('--host <address>', 'the address to listen on; anything but loopback needs --token', '127.0.0.1')
+    .addOption(new Option('--port <port>', 'the port to listen on').argParser(portNumber).default(4000))
+    .option('--token <token>', 'every request must carry it (default: ES_UI_TOKEN; none on loopback)')
+    .option('--actions', "allow the page's actions: retry and purge dead outbox rows, rebuild a consumer")
+    .addOption(jsonOption())
+    .action(action<UiOptions>(async (options) => (await import('./commands/ui.js')).ui(options)));
 
   const consumer = program.command('consumer').description("rebuild a consumer's read model, or move its checkpoint");
   consumer

@@ -21,6 +21,7 @@ const COMMANDS = [
   'outbox dead',
   'outbox retry',
   'outbox purge',
+  'ui',
 ];
 
 describe('the es command line', () => {
@@ -29,7 +30,7 @@ describe('the es command line', () => {
     const root = await es(undefined, ['--help'], { config: null, cwd });
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/^Usage: es \[options\] \[command\]/);
-    for (const command of ['status', 'streams', 'stream', 'log', 'consumer', 'outbox'])
+    for (const command of ['status', 'streams', 'stream', 'log', 'consumer', 'outbox', 'ui'])
       expect(root.stdout).toContain(command);
     expect(root.stdout).toContain('Exit codes:');
     for (const group of ['consumer', 'outbox']) {

@@ -48,8 +48,8 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
     ]);
     expect(payments).toEqual({
       streams: [
-        { stream: { tenant: 'default', category: 'payment', id: 'p-1' }, version: 1 },
-        { stream: { tenant: 'default', category: 'payment', id: 'p-2' }, version: 1 },
+        { stream: { tenant: 'default', category: 'payment', id: 'p-1' }, version: 1, updatedAt: expect.any(String) },
+        { stream: { tenant: 'default', category: 'payment', id: 'p-2' }, version: 1, updatedAt: expect.any(String) },
       ],
       next: null,
     });
@@ -63,8 +63,8 @@ describe.each(DIALECTS)('es streams, stream and log on %s', (dialect) => {
       'default/account/a-1',
     ]);
     expect(second.streams).toEqual([
-      { stream: { tenant: 'default', category: 'account', id: 'a-2' }, version: 1 },
-      { stream: { tenant: 'default', category: 'payment', id: 'p-1' }, version: 1 },
+      { stream: { tenant: 'default', category: 'account', id: 'a-2' }, version: 1, updatedAt: expect.any(String) },
+      { stream: { tenant: 'default', category: 'payment', id: 'p-1' }, version: 1, updatedAt: expect.any(String) },
     ]);
     expect(second.next).toBe('default/payment/p-1');
   });

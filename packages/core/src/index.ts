@@ -11,7 +11,7 @@ export type { EventStoreBackend } from './backend/backend.js';
 export { compareLogPositions, LOG_START, type LogPosition, type OldestTransaction } from './backend/log.js';
 // The outbox relay
 export type { OutboxCounts } from './backend/outbox.js';
-export type { ExpectedVersion, StreamSummary } from './backend/streams.js';
+export type { CategorySummary, ExpectedVersion, StreamSummary } from './backend/streams.js';
 // Consumers and projections
 export { CONSUMER_NAME_MAX_LENGTH, Consumer, createConsumer } from './consumers/consumer.js';
 export { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './consumers/errors.js';
@@ -47,11 +47,14 @@ export type {
   AppendResult,
   EventStoreOptions,
   InlineProjection,
+  ListCategoriesOptions,
+  ListCategoriesResult,
   ListStreamsOptions,
   ListStreamsResult,
   ProjectionContext,
   ReadAllOptions,
   ReadAllResult,
+  ReadEventOptions,
   ReadStreamOptions,
   Snapshot,
 } from './store/options.js';

@@ -121,6 +121,7 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     async readStream(id) {
       return (await store.readStream(stream(id))).length;
     },
+    eventStore: () => store,
     snapshots: {
       async save(id, version, state: Account) {
         await store.saveSnapshot(stream(id), { version, state });

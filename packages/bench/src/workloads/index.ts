@@ -4,6 +4,7 @@ import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSingleOtelApi, appendSingleOtelSdk } from './appendInstrumented.ts';
 import { appendInAmbientTransaction, appendInTransaction } from './appendInTransaction.ts';
 import { appendSingle } from './appendSingle.ts';
+import { browseStream } from './browseStream.ts';
 import { catchUp } from './catchUp.ts';
 import { outboxDrain } from './outboxDrain.ts';
 import { readStream } from './readStream.ts';
@@ -12,7 +13,7 @@ import type { Workload } from './workload.ts';
 
 /** The issue's workloads, in its order, after the two that price the driver path itself; (1) is
  * followed by its production path, the append inside the application's transaction, and by (1)
- * with OpenTelemetry (the API alone, then the SDK recording). */
+ * with OpenTelemetry (the API alone, then the SDK recording); last, the event browser's page. */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
@@ -27,6 +28,7 @@ export const workloads: readonly Workload[] = [
   aggregateSnapshot,
   catchUp,
   outboxDrain,
+  browseStream,
 ];
 
 export type { Workload } from './workload.ts';

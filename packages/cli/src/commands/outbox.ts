@@ -1,37 +1,13 @@
-import { type AnyEventDefinition, createOutboxRelay, type OutboxRelay } from '@es/core';
-import type { LoadedConfig } from '../config.js';
+import { operatorRelay } from '@es/ui/operator';
 import { confirm } from '../confirm.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { formatStream, plural } from '../format.js';
 import type { CommandContext, CommonOptions } from '../run.js';
 
-type Relay = OutboxRelay<AnyEventDefinition, unknown>;
-
 export interface OutboxOptions extends CommonOptions {
   readonly tenant?: string;
   readonly limit?: number;
   readonly yes?: boolean;
-}
-
-/**
- * A relay over the store's outbox, every tenant's rows or one tenant's, for its operator methods
- * (status, dead rows) only: `es` never starts it, so it never publishes.
- */
-function operatorRelay(config: LoadedConfig, tenant: string | undefined): Relay {
-  const store = tenant === undefined ? config.store : config.store.forTenant(tenant);
-  return createOutboxRelay(store, {
-    publish: async () => {
-      throw new Error('the es command never publishes');
-    },
-  });
-}
-
-/** The outboxes `es status` reports: one per tenant scope of the config's relays, or the store's. */
-export function outboxScopes(config: LoadedConfig): { tenant: string | undefined; relay: Relay }[] {
-  if (config.relays.length === 0) return [{ tenant: undefined, relay: operatorRelay(config, undefined) }];
-  const byTenant = new Map<string | undefined, Relay>();
-  for (const relay of config.relays) if (!byTenant.has(relay.tenant)) byTenant.set(relay.tenant, relay);
-  return [...byTenant].map(([tenant, relay]) => ({ tenant, relay }));
 }
 
 /** Outbox row ids from the command line; none: every dead row. */
@@ -52,7 +28,7 @@ const oneLine = (text: string | null, max: number) => {
 /** `es outbox dead`. */
 export function listDead(options: OutboxOptions) {
   return async ({ config, out }: CommandContext): Promise<void> => {
-    const rows = await operatorRelay(config, options.tenant).dead.list(options.limit);
+    const rows = await operatorRelay(config.store, options.tenant).dead.list(options.limit);
     if (out.json) {
       return out.document(
         rows.map(({ id, attempts, lastError, event }) => ({
@@ -90,7 +66,7 @@ export function listDead(options: OutboxOptions) {
 export function retry(options: OutboxOptions, ids: readonly string[] | undefined) {
   const chosen = rowIds(ids);
   return async ({ config, out }: CommandContext): Promise<void> => {
-    const retried = await operatorRelay(config, options.tenant).dead.retry(chosen);
+    const retried = await operatorRelay(config.store, options.tenant).dead.retry(chosen);
     if (out.json) return out.document({ retried });
     out.line(
       `${plural(retried, 'dead outbox row')} made pending again: the relays publish ${retried === 1 ? 'it' : 'them'} next`,
@@ -102,7 +78,7 @@ export function retry(options: OutboxOptions, ids: readonly string[] | undefined
 export function purge(options: OutboxOptions, ids: readonly string[] | undefined) {
   const chosen = rowIds(ids);
   return async ({ config, out }: CommandContext) => {
-    const relay = operatorRelay(config, options.tenant);
+    const relay = operatorRelay(config.store, options.tenant);
     const dead = chosen ? chosen.length : (await relay.status()).dead;
     if (dead === 0) {
       if (out.json) return out.document({ purged: 0 });

@@ -1,24 +1,7 @@
-import type { ConsumerStatus, OldestTransaction, OutboxCounts } from '@es/core';
-import type { LoadedConfig } from '../config.js';
+import type { OldestTransaction, OutboxCounts } from '@es/core';
+import { type ConsumerReport, consumerReports, outboxScopes } from '@es/ui/operator';
 import { formatCount, formatDuration, formatLogPosition, jsonLogPosition, plural } from '../format.js';
 import type { CommandContext } from '../run.js';
-import { outboxScopes } from './outbox.js';
-
-interface ConsumerReport {
-  readonly tenant: string;
-  readonly status: ConsumerStatus;
-}
-
-/**
- * PostgreSQL: the oldest open transaction and how many committed events wait behind it (at or
- * past the log's horizon, where no reader sees them until it ends); undefined when none wait.
- */
-async function heldBack(config: LoadedConfig, consumers: readonly ConsumerReport[]) {
-  const status = consumers.find((report) => report.status.oldestOpenTransaction)?.status;
-  if (!status?.oldestOpenTransaction) return undefined;
-  const waiting = await config.store.backend.read((session) => session.countLog(status.head, {}));
-  return waiting > 0 ? { transaction: status.oldestOpenTransaction, waiting } : undefined;
-}
 
 const transactionJson = (transaction: OldestTransaction) => ({
   transactionId: String(transaction.transactionId),
@@ -28,24 +11,22 @@ const transactionJson = (transaction: OldestTransaction) => ({
   query: transaction.query,
 });
 
-function consumerJson(report: ConsumerReport, now: number, held: OldestTransaction | undefined) {
+function consumerJson(report: ConsumerReport) {
   const { status } = report;
-  const leaseLive = status.leaseExpiresAt !== null && status.leaseExpiresAt.getTime() > now;
   return {
-    name: status.name,
+    name: report.name,
     tenant: report.tenant,
     checkpoint: jsonLogPosition(status.checkpoint),
     head: jsonLogPosition(status.head),
     lag: status.lag,
     oldestUnhandledAt: status.oldestUnhandledAt ?? null,
-    lagMs: status.oldestUnhandledAt ? Math.max(0, now - status.oldestUnhandledAt.getTime()) : null,
-    holder: leaseLive ? status.leaseOwner : null,
+    lagMs: report.lagMs,
+    holder: report.holder,
     leaseOwner: status.leaseOwner,
     leaseExpiresAt: status.leaseExpiresAt,
-    // A consumer with events to read waits for them behind that transaction.
-    heldBackBy: held && status.lag > 0 ? transactionJson(held) : null,
-    parked: status.parked.filter((parked) => !parked.halted).length,
-    haltedAt: status.parked.find((parked) => parked.halted)?.position.toString() ?? null,
+    heldBackBy: report.heldBackBy ? transactionJson(report.heldBackBy) : null,
+    parked: report.parked,
+    haltedAt: report.haltedAt?.toString() ?? null,
   };
 }
 
@@ -61,16 +42,18 @@ function outboxJson(tenant: string | undefined, counts: OutboxCounts, now: numbe
 
 /** `es status`: every consumer of the config, then the outbox of each relay (or of the store). */
 export async function status({ config, out }: CommandContext): Promise<void> {
-  const consumers: ConsumerReport[] = [];
-  for (const { consumer } of config.consumers) {
-    consumers.push({ tenant: consumer.key.tenant, status: await consumer.status() });
-  }
-  const outbox = [];
-  for (const { tenant, relay } of outboxScopes(config)) outbox.push({ tenant, counts: await relay.status() });
-  const held = await heldBack(config, consumers);
   const now = Date.now();
+  const { consumers, heldBack: held } = await consumerReports(
+    config.store,
+    config.consumers.map(({ consumer }) => consumer),
+    now,
+  );
+  const outbox = [];
+  for (const { tenant, relay } of outboxScopes(config.store, config.relays)) {
+    outbox.push({ tenant, counts: await relay.status() });
+  }
   const json = {
-    consumers: consumers.map((report) => consumerJson(report, now, held?.transaction)),
+    consumers: consumers.map(consumerJson),
     heldBack: held ? { ...transactionJson(held.transaction), committedEventsBehind: held.waiting } : null,
     outbox: outbox.map(({ tenant, counts }) => outboxJson(tenant, counts, now)),
   };

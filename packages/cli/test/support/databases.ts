@@ -54,9 +54,10 @@ const TABLES = [
 /**
  * A database holding the application's tables and nothing else, created by drizzle-kit's
  * migration SQL: a SQLite file of its own, or the package's database on the server with its
- * tables dropped first. Returns what `ES_CLI_DATABASE` names it by.
+ * tables dropped first. Returns what `ES_CLI_DATABASE` names it by. The event browser's tests
+ * (packages/ui) open this same application in their own database.
  */
-export async function freshDatabase(dialect: Dialect): Promise<string> {
+export async function freshDatabase(dialect: Dialect, database = DATABASE): Promise<string> {
   const statements = await migrationSql(dialect);
   switch (dialect) {
     case 'sqlite': {
@@ -67,7 +68,7 @@ export async function freshDatabase(dialect: Dialect): Promise<string> {
       return file;
     }
     case 'postgres': {
-      const url = testDatabases.postgres(DATABASE);
+      const url = testDatabases.postgres(database);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -79,7 +80,7 @@ export async function freshDatabase(dialect: Dialect): Promise<string> {
       return url;
     }
     case 'mysql': {
-      const url = testDatabases.mysql(DATABASE);
+      const url = testDatabases.mysql(database);
       const client = await mysql.createConnection({ uri: url });
       try {
         await client.query(`DROP TABLE IF EXISTS ${TABLES.join(', ')}`);

@@ -16,6 +16,22 @@ export interface DeadOutboxEntry extends OutboxEntry {
   readonly lastError: string | null;
 }
 
+/** An outbox row as an operator sees it, pending or dead. */
+export interface OutboxRow extends DeadOutboxEntry {
+  readonly status: 'pending' | 'dead';
+  /** When a relay may try a pending row next; null for a dead one. */
+  readonly nextAttemptAt: Date | null;
+}
+
+export interface ListOutboxQuery {
+  readonly status: 'pending' | 'dead';
+  /** Exclusive: the rows after this id, in id order. */
+  readonly after?: bigint;
+  readonly limit: number;
+  /** As claimOutbox takes it: that tenant's rows, or every tenant's. */
+  readonly tenant?: string;
+}
+
 export interface OutboxCounts {
   readonly pending: number;
   readonly dead: number;
@@ -40,6 +56,8 @@ export interface OutboxSession {
   releaseOutbox(owner: string, ids: readonly bigint[], now: Date): Promise<void>;
   /** The outbox methods below take `tenant` as claimOutbox does: that tenant's rows, or every tenant's. */
   listDeadOutbox(limit: number, tenant?: string): Promise<DeadOutboxEntry[]>;
+  /** Pending or dead rows in id order, keyset-paged by `after`. */
+  listOutbox(query: ListOutboxQuery): Promise<OutboxRow[]>;
   /** Makes dead rows (all, or those ids) pending again with a fresh attempt count. */
   reviveDeadOutbox(ids: readonly bigint[] | undefined, now: Date, tenant?: string): Promise<number>;
   purgeDeadOutbox(ids: readonly bigint[] | undefined, tenant?: string): Promise<number>;

@@ -71,6 +71,8 @@ export interface ListStreamsQuery {
   readonly category?: string;
   /** Exclusive: the streams after this one in (tenant, category, id) order. */
   readonly after?: StreamKey;
+  /** Only streams whose id starts with this (compared as the id column compares names). */
+  readonly idPrefix?: string;
   readonly limit: number;
 }
 
@@ -78,6 +80,25 @@ export interface ListStreamsQuery {
 export interface StreamSummary {
   readonly stream: StreamKey;
   readonly version: number;
+  /** When its last event was recorded. */
+  readonly updatedAt: Date;
+}
+
+export interface ListCategoriesQuery {
+  /** Only this tenant's categories; every tenant's when absent. */
+  readonly tenant?: string;
+  /** Exclusive: the categories after this one in (tenant, category) order. */
+  readonly after?: { readonly tenant: string; readonly category: string };
+  readonly limit: number;
+  /** Streams are counted up to this many: a count never walks more of a category than that. */
+  readonly countUpTo: number;
+}
+
+/** A category of a tenant that has streams, and how many (at most the query's `countUpTo`). */
+export interface CategorySummary {
+  readonly tenant: string;
+  readonly category: string;
+  readonly streams: number;
 }
 
 /** Appending to a stream under an expected version, and reading it back. */
@@ -92,4 +113,9 @@ export interface StreamSession {
   /** Streams that have events, in (tenant, category, id) order, by the database's comparison of
    * names (the memory backend's: code units); `after` pages through them. */
   listStreams(query: ListStreamsQuery): Promise<StreamSummary[]>;
+  /** The (tenant, category) pairs that have streams, in that order, each found by one probe of
+   * the streams' primary key (never a scan of every stream). */
+  listCategories(query: ListCategoriesQuery): Promise<CategorySummary[]>;
+  /** The event with this id, whichever stream it is in. */
+  readEvent(eventId: string): Promise<StoredEvent | undefined>;
 }

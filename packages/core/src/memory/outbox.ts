@@ -1,4 +1,4 @@
-import type { OutboxSession } from '../backend/index.js';
+import type { ListOutboxQuery, OutboxSession } from '../backend/index.js';
 import { assertWritable, eventAt, type MemoryScope, type OutboxRow } from './state.js';
 
 /** An outbox row in a relay's scope: its tenant's, or any when the relay works on every tenant. */
@@ -6,6 +6,20 @@ const inScope = (row: { tenant: string }, tenant: string | undefined) => tenant 
 
 /** The outbox rows appends wrote, claimed by relays in stream order. */
 export function memoryOutbox(scope: MemoryScope): OutboxSession {
+  const listRows = ({ status, after, limit, tenant }: ListOutboxQuery) => {
+    const { state } = scope;
+    return state.outbox
+      .filter((row) => row.status === status && inScope(row, tenant) && (after === undefined || row.id > after))
+      .slice(0, limit)
+      .map((row) => ({
+        id: row.id,
+        status: row.status,
+        attempts: row.attempts,
+        lastError: row.lastError,
+        nextAttemptAt: row.status === 'pending' ? new Date(row.nextAttemptAt.getTime()) : null,
+        event: eventAt(state, row.position),
+      }));
+  };
   return {
     async claimOutbox(owner, now, leaseUntil, limit, tenant) {
       assertWritable(scope);
@@ -54,17 +68,9 @@ export function memoryOutbox(scope: MemoryScope): OutboxSession {
       }
     },
     async listDeadOutbox(limit, tenant) {
-      const { state } = scope;
-      return state.outbox
-        .filter((row) => row.status === 'dead' && inScope(row, tenant))
-        .slice(0, limit)
-        .map((row) => ({
-          id: row.id,
-          attempts: row.attempts,
-          lastError: row.lastError,
-          event: eventAt(state, row.position),
-        }));
+      return listRows({ status: 'dead', limit, tenant });
     },
+    listOutbox: async (query) => listRows(query),
     async reviveDeadOutbox(ids, now, tenant) {
       assertWritable(scope);
       const wanted = ids && new Set(ids);

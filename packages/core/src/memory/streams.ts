@@ -2,6 +2,7 @@ import {
   type AppendOutcome,
   type AppendRequest,
   assertExpectedVersion,
+  type CategorySummary,
   type StoredEvent,
   type StreamSession,
 } from '../backend/index.js';
@@ -40,18 +41,37 @@ export function memoryStreams(scope: MemoryScope): StreamSession {
       return scope.state.streams.get(formatStreamKey(stream))?.events.at(-1)?.version ?? 0;
     },
 
-    async listStreams({ tenant, category, after, limit }) {
-      const key = (stream: StreamKey) => [stream.tenant, stream.category, stream.id] as const;
-      const summaries = [...scope.state.streams.values()]
+    async listStreams({ tenant, category, after, idPrefix, limit }) {
+      const summaries = streamsInOrder(scope)
         .filter(
           (entry) =>
             (tenant === undefined || entry.key.tenant === tenant) &&
-            (category === undefined || entry.key.category === category),
+            (category === undefined || entry.key.category === category) &&
+            (idPrefix === undefined || entry.key.id.startsWith(idPrefix)),
         )
-        .filter((entry) => !after || compareKeys(key(entry.key), key(after)) > 0)
-        .sort((a, b) => compareKeys(key(a.key), key(b.key)))
+        .filter((entry) => !after || compareKeys(streamKeyParts(entry.key), streamKeyParts(after)) > 0)
         .slice(0, limit);
-      return summaries.map((entry) => ({ stream: { ...entry.key }, version: entry.events.at(-1)?.version ?? 0 }));
+      return summaries.map((entry) => {
+        const last = entry.events.at(-1) as StoredEvent;
+        return { stream: { ...entry.key }, version: last.version, updatedAt: new Date(last.recordedAt.getTime()) };
+      });
+    },
+
+    async listCategories({ tenant, after, limit, countUpTo }) {
+      const counts = new Map<string, CategorySummary>();
+      for (const { key } of streamsInOrder(scope)) {
+        if (tenant !== undefined && key.tenant !== tenant) continue;
+        if (after && compareKeys([key.tenant, key.category], [after.tenant, after.category]) <= 0) continue;
+        const id = JSON.stringify([key.tenant, key.category]);
+        const found = counts.get(id) ?? { tenant: key.tenant, category: key.category, streams: 0 };
+        counts.set(id, { ...found, streams: Math.min(countUpTo, found.streams + 1) });
+      }
+      return [...counts.values()].slice(0, limit);
+    },
+
+    async readEvent(eventId) {
+      const event = scope.state.events.find((candidate) => candidate.eventId === eventId);
+      return event && cloneEvents([event])[0];
     },
 
     async deleteStream(stream) {
@@ -69,6 +89,15 @@ export function memoryStreams(scope: MemoryScope): StreamSession {
       return true;
     },
   };
+}
+
+const streamKeyParts = (stream: StreamKey) => [stream.tenant, stream.category, stream.id] as const;
+
+/** Streams that have events, in (tenant, category, id) order. */
+function streamsInOrder(scope: MemoryScope) {
+  return [...scope.state.streams.values()]
+    .filter((entry) => entry.events.length > 0)
+    .sort((a, b) => compareKeys(streamKeyParts(a.key), streamKeyParts(b.key)));
 }
 
 /** Names in code-unit order, part by part. */

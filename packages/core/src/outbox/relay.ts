@@ -3,7 +3,7 @@ import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import { onAppendCommitted } from '../store/ambient.js';
 import type { EventStore } from '../store/eventStore.js';
-import type { RecordedEventOf } from '../store/recordedEvent.js';
+import type { RecordedEventOf, UnknownRecordedEvent } from '../store/recordedEvent.js';
 import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
@@ -42,6 +42,17 @@ export interface DeadLetter<TEvents extends AnyEventDefinition> {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly event: RecordedEventOf<TEvents>;
+}
+
+/** An outbox row as an operator sees it (`relay.list`): its event as stored when of a type the store does not know. */
+export interface OutboxListed<TEvents extends AnyEventDefinition> {
+  readonly id: bigint;
+  readonly status: 'pending' | 'dead';
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** When the relay may try a pending row next; null for a dead one. */
+  readonly nextAttemptAt: Date | null;
+  readonly event: RecordedEventOf<TEvents> | UnknownRecordedEvent;
 }
 
 const CLAIM_ATTEMPTS = 3;
@@ -177,6 +188,26 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
 
   status(): Promise<OutboxCounts> {
     return this.store.readOnly((session) => session.countOutbox(this.tenant));
+  }
+
+  /** Pending or dead rows of this relay's scope in id order; `after` (a row's id) pages on. */
+  async list(options: {
+    readonly status: 'pending' | 'dead';
+    readonly after?: bigint;
+    readonly limit?: number;
+  }): Promise<OutboxListed<TEvents>[]> {
+    const { status, after, limit = 100 } = options;
+    if (status !== 'pending' && status !== 'dead') throw new InvalidArgumentError("status must be 'pending' or 'dead'");
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
+    const rows = await this.store.readOnly((session) =>
+      session.listOutbox({
+        status,
+        limit,
+        ...(after !== undefined && { after }),
+        ...(this.tenant !== undefined && { tenant: this.tenant }),
+      }),
+    );
+    return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event, 'raw') }));
   }
 
   /** The operator's view of parked rows. */

@@ -10,6 +10,7 @@ import { InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
 import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
+import { isUuid } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -22,6 +23,7 @@ import {
 import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
 import {
   checkAppend,
+  listCategoriesQuery,
   listStreamsQuery,
   logFilterOf,
   prepareEvent,
@@ -37,10 +39,13 @@ import type {
   AppendOptions,
   AppendResult,
   EventStoreOptions,
+  ListCategoriesOptions,
+  ListCategoriesResult,
   ListStreamsOptions,
   ListStreamsResult,
   ReadAllOptions,
   ReadAllResult,
+  ReadEventOptions,
   ReadStreamOptions,
   Snapshot,
 } from './options.js';
@@ -225,7 +230,11 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const filter = this.logFilter(options);
     return this.telemetry.readLog({ filter, after, limit }, async () => {
       const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
-      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+      return {
+        events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)),
+        next: page.next,
+        ...(page.heldBack && { heldBack: true }),
+      };
     });
   }
 
@@ -234,6 +243,32 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const query = listStreamsQuery(options, this.scope.tenant);
     const streams = await this.readOnly((session) => session.listStreams(query));
     return { streams, next: streams.length === query.limit ? streams.at(-1)?.stream : undefined };
+  }
+
+  /** Categories that have streams, with their stream counts (each up to `countUpTo`). */
+  async listCategories(options: ListCategoriesOptions = {}): Promise<ListCategoriesResult> {
+    const query = listCategoriesQuery(options, this.scope.tenant);
+    const categories = await this.readOnly((session) => session.listCategories(query));
+    const last = categories.at(-1);
+    return {
+      categories,
+      next: last && categories.length === query.limit ? { tenant: last.tenant, category: last.category } : undefined,
+    };
+  }
+
+  /** The event with this id: this store's tenant's, or any tenant's with `allTenants`. */
+  async readEvent<O extends ReadEventOptions = {}>(
+    eventId: string,
+    options?: O,
+  ): Promise<ReadEventOf<TEvents, O> | undefined>;
+  async readEvent(
+    eventId: string,
+    options: ReadEventOptions = {},
+  ): Promise<RecordedEventOf<TEvents> | UnknownRecordedEvent | undefined> {
+    if (!isUuid(eventId)) throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(eventId)}`);
+    const stored = await this.readOnly((session) => session.readEvent(eventId.toLowerCase()));
+    if (!stored || (!options.allTenants && stored.stream.tenant !== this.scope.tenant)) return undefined;
+    return this.reviveAs(stored, options.unknownTypes);
   }
 
   async saveSnapshot(stream: StreamName, snapshot: { version: number; state: unknown; schemaVersion?: number }) {
@@ -285,10 +320,6 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return reviveEvent(this.registry, event, unknownTypes) as RecordedEventOf<TEvents> | UnknownRecordedEvent;
   }
 
-  private revive(event: StoredEvent): RecordedEventOf<TEvents> {
-    return reviveEvent(this.registry, event, 'throw') as RecordedEventOf<TEvents>;
-  }
-
   /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one). */
   write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
     return this.transactions.write(work);
@@ -320,8 +351,12 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   /** @internal Revives a stored event (consumers read the log through the session). */
-  reviveStored(event: StoredEvent): RecordedEventOf<TEvents> {
-    return this.revive(event);
+  reviveStored(event: StoredEvent): RecordedEventOf<TEvents>;
+  /** @internal With `raw`, an event of a type this store does not know comes back as stored. */
+  reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw'): RecordedEventOf<TEvents> | UnknownRecordedEvent;
+  /** @internal */
+  reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw' = 'throw') {
+    return this.reviveAs(event, unknownTypes);
   }
 
   /** @internal The log filter of this store's tenant scope. */

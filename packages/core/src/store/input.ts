@@ -3,6 +3,7 @@ import {
   type AppendRequest,
   type EventToStore,
   type ExpectedVersion,
+  type ListCategoriesQuery,
   type ListStreamsQuery,
   LOG_START,
   type LogFilter,
@@ -22,9 +23,16 @@ import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
-import { type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
+import { STREAM_LIMITS, type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
+import { isWellFormed } from '../util/unicode.js';
 import type { StoreLimits } from './limits.js';
-import type { AppendOptions, ListStreamsOptions, ReadAllOptions, ReadStreamOptions } from './options.js';
+import type {
+  AppendOptions,
+  ListCategoriesOptions,
+  ListStreamsOptions,
+  ReadAllOptions,
+  ReadStreamOptions,
+} from './options.js';
 import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
 
 /** An append's arguments checked, before any event is: its events as a list, its expected version. */
@@ -234,14 +242,40 @@ export function logFilterOf(
   };
 }
 
+const positiveInteger = (name: string, value: number) => {
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`${name} must be an integer >= 1`);
+  return value;
+};
+
 /** A stream listing's options, checked, as the backend's query: `tenant`'s streams unless `allTenants`. */
 export function listStreamsQuery(options: ListStreamsOptions, tenant: string): ListStreamsQuery {
-  const { category, after, limit = 100 } = options;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('limit must be an integer >= 1');
+  const { category, after, idPrefix, limit = 100 } = options;
+  // A lone surrogate would fail only in the driver.
+  if (
+    idPrefix !== undefined &&
+    (typeof idPrefix !== 'string' || idPrefix.length > STREAM_LIMITS.id || !isWellFormed(idPrefix))
+  ) {
+    throw new InvalidArgumentError(`idPrefix must be well-formed text of at most ${STREAM_LIMITS.id} characters`);
+  }
   return {
-    limit,
+    limit: positiveInteger('limit', limit),
     ...(!options.allTenants && { tenant }),
     ...(category !== undefined && { category: validateCategory(category) }),
     ...(after !== undefined && { after: toStreamKey(after, validateTenant(after.tenant)) }),
+    // An empty prefix is every id.
+    ...(idPrefix && { idPrefix }),
+  };
+}
+
+/** A category listing's options, checked, as the backend's query. */
+export function listCategoriesQuery(options: ListCategoriesOptions, tenant: string): ListCategoriesQuery {
+  const { after, limit = 100, countUpTo = 1000 } = options;
+  return {
+    limit: positiveInteger('limit', limit),
+    countUpTo: positiveInteger('countUpTo', countUpTo),
+    ...(!options.allTenants && { tenant }),
+    ...(after !== undefined && {
+      after: { tenant: validateTenant(after.tenant), category: validateCategory(after.category) },
+    }),
   };
 }

@@ -1,4 +1,10 @@
-import type { EventStoreBackend, ExpectedVersion, LogPosition, StreamSummary } from '../backend/index.js';
+import type {
+  CategorySummary,
+  EventStoreBackend,
+  ExpectedVersion,
+  LogPosition,
+  StreamSummary,
+} from '../backend/index.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
@@ -99,6 +105,11 @@ export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = Recor
   readonly events: TRead[];
   /** Pass as `after` to continue; never past an event that can still appear. */
   readonly next: LogPosition;
+  /**
+   * PostgreSQL: committed events beyond this page wait behind an older open transaction (read
+   * again soon rather than idling).
+   */
+  readonly heldBack?: boolean;
 }
 
 export interface ListStreamsOptions {
@@ -107,8 +118,35 @@ export interface ListStreamsOptions {
   readonly allTenants?: boolean;
   /** Exclusive: continue after this stream (the `next` of the page before). */
   readonly after?: StreamKey;
+  /** Only streams whose id starts with this (a range of the streams' key, not a scan). */
+  readonly idPrefix?: string;
   /** Default 100. */
   readonly limit?: number;
+}
+
+export interface ListCategoriesOptions {
+  /** List every tenant's categories instead of this store's tenant's only. */
+  readonly allTenants?: boolean;
+  /** Exclusive: continue after this category (the `next` of the page before). */
+  readonly after?: { readonly tenant: string; readonly category: string };
+  /** Default 100. */
+  readonly limit?: number;
+  /** Count each category's streams up to this many (default 1,000): a count stops there. */
+  readonly countUpTo?: number;
+}
+
+export interface ListCategoriesResult {
+  /** In (tenant, category) order; `streams` is at most the `countUpTo` asked for. */
+  readonly categories: CategorySummary[];
+  /** Pass as `after` for the next page; undefined when this page was the last. */
+  readonly next: { readonly tenant: string; readonly category: string } | undefined;
+}
+
+export interface ReadEventOptions {
+  /** Find it in any tenant's streams, not only this store's tenant's. */
+  readonly allTenants?: boolean;
+  /** `raw`: an event of a type this store does not know comes back as stored instead of throwing. */
+  readonly unknownTypes?: 'throw' | 'raw';
 }
 
 export interface ListStreamsResult {

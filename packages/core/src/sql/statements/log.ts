@@ -59,12 +59,15 @@ export function logStatements(context: StatementContext) {
   const readBelowHorizon = async (executor: SqlExecutor, read: ReadLogQuery): Promise<LogPage> => {
     const filter = logFilter(read.filter);
     // One round trip: the horizon, whether committed events wait at or above it, and the events
-    // below it (a LEFT JOIN keeps the horizon row when there are none).
+    // below it (a LEFT JOIN keeps the horizon row when there are none). Whether events wait is
+    // asked as the newest transaction id's place against the horizon: a max is one step down the
+    // log index from its end, where EXISTS (... >= horizon) is planned as a scan of the whole
+    // table (the horizon is unknown when the plan is made), and reads all of it when none wait.
     const rows = await query<EventRow & { horizon: unknown; held_back: unknown }>(
       executor,
       context,
       sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon),
-       b AS (SELECT h.horizon, EXISTS (SELECT 1 FROM ${events} WHERE transaction_id >= h.horizon${filter}) AS held_back FROM h)
+       b AS (SELECT h.horizon, (SELECT max(transaction_id) FROM ${events} WHERE 1 = 1${filter}) >= h.horizon AS held_back FROM h)
        SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
          SELECT ${eventColumns(context)} FROM ${events}
          WHERE (transaction_id, position) > (${bigint(read.after.transactionId)}, ${bigint(read.after.position)}) AND transaction_id < b.horizon${filter}

@@ -1,4 +1,4 @@
-import type { DeadOutboxEntry, OutboxCounts, OutboxEntry } from '../../backend/index.js';
+import type { ListOutboxQuery, OutboxCounts, OutboxEntry, OutboxRow } from '../../backend/index.js';
 import type { SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toDate, toNumber, toStoredEvent } from '../rows.js';
 import { bigint, empty, join, list, raw, type SqlFragment, sql, time } from '../template.js';
@@ -127,17 +127,24 @@ export function outboxStatements(context: StatementContext) {
       );
     },
 
-    async listDeadOutbox(executor: SqlExecutor, limit: number, tenant?: string): Promise<DeadOutboxEntry[]> {
-      const rows = await query<EventRow & { outbox_id: unknown; attempts: unknown; last_error: unknown }>(
+    /** Pending or dead rows with their events, in id order (the outbox's primary key). */
+    async listOutbox(executor: SqlExecutor, request: ListOutboxQuery): Promise<OutboxRow[]> {
+      const rows = await query<
+        EventRow & { outbox_id: unknown; attempts: unknown; last_error: unknown; next_attempt_at: unknown }
+      >(
         executor,
         context,
-        sql`SELECT o.id AS outbox_id, o.attempts, o.last_error, ${eventColumns(context, 'e')} FROM ${outbox} o JOIN ${events} e ON e.position = o.position
-       WHERE o.status = 'dead'${onlyTenant(tenant, 'o.')} ORDER BY o.id LIMIT ${limit}`,
+        sql`SELECT o.id AS outbox_id, o.attempts, o.last_error, ${raw(dialect.selectTime('o.next_attempt_at'))} AS next_attempt_at, ${eventColumns(context, 'e')} FROM ${outbox} o JOIN ${events} e ON e.position = o.position
+       WHERE o.status = ${request.status}${onlyTenant(request.tenant, 'o.')}${
+         request.after !== undefined ? sql` AND o.id > ${bigint(request.after)}` : empty
+       } ORDER BY o.id LIMIT ${request.limit}`,
       );
       return rows.map((row) => ({
         id: toBigInt(row.outbox_id),
+        status: request.status,
         attempts: toNumber(row.attempts),
         lastError: row.last_error === null || row.last_error === undefined ? null : String(row.last_error),
+        nextAttemptAt: request.status === 'pending' ? toDate(row.next_attempt_at) : null,
         event: toStoredEvent(row),
       }));
     },

@@ -1,11 +1,33 @@
-import type { ListStreamsQuery, ReadStreamQuery, StoredEvent, StreamSummary } from '../../backend/index.js';
+import type {
+  CategorySummary,
+  ListCategoriesQuery,
+  ListStreamsQuery,
+  ReadStreamQuery,
+  StoredEvent,
+  StreamSummary,
+} from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
-import { type EventRow, toNumber, toStoredEvent } from '../rows.js';
-import { empty, list, type SqlFragment, sql, uuid } from '../template.js';
+import { type EventRow, toDate, toNumber, toStoredEvent } from '../rows.js';
+import { empty, list, raw, type SqlFragment, sql, uuid } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, streamWhere, table } from './context.js';
 
-/** Reading a stream, its version, and deleting it (the append is in append.ts). */
+/**
+ * ` AND` the stream id starts with `prefix`: a range of the primary key (from the prefix to the
+ * prefix with its last character raised, so the index bounds the scan) and the exact test.
+ */
+function prefixRange(prefix: string): SqlFragment {
+  const characters = [...prefix];
+  const last = characters.pop() as string;
+  const raised = (last.codePointAt(0) as number) + 1;
+  const below =
+    raised <= 0x10ffff && (raised < 0xd800 || raised > 0xdfff)
+      ? sql` AND s.stream_id < ${characters.join('') + String.fromCodePoint(raised)}`
+      : empty;
+  return sql` AND s.stream_id >= ${prefix}${below} AND substr(s.stream_id, 1, ${[...prefix].length}) = ${prefix}`;
+}
+
+/** Reading a stream, its version, and deleting it (the append is in append.ts); browsing streams. */
 export function streamStatements(context: StatementContext) {
   const { dialect } = context;
   const events = table(context, 'events');
@@ -62,22 +84,74 @@ export function streamStatements(context: StatementContext) {
       return rows[0] ? toNumber(rows[0].version) : 0;
     },
 
-    /** Keyset pages over the streams' primary key (tenant, category, id), whose order they come in. */
+    /**
+     * Keyset pages over the streams' primary key (tenant, category, id), whose order they come in;
+     * each stream's last event (for its time) found through the events' (stream, version) key.
+     */
     async listStreams(executor: SqlExecutor, request: ListStreamsQuery): Promise<StreamSummary[]> {
-      const { tenant, category, after } = request;
-      const rows = await query<{ tenant_id: unknown; category: unknown; stream_id: unknown; version: unknown }>(
+      const { tenant, category, after, idPrefix } = request;
+      const rows = await query<{
+        tenant_id: unknown;
+        category: unknown;
+        stream_id: unknown;
+        version: unknown;
+        updated_at: unknown;
+      }>(
         executor,
         context,
-        sql`SELECT tenant_id, category, stream_id, version FROM ${streams} WHERE 1 = 1${
-          tenant !== undefined ? sql` AND tenant_id = ${tenant}` : empty
-        }${category !== undefined ? sql` AND category = ${category}` : empty}${
-          after ? sql` AND (tenant_id, category, stream_id) > (${after.tenant}, ${after.category}, ${after.id})` : empty
-        } ORDER BY tenant_id, category, stream_id LIMIT ${request.limit}`,
+        sql`SELECT s.tenant_id, s.category, s.stream_id, s.version, ${raw(dialect.selectTime('e.recorded_at'))} AS updated_at
+       FROM ${streams} s JOIN ${events} e ON e.tenant_id = s.tenant_id AND e.category = s.category AND e.stream_id = s.stream_id AND e.stream_version = s.version
+       WHERE 1 = 1${tenant !== undefined ? sql` AND s.tenant_id = ${tenant}` : empty}${
+         category !== undefined ? sql` AND s.category = ${category}` : empty
+       }${idPrefix ? prefixRange(idPrefix) : empty}${
+         after
+           ? sql` AND (s.tenant_id, s.category, s.stream_id) > (${after.tenant}, ${after.category}, ${after.id})`
+           : empty
+       } ORDER BY s.tenant_id, s.category, s.stream_id LIMIT ${request.limit}`,
       );
       return rows.map((row) => ({
         stream: { tenant: String(row.tenant_id), category: String(row.category), id: String(row.stream_id) },
         version: toNumber(row.version),
+        updatedAt: toDate(row.updated_at),
       }));
+    },
+
+    /**
+     * Each next (tenant, category) is one probe of the streams' primary key past the one before,
+     * and each count reads at most `countUpTo` of its entries in key order (ordered, so a large
+     * category is not planned as a table scan that stops at the limit): the cost follows the page,
+     * never the number of streams.
+     */
+    async listCategories(executor: SqlExecutor, request: ListCategoriesQuery): Promise<CategorySummary[]> {
+      const found: CategorySummary[] = [];
+      let after = request.after;
+      while (found.length < request.limit) {
+        const [row] = await query<{ tenant_id: unknown; category: unknown }>(
+          executor,
+          context,
+          sql`SELECT tenant_id, category FROM ${streams} WHERE 1 = 1${
+            request.tenant !== undefined ? sql` AND tenant_id = ${request.tenant}` : empty
+          }${after ? sql` AND (tenant_id, category) > (${after.tenant}, ${after.category})` : empty} ORDER BY tenant_id, category LIMIT 1`,
+        );
+        if (!row) break;
+        after = { tenant: String(row.tenant_id), category: String(row.category) };
+        const [count] = await query<{ n: unknown }>(
+          executor,
+          context,
+          sql`SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM ${streams} WHERE tenant_id = ${after.tenant} AND category = ${after.category} ORDER BY tenant_id, category, stream_id LIMIT ${request.countUpTo}) counted`,
+        );
+        found.push({ ...after, streams: toNumber(count?.n ?? 0) });
+      }
+      return found;
+    },
+
+    async readEvent(executor: SqlExecutor, eventId: string): Promise<StoredEvent | undefined> {
+      const [row] = await query<EventRow>(
+        executor,
+        context,
+        sql`SELECT ${eventColumns(context)} FROM ${events} WHERE event_id = ${uuid(eventId)}`,
+      );
+      return row ? toStoredEvent(row) : undefined;
     },
 
     async deleteStream(executor: SqlExecutor, stream: StreamKey): Promise<boolean> {

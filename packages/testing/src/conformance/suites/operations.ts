@@ -5,6 +5,7 @@ import {
   InvalidStreamError,
   LOG_START,
   type RecordedEvent,
+  uuidv7,
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
 import { consumerInstances, logPosition, type SuiteContext, uniqueId } from '../context.js';
@@ -54,6 +55,7 @@ export function operationsSuite<H>(ctx: SuiteContext<H>): void {
       const summary = (tenant: string, category: string, id: string, version: number) => ({
         stream: { tenant, category, id },
         version,
+        updatedAt: expect.any(Date),
       });
 
       expect(await a.listStreams()).toEqual({
@@ -86,6 +88,95 @@ export function operationsSuite<H>(ctx: SuiteContext<H>): void {
       await expect(
         store.listStreams({ after: { tenant: 'bad tenant', category: 'account', id: 'x' } }),
       ).rejects.toBeInstanceOf(InvalidStreamError);
+    });
+
+    it('browses: categories with stream counts up to a cap, streams by id prefix with their last write time, an event by its id', async () => {
+      const store = ctx.store();
+      const [a, b] = [store.forTenant('browse-a'), store.forTenant('browse-b')];
+      const appendTo = async (tenantStore: typeof a, category: string, id: string, count = 1) =>
+        tenantStore.append(
+          { category, id },
+          Array.from({ length: count }, (_, i) => Deposited.create({ amount: i + 1 })),
+          { expectedVersion: 'any' },
+        );
+      for (const id of ['acc-2', 'acc-10', 'bcc-1', 'acc-1']) await appendTo(a, 'account', id);
+      await appendTo(a, 'order', 'o-1');
+      await appendTo(b, 'account', 'acc-1');
+      const last = await appendTo(a, 'account', 'acc-10', 2);
+
+      const all = await store.listCategories({ allTenants: true });
+      expect(all).toEqual({
+        categories: [
+          { tenant: 'browse-a', category: 'account', streams: 4 },
+          { tenant: 'browse-a', category: 'order', streams: 1 },
+          { tenant: 'browse-b', category: 'account', streams: 1 },
+        ],
+        next: undefined,
+      });
+      expect((await a.listCategories({ countUpTo: 2 })).categories).toEqual([
+        { tenant: 'browse-a', category: 'account', streams: 2 },
+        { tenant: 'browse-a', category: 'order', streams: 1 },
+      ]);
+      const page = await store.listCategories({ allTenants: true, limit: 2 });
+      expect(page.next).toEqual({ tenant: 'browse-a', category: 'order' });
+      expect((await store.listCategories({ allTenants: true, after: page.next })).categories).toEqual([
+        { tenant: 'browse-b', category: 'account', streams: 1 },
+      ]);
+
+      const byPrefix = await a.listStreams({ category: 'account', idPrefix: 'acc-1' });
+      expect(byPrefix.streams.map((summary) => [summary.stream.id, summary.version])).toEqual([
+        ['acc-1', 1],
+        ['acc-10', 3],
+      ]);
+      expect(byPrefix.streams[1]?.updatedAt).toEqual(last.events[1]?.recordedAt);
+      const first = await a.listStreams({ category: 'account', idPrefix: 'acc-', limit: 2 });
+      expect(first.streams.map((summary) => summary.stream.id)).toEqual(['acc-1', 'acc-10']);
+      const rest = await a.listStreams({ category: 'account', idPrefix: 'acc-', limit: 2, after: first.next });
+      expect(rest.streams.map((summary) => summary.stream.id)).toEqual(['acc-2']);
+      expect((await a.listStreams({ idPrefix: 'zz' })).streams).toEqual([]);
+
+      const wanted = last.events[0] as RecordedEvent;
+      expect(await a.readEvent(wanted.id)).toEqual(wanted);
+      expect(await a.readEvent(wanted.id.toUpperCase())).toEqual(wanted);
+      expect(await b.readEvent(wanted.id)).toBeUndefined();
+      expect(await b.readEvent(wanted.id, { allTenants: true })).toEqual(wanted);
+      expect(await a.readEvent(uuidv7())).toBeUndefined();
+      await expect(a.readEvent('not-a-uuid')).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(a.listStreams({ idPrefix: '\ud800' })).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(a.listCategories({ countUpTo: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    });
+
+    it('lists pending and dead outbox rows with attempts, last error and next attempt time, a page at a time', async () => {
+      const store = ctx.store({ outbox: true });
+      const streams = [uniqueId(), uniqueId(), uniqueId()].map((id) => ({ category: 'account', id }));
+      for (const stream of streams) {
+        await store.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
+      }
+      const failOnce = createOutboxRelay(ctx.store(), {
+        maxAttempts: 1,
+        batchSize: 1,
+        async publish() {
+          throw new KitError('broker said no');
+        },
+      });
+      await failOnce.processBatch();
+
+      const [dead, ...moreDead] = await failOnce.list({ status: 'dead' });
+      expect(moreDead).toEqual([]);
+      expect(dead).toMatchObject({ status: 'dead', attempts: 1, nextAttemptAt: null });
+      expect(dead?.lastError).toContain('broker said no');
+      expect(dead?.event.stream).toEqual({ tenant: store.tenant, ...streams[0] });
+      const pending = await failOnce.list({ status: 'pending', limit: 1 });
+      expect(pending.map((row) => [row.event.stream.id, row.status, row.attempts])).toEqual([
+        [streams[1]?.id, 'pending', 0],
+      ]);
+      expect(pending[0]?.nextAttemptAt).toBeInstanceOf(Date);
+      const next = await failOnce.list({ status: 'pending', after: pending[0]?.id });
+      expect(next.map((row) => row.event.stream.id)).toEqual([streams[2]?.id]);
+      expect(
+        await createOutboxRelay(ctx.store({ tenant: 'elsewhere' }), { async publish() {} }).list({ status: 'dead' }),
+      ).toEqual([]);
+      await expect(failOnce.list({ status: 'gone' as 'dead' })).rejects.toBeInstanceOf(InvalidArgumentError);
     });
 
     it("resets a consumer to an event's global position (it handles the events after it next), or to 0n (from the start)", async () => {
