@@ -17,6 +17,8 @@ export { CONSUMER_NAME_MAX_LENGTH, Consumer, createConsumer } from './consumers/
 export { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './consumers/errors.js';
 export type { ConsumerFailurePolicy } from './consumers/failures.js';
 export type { BatchOutcome, ConsumerOptions, ConsumerStatus, ParkedSummary } from './consumers/options.js';
+// Dynamic consistency boundaries
+export { TAG_MAX_LENGTH } from './dcb/tags.js';
 // Errors
 export * from './errors/index.js';
 // Events
