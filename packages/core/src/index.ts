@@ -18,12 +18,13 @@ export { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './
 export type { ConsumerFailurePolicy } from './consumers/failures.js';
 export type { BatchOutcome, ConsumerOptions, ConsumerStatus, ParkedSummary } from './consumers/options.js';
 // Dynamic consistency boundaries
-export { TAG_MAX_LENGTH } from './dcb/tags.js';
+export * from './dcb/index.js';
 // Errors
 export * from './errors/index.js';
 // Events
 export {
   type AnyEventDefinition,
+  type CreateEventOptions,
   type DefineEventOptions,
   type DomainEvent,
   defineEvent,
@@ -45,6 +46,8 @@ export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
 export type {
+  AppendEventsOptions,
+  AppendEventsResult,
   AppendOptions,
   AppendResult,
   EventStoreOptions,
@@ -54,6 +57,7 @@ export type {
   ProjectionContext,
   ReadAllOptions,
   ReadAllResult,
+  ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
 } from './store/options.js';

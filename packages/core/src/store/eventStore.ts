@@ -1,4 +1,5 @@
 import type {
+  AppendConditionToCheck,
   AppendOutcome,
   BackendSession,
   EventStoreBackend,
@@ -6,10 +7,12 @@ import type {
   LogFilter,
   StoredEvent,
 } from '../backend/index.js';
+import { normalizeQuery, type Query, type QueryEventTypes } from '../dcb/query.js';
 import { InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
-import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
+import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
+import { uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -22,6 +25,8 @@ import {
 import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
 import {
   checkAppend,
+  checkCondition,
+  DCB_CATEGORY,
   listStreamsQuery,
   logFilterOf,
   prepareEvent,
@@ -34,6 +39,8 @@ import {
 } from './input.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 import type {
+  AppendEventsOptions,
+  AppendEventsResult,
   AppendOptions,
   AppendResult,
   EventStoreOptions,
@@ -41,6 +48,7 @@ import type {
   ListStreamsResult,
   ReadAllOptions,
   ReadAllResult,
+  ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
 } from './options.js';
@@ -130,17 +138,62 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.transactions.atomic(work);
   }
 
-  async append(
+  /** Appends to a stream under an expected version (and a DCB condition, when given). */
+  append(
     stream: StreamName,
     events: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
-    options: AppendOptions,
-  ): Promise<AppendResult<TEvents>> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    options: AppendOptions<EventTypeOf<TEvents>>,
+  ): Promise<AppendResult<TEvents>>;
+  /**
+   * Appends events of no stream of the caller's (dynamic consistency boundaries): unless an event
+   * matching `condition.failIfEventsMatch` exists after `condition.after`, else an
+   * `AppendConditionFailedError` and nothing written. The events are stored as one stream of
+   * their own in the reserved category `$dcb` (the events table keys every event by stream).
+   */
+  append(
+    events: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
+    options?: AppendEventsOptions<EventTypeOf<TEvents>>,
+  ): Promise<AppendEventsResult<TEvents>>;
+  async append(
+    first: StreamName | EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
+    second?: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[] | AppendEventsOptions,
+    third?: AppendOptions,
+  ): Promise<AppendResult<TEvents> | AppendEventsResult<TEvents>> {
+    const streamless = Array.isArray(first) || (first !== null && typeof first === 'object' && 'type' in first);
+    const stream: StreamName = streamless ? { category: DCB_CATEGORY, id: uuidv7() } : (first as StreamName);
+    const key = streamless ? { ...stream, tenant: this.scope.tenant } : toStreamKey(stream, this.scope.tenant);
+    const events = (streamless ? first : second) as DomainEvent | readonly DomainEvent[];
+    const options = (
+      streamless ? { ...(second as AppendEventsOptions | undefined), expectedVersion: 'no_stream' } : third
+    ) as AppendOptions;
     const { list, expectedVersion } = checkAppend(events, options, this.limits);
+    const condition = checkCondition(options, this.scope.tenant);
     const operation = { stream: key, events: list.length, expectedVersion };
-    return this.telemetry.append(operation, (trace) =>
-      this.appendChecked(key, list, expectedVersion, options.metadata, trace),
+    const result = await this.telemetry.append(operation, (trace) =>
+      this.appendChecked(key, list, expectedVersion, condition, options.metadata, trace),
     );
+    return streamless ? { lastPosition: result.lastPosition, events: result.events } : result;
+  }
+
+  /**
+   * The events matching `query` (dynamic consistency boundaries), in log order, never skipping one
+   * that commits late: `next` continues the read, and is the `after` of an append condition over
+   * what was read (every matching event not returned lies after it).
+   */
+  async read<const Q extends Query<EventTypeOf<TEvents>>, O extends ReadQueryOptions = {}>(
+    query: Q,
+    options?: O,
+  ): Promise<ReadAllResult<TEvents, ReadEventOf<Extract<TEvents, { readonly type: QueryEventTypes<Q> }>, O>>>;
+  async read(
+    query: Query,
+    options: ReadQueryOptions = {},
+  ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
+    const normalized = normalizeQuery(query, this.scope.tenant);
+    const { after, limit } = readLogWindow(options);
+    return this.telemetry.readLog({ filter: { tenant: this.scope.tenant }, after, limit }, async () => {
+      const page = await this.readOnly((session) => session.readQuery({ query: normalized, after, limit }));
+      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+    });
   }
 
   /** An append whose arguments are checked, with the telemetry's metadata for each event. */
@@ -148,6 +201,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     key: StreamKey,
     list: readonly DomainEvent[],
     expectedVersion: ExpectedVersion,
+    condition: AppendConditionToCheck | undefined,
     shared: EventMetadata | undefined,
     trace: EventMetadata | undefined,
   ): Promise<AppendResult<TEvents>> {
@@ -162,11 +216,14 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       events: prepared,
       recordedAt: this.now(),
       callerEventIds: list.some((event) => event.id !== undefined),
+      ...(condition && { condition }),
     };
     const record = (outcome: AppendOutcome) => recordAppended(request, outcome) as RecordedEventOf<TEvents>[];
     const projections = this.options.projections ?? [];
     const { appendAlone } = this.options.backend;
-    const alone = appendAlone && projections.length === 0 && !this.scope.session && !this.transactions.joined();
+    // A condition is checked and the events inserted in one transaction, never as a lone statement.
+    const alone =
+      appendAlone && !condition && projections.length === 0 && !this.scope.session && !this.transactions.joined();
     const outcome = alone
       ? await this.transactions.appendAlone(() => appendAlone.call(this.options.backend, request))
       : await this.write((session) =>

@@ -1,4 +1,5 @@
 import type { EventStoreBackend, ExpectedVersion, LogPosition, StreamSummary } from '../backend/index.js';
+import type { AppendCondition } from '../dcb/query.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
@@ -56,11 +57,40 @@ export interface InlineProjection<TEvents extends AnyEventDefinition, THandle> {
   handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
 }
 
-export interface AppendOptions {
+export interface AppendOptions<TType extends string = string> {
   /** Required: say what you expect. `'any'` opts out of the check explicitly. */
   readonly expectedVersion: ExpectedVersion;
   /** Merged under each event's own metadata. */
   readonly metadata?: EventMetadata;
+  /**
+   * Also append only if no event matching the condition's query exists after its position
+   * (dynamic consistency boundaries); both it and the expected version must hold.
+   */
+  readonly condition?: AppendCondition<TType>;
+}
+
+/** Options of an append with no stream (`store.append(events, options)`). */
+export interface AppendEventsOptions<TType extends string = string> {
+  /** Append only if no event matching its query exists after its position; else `AppendConditionFailedError`. */
+  readonly condition?: AppendCondition<TType>;
+  /** Merged under each event's own metadata. */
+  readonly metadata?: EventMetadata;
+}
+
+/** What an append with no stream returns. */
+export type AppendEventsResult<TEvents extends AnyEventDefinition> = Pick<
+  AppendResult<TEvents>,
+  'lastPosition' | 'events'
+>;
+
+/** How much of the log a query read takes (`store.read`). */
+export interface ReadQueryOptions {
+  /** Exclusive start (default: the beginning): the `next` of the page before. */
+  readonly after?: LogPosition;
+  /** Default 1,000. */
+  readonly limit?: number;
+  /** As in `ReadStreamOptions`. */
+  readonly unknownTypes?: 'throw' | 'raw';
 }
 
 export interface AppendResult<TEvents extends AnyEventDefinition> {
@@ -97,7 +127,10 @@ export interface ReadAllOptions {
 
 export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
   readonly events: TRead[];
-  /** Pass as `after` to continue; never past an event that can still appear. */
+  /**
+   * Pass as `after` to continue; never past an event that can still appear. After `store.read`,
+   * also the `after` of an append condition over what was read.
+   */
   readonly next: LogPosition;
 }
 

@@ -14,7 +14,7 @@ import { eventColumns, logFilter, query, type StatementContext, table } from './
  * of the server would hold every consumer here back. Only those found in pg_stat_activity are
  * left out: one that cannot be placed (ended meanwhile, or prepared) still counts.
  */
-const LOG_HORIZON = raw(`(SELECT COALESCE(
+export const LOG_HORIZON = raw(`(SELECT COALESCE(
      (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x WHERE NOT EXISTS (
        SELECT 1 FROM pg_stat_activity AS a
        WHERE a.datname <> current_database() AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
@@ -32,6 +32,13 @@ const COMMITTED_HEAD: Record<Exclude<SqlDialectName, 'postgres'>, (context: Stat
   sqlite: (context) => sql`SELECT COALESCE(MAX(position), 0) AS head FROM ${table(context, 'events')}`,
 };
 
+/** The statement reading the committed head (column `head`) where positions commit in order. */
+export function committedHeadStatement(context: StatementContext): SqlFragment {
+  const { name } = context.dialect;
+  if (name === 'postgres') throw new Error('PostgreSQL has no committed head: read below the horizon');
+  return COMMITTED_HEAD[name](context);
+}
+
 /**
  * The global log. PostgreSQL positions are allocated at insert time and can commit out of order,
  * so each event records its writing transaction and the log is read in (transaction id,
@@ -45,8 +52,7 @@ export function logStatements(context: StatementContext) {
   const events = table(context, 'events');
 
   const committedHead = async (executor: SqlExecutor): Promise<bigint> => {
-    if (dialect.name === 'postgres') throw new Error('PostgreSQL has no committed head: read below the horizon');
-    const [row] = await query<{ head: unknown }>(executor, context, COMMITTED_HEAD[dialect.name](context));
+    const [row] = await query<{ head: unknown }>(executor, context, committedHeadStatement(context));
     return row ? toBigInt(row.head ?? 0) : 0n;
   };
 
