@@ -158,7 +158,15 @@ describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {
     expect(() => configureModels({ entities: [Account] })).toThrow(InvalidArgumentError);
     const tables = (dialect: 'postgres' | 'mysql') =>
       (configureModels({ entities: [Account] }, { dialect }).entities as EntitySchema[]).map((e) => e.tableName);
-    const storeTables = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'];
+    const storeTables = [
+      'es_streams',
+      'es_events',
+      'es_snapshots',
+      'es_outbox',
+      'es_checkpoints',
+      'es_parked',
+      'es_event_tags',
+    ];
     expect(tables('postgres')).toEqual(['hj_accounts', ...storeTables]);
     expect(tables('mysql')).toEqual(['hj_accounts', ...storeTables, 'es_log_head']);
   });
