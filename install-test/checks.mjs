@@ -48,8 +48,14 @@ export async function expectStoreTables(query) {
     'select table_name as name from information_schema.tables where table_schema = current_schema()',
   );
   const names = new Set(rows.map((row) => row.name));
-  const missing = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'].filter(
-    (table) => !names.has(table),
-  );
+  const missing = [
+    'es_streams',
+    'es_events',
+    'es_snapshots',
+    'es_outbox',
+    'es_checkpoints',
+    'es_parked',
+    'es_event_tags',
+  ].filter((table) => !names.has(table));
   if (missing.length > 0) throw new Error(`the migration did not create ${missing.join(', ')}`);
 }

@@ -59,6 +59,7 @@ export default {
       'es_outbox',
       'es_checkpoints',
       'es_parked',
+      'es_event_tags',
     ])
       if (!sql.includes(`CREATE TABLE "${table}"`)) throw new Error(`the migration does not create ${table}:\n${sql}`);
 
