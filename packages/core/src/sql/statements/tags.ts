@@ -206,7 +206,7 @@ export type LockKind = 'tag' | 'type' | 'all';
  * three. Two names sharing a hash only make their appenders wait for each other, never miss.
  */
 export function lockKey(tenant: Interpolation, kind: Interpolation, name: Interpolation): SqlFragment {
-  return sql`hashtextextended(${tenant} || chr(31) || ${kind} || chr(31) || ${name}, 0)`;
+  return sql`hashtextextended((${tenant}) || chr(31) || (${kind}) || chr(31) || (${name}), 0)`;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   InvalidArgumentError,
   InvalidTagError,
   LOG_START,
+  type LogPosition,
   TAG_MAX_LENGTH,
   TAGS_PER_EVENT_MAX,
   UnsupportedIsolationError,
@@ -387,8 +388,7 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
               condition: { failIfEventsMatch: query, after: head },
             });
             await ctx.target.writeHostRow(handle, uniqueId('row'));
-            // Inside the transaction its own event is read, and counts against a second condition.
-            expect((await joined.read(query)).events.map((e) => e.data.studentId)).toEqual(['rolled-back']);
+            // Inside the transaction its own event counts against a second condition.
             await expect(
               joined.append(StudentEnrolled.create({ courseId, studentId: 'second' }), {
                 condition: { failIfEventsMatch: query, after: head },
@@ -578,6 +578,50 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
           await expect(
             s.append(StudentEnrolled.create({ courseId, studentId: 'late' }), {
               condition: { failIfEventsMatch: query, after: read.next },
+            }),
+          ).rejects.toBeInstanceOf(AppendConditionFailedError);
+        });
+
+        it('PostgreSQL: the condition compares (transaction id, position), never the position alone', async () => {
+          const s = store();
+          const { courseId, tag } = await defineCourse(s);
+          const query = [{ types: ['StudentEnrolled' as const], tags: [tag] }];
+          // An older transaction (it wrote first: the lower transaction id) stays open...
+          const older = holdPoint();
+          const olderTx = ctx.target.hostTransaction(async (handle) => {
+            const joined = s.withTransaction(handle);
+            await joined.append({ type: 'Noted', data: 'takes a transaction id' });
+            await older.hold();
+            await joined.append(StudentEnrolled.create({ courseId, studentId: 'older' }));
+          });
+          await older.reached;
+          // ...while a younger one takes a lower position for its matching event and stays open...
+          const younger = holdPoint();
+          const youngerTx = ctx.target.hostTransaction(async (handle) => {
+            await s.withTransaction(handle).append(StudentEnrolled.create({ courseId, studentId: 'younger' }));
+            await younger.hold();
+          });
+          await younger.reached;
+          let after: LogPosition | undefined;
+          try {
+            older.release();
+            await olderTx;
+            // The read returns the older one's event, with a higher position than the younger's.
+            const read = await s.read(query, { limit: 1 });
+            expect(read.events.map((e) => e.data.studentId)).toEqual(['older']);
+            after = read.next;
+          } finally {
+            older.release();
+            younger.release();
+          }
+          await youngerTx;
+          if (!after) throw new KitError('no read');
+          const [first, second] = (await s.read(query)).events;
+          expect([first?.data.studentId, second?.data.studentId]).toEqual(['older', 'younger']);
+          expect(second!.position).toBeLessThan(first!.position);
+          await expect(
+            s.append(StudentEnrolled.create({ courseId, studentId: 'late' }), {
+              condition: { failIfEventsMatch: query, after },
             }),
           ).rejects.toBeInstanceOf(AppendConditionFailedError);
         });
