@@ -115,6 +115,22 @@ export class AppendConditionFailedError extends EsError {
 }
 
 /**
+ * A query read waited `waitedMs` for older open transactions (PostgreSQL) that hold back events
+ * its query matches, committed after they began, and they are still open. Reading on without
+ * them would decide on a state that misses committed events; read again once they end (`es
+ * status` or `consumer.status()` names the oldest).
+ */
+export class ReadHeldBackError extends EsError {
+  readonly code = 'READ_HELD_BACK';
+
+  constructor(readonly waitedMs: number) {
+    super(
+      `A query read waited ${waitedMs} ms for older open transactions that hold back events it matches (PostgreSQL's log horizon); they are still open`,
+    );
+  }
+}
+
+/**
  * A conditional append joined a PostgreSQL transaction at REPEATABLE READ or SERIALIZABLE: its
  * check would read the transaction's old snapshot and miss events committed since, so it is
  * refused before anything is written. Run it in a READ COMMITTED transaction (the default).

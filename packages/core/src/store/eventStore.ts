@@ -8,7 +8,7 @@ import type {
   StoredEvent,
 } from '../backend/index.js';
 import { normalizeQuery, type Query, type QueryEventTypes } from '../dcb/query.js';
-import { InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
+import { InvalidArgumentError, PayloadTooLargeError, ReadHeldBackError } from '../errors/index.js';
 import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
@@ -178,7 +178,9 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   /**
    * The events matching `query` (dynamic consistency boundaries), in log order, never skipping one
    * that commits late: `next` continues the read, and is the `after` of an append condition over
-   * what was read (every matching event not returned lies after it).
+   * what was read (every matching event not returned lies after it). Every matching event
+   * committed before the read is returned (on PostgreSQL it waits for older open transactions
+   * that hold one back: `maxWaitMs`).
    */
   async read<const Q extends Query<EventTypeOf<TEvents>>, O extends ReadQueryOptions = {}>(
     query: Q,
@@ -190,9 +192,21 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
     const normalized = normalizeQuery(query, this.scope.tenant);
     const { after, limit } = readLogWindow(options);
+    const maxWaitMs = options.maxWaitMs ?? 10_000;
+    if (!Number.isSafeInteger(maxWaitMs) || maxWaitMs < 0) throw new InvalidArgumentError('maxWaitMs must be >= 0');
     return this.telemetry.readLog({ filter: { tenant: this.scope.tenant }, after, limit }, async () => {
-      const page = await this.readOnly((session) => session.readQuery({ query: normalized, after, limit }));
-      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+      const started = Date.now();
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        const page = await this.readOnly((session) => session.readQuery({ query: normalized, after, limit }));
+        if (!page.heldBack) {
+          return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+        }
+        // Matching events committed behind an older open transaction: they will be readable
+        // (below the horizon) once it ends, usually within milliseconds.
+        const waited = Date.now() - started;
+        if (waited >= maxWaitMs) throw new ReadHeldBackError(waited);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, maxWaitMs - waited)));
+      }
     });
   }
 

@@ -91,6 +91,12 @@ export interface ReadQueryOptions {
   readonly limit?: number;
   /** As in `ReadStreamOptions`. */
   readonly unknownTypes?: 'throw' | 'raw';
+  /**
+   * PostgreSQL: how long the read waits (default 10,000 ms) while older open transactions hold
+   * back matching events committed after they began, before a `ReadHeldBackError`. It returns
+   * only once it has every matching event committed before it, so a decision never misses one.
+   */
+  readonly maxWaitMs?: number;
 }
 
 export interface AppendResult<TEvents extends AnyEventDefinition> {

@@ -13,6 +13,9 @@ import { bigint, empty, type Interpolation, join, list, raw, type SqlFragment, s
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
 import { committedHeadStatement, LOG_HORIZON } from './log.js';
 
+/** This transaction's id, 0 before it writes: its own events are not held back by anything. */
+const OWN_TRANSACTION = raw('COALESCE(pg_current_xact_id_if_assigned()::text::bigint, 0)');
+
 /**
  * Dynamic consistency boundaries: the tags table's rows, reads by query, and the append
  * condition's check. An item with tags is answered from the tags table's (tenant, tag, log order)
@@ -34,39 +37,34 @@ export function tagStatements(context: StatementContext) {
 
   /**
    * The positions of the events an item matches (all of the tenant's with no item) after
-   * `position`, and below `bound` where given (PostgreSQL's horizon).
+   * `position`; on PostgreSQL with their transaction ids (a read tells those below the horizon).
    */
-  const itemPositions = (
-    tenant: string,
-    item: NormalizedItem | undefined,
-    position: LogPosition,
-    bound?: Interpolation,
-  ): SqlFragment => {
+  const itemPositions = (tenant: string, item: NormalizedItem | undefined, position: LogPosition): SqlFragment => {
     const [first, ...others] = item?.tags ?? [];
+    const alias = first === undefined ? 'e' : 't0';
+    const columns = raw(postgres ? `${alias}.position, ${alias}.transaction_id` : `${alias}.position`);
     if (first === undefined) {
       const types = item?.types ? sql` AND e.type IN (${list(item.types.map(value))})` : empty;
-      const below = bound === undefined ? empty : sql` AND e.transaction_id < ${bound}`;
-      return sql`SELECT e.position FROM ${events} e WHERE e.tenant_id = ${tenant}${types} AND ${after('e', position)}${below}`;
+      return sql`SELECT ${columns} FROM ${events} e WHERE e.tenant_id = ${tenant}${types} AND ${after('e', position)}`;
     }
     // The item's other tags are rows of the same event: joins on the primary key (position, tag),
     // in one query block, so that MySQL's locking read covers them too.
     const joins = join(
       others.map((tag, index) => {
-        const alias = raw(`t${index + 1}`);
-        return sql` JOIN ${tags} ${alias} ON ${alias}.position = t0.position AND ${alias}.tag = ${tag}`;
+        const other = raw(`t${index + 1}`);
+        return sql` JOIN ${tags} ${other} ON ${other}.position = t0.position AND ${other}.tag = ${tag}`;
       }),
       '',
     );
     const types = item?.types ? sql` AND t0.type IN (${list(item.types.map(value))})` : empty;
-    const below = bound === undefined ? empty : sql` AND t0.transaction_id < ${bound}`;
-    return sql`SELECT t0.position FROM ${tags} t0${joins} WHERE t0.tenant_id = ${tenant} AND t0.tag = ${first}${types} AND ${after('t0', position)}${below}`;
+    return sql`SELECT ${columns} FROM ${tags} t0${joins} WHERE t0.tenant_id = ${tenant} AND t0.tag = ${first}${types} AND ${after('t0', position)}`;
   };
 
   /** One SELECT per item of the query (one for all events when it has none). */
-  const perItem = (query: TenantQuery, position: LogPosition, bound?: Interpolation): SqlFragment[] =>
+  const perItem = (query: TenantQuery, position: LogPosition): SqlFragment[] =>
     matchesAll(query)
-      ? [itemPositions(query.tenant, undefined, position, bound)]
-      : query.items.map((item) => itemPositions(query.tenant, item, position, bound));
+      ? [itemPositions(query.tenant, undefined, position)]
+      : query.items.map((item) => itemPositions(query.tenant, item, position));
 
   const failed = (condition: AppendConditionToCheck) =>
     new AppendConditionFailedError(describeQuery(condition.query), condition.after);
@@ -107,30 +105,33 @@ export function tagStatements(context: StatementContext) {
 
   /**
    * PostgreSQL: the events matching the query below the horizon (as the log read: nothing can
-   * still commit behind the returned cursor), and the horizon, in one round trip.
+   * still commit behind the returned cursor), the horizon, and whether committed matching events
+   * wait above it (`heldBack`: the store reads again), in one round trip.
    */
   const readBelowHorizon = async (executor: SqlExecutor, read: ReadQueryRequest): Promise<LogPage> => {
-    const horizon = raw('(SELECT horizon FROM h)');
-    const matched = join(perItem(read.query, read.after, horizon), ' UNION ');
-    const rows = await query<EventRow & { horizon: unknown }>(
+    const matched = join(perItem(read.query, read.after), ' UNION ');
+    const rows = await query<EventRow & { horizon: unknown; held_back: unknown }>(
       executor,
       context,
-      sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon), m AS (${matched})
-       SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL (
-         SELECT ${eventColumns(context)} FROM ${events} WHERE position IN (SELECT position FROM m)
+      sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon), m AS (${matched}),
+       b AS (SELECT h.horizon, EXISTS (SELECT 1 FROM m WHERE m.transaction_id >= h.horizon AND m.transaction_id <> ${OWN_TRANSACTION}) AS held_back FROM h)
+       SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
+         SELECT ${eventColumns(context)} FROM ${events}
+         WHERE position IN (SELECT m.position FROM m WHERE m.transaction_id < b.horizon)
          ORDER BY transaction_id, position LIMIT ${read.limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,
     );
     const horizonId = toBigInt(rows[0]?.horizon ?? 0);
+    const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
     const found = rows
       .filter((row) => row.position !== null && row.position !== undefined)
       .map((row) => toStoredEvent(row));
     const last = found.at(-1);
     if (found.length >= read.limit && last) {
-      return { events: found, next: { transactionId: last.transactionId, position: last.position } };
+      return { events: found, next: { transactionId: last.transactionId, position: last.position }, heldBack };
     }
     const next = read.after.transactionId >= horizonId ? read.after : { transactionId: horizonId, position: 0n };
-    return { events: found, next };
+    return { events: found, next, heldBack };
   };
 
   /** MySQL/MariaDB and SQLite: positions commit in order, so up to the committed head read first. */
