@@ -1,9 +1,10 @@
 import type { LogPosition } from '../backend/log.js';
-import { AppendConditionFailedError, InvalidArgumentError } from '../errors/index.js';
+import { AppendConditionFailedError } from '../errors/index.js';
 import type { AnyEventDefinition, EventInputOf, EventOf, EventTypeOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { retryOnConflict } from '../util/retryOnConflict.js';
 import type { Query } from './query.js';
 
 /**
@@ -72,15 +73,11 @@ export class DecisionRepository<TState, TCommand, TEvents extends AnyEventDefini
 
   /** Loads, decides and appends on the read's condition; decides again on a failed condition, up to `retries` times. */
   async handle(command: TCommand, options: DecideOptions = {}): Promise<Decided<TState, TEvents>> {
-    const retries = options.retries ?? 0;
-    if (!Number.isSafeInteger(retries) || retries < 0) throw new InvalidArgumentError('retries must be >= 0');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return { ...(await this.handleOnce(command, options.metadata)), retried: attempt };
-      } catch (error) {
-        if (!(error instanceof AppendConditionFailedError) || attempt >= retries) throw error;
-      }
-    }
+    return retryOnConflict(
+      options.retries,
+      (error) => error instanceof AppendConditionFailedError,
+      () => this.handleOnce(command, options.metadata),
+    );
   }
 
   private async handleOnce(command: TCommand, metadata: EventMetadata | undefined) {

@@ -8,10 +8,10 @@ import type {
 import { describeQuery, matchesAll, type NormalizedItem, type TenantQuery } from '../../dcb/query.js';
 import { AppendConditionFailedError, UnsupportedIsolationError } from '../../errors/index.js';
 import type { SqlExecutor } from '../executor.js';
-import { type EventRow, toBigInt, toStoredEvent } from '../rows.js';
+import type { EventRow } from '../rows.js';
 import { bigint, empty, type Interpolation, join, list, raw, type SqlFragment, sql, value } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
-import { committedHeadStatement, LOG_HORIZON } from './log.js';
+import { type HorizonRow, LOG_HORIZON, pageBelowHorizon, pageUpToHead, readCommittedHead } from './log.js';
 
 /** This transaction's id, 0 before it writes: its own events are not held back by anything. */
 const OWN_TRANSACTION = raw('COALESCE(pg_current_xact_id_if_assigned()::text::bigint, 0)');
@@ -110,7 +110,7 @@ export function tagStatements(context: StatementContext) {
    */
   const readBelowHorizon = async (executor: SqlExecutor, read: ReadQueryRequest): Promise<LogPage> => {
     const matched = join(perItem(read.query, read.after), ' UNION ');
-    const rows = await query<EventRow & { horizon: unknown; held_back: unknown }>(
+    const rows = await query<HorizonRow>(
       executor,
       context,
       sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon), m AS (${matched}),
@@ -121,38 +121,19 @@ export function tagStatements(context: StatementContext) {
          ORDER BY transaction_id, position LIMIT ${read.limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,
     );
-    const horizonId = toBigInt(rows[0]?.horizon ?? 0);
-    const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
-    const found = rows
-      .filter((row) => row.position !== null && row.position !== undefined)
-      .map((row) => toStoredEvent(row));
-    const last = found.at(-1);
-    if (found.length >= read.limit && last) {
-      return { events: found, next: { transactionId: last.transactionId, position: last.position }, heldBack };
-    }
-    const next = read.after.transactionId >= horizonId ? read.after : { transactionId: horizonId, position: 0n };
-    return { events: found, next, heldBack };
+    return pageBelowHorizon(rows, read);
   };
 
   /** MySQL/MariaDB and SQLite: positions commit in order, so up to the committed head read first. */
   const readUpToHead = async (executor: SqlExecutor, read: ReadQueryRequest): Promise<LogPage> => {
-    const [headRow] = await query<{ head: unknown }>(executor, context, committedHeadStatement(context));
-    const head = headRow ? toBigInt(headRow.head ?? 0) : 0n;
+    const head = await readCommittedHead(executor, context);
     const matched = join(perItem(read.query, read.after), ' UNION ');
     const rows = await query<EventRow>(
       executor,
       context,
       sql`SELECT ${eventColumns(context)} FROM ${events} WHERE position IN (${matched}) AND position <= ${bigint(head)} ORDER BY position LIMIT ${read.limit}`,
     );
-    const found = rows.map((row) => toStoredEvent(row));
-    const last = found.at(-1);
-    if (found.length >= read.limit && last) {
-      return { events: found, next: { transactionId: 0n, position: last.position } };
-    }
-    return {
-      events: found,
-      next: { transactionId: 0n, position: head > read.after.position ? head : read.after.position },
-    };
+    return pageUpToHead(rows, read, head);
   };
 
   return {

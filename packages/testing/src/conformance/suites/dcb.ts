@@ -68,6 +68,21 @@ async function defineCourse<H>(store: Store<H>, capacity = 10) {
   return { courseId, tag: `course:${courseId}` };
 }
 
+/**
+ * A host transaction that appends `event` and stays open until `release()` (its event written,
+ * not committed); `done` settles once it has ended.
+ */
+async function openAppend<H>(ctx: SuiteContext<H>, store: Store<H>, event: Parameters<Store<H>['append']>[0]) {
+  const open = holdPoint();
+  const done = ctx.target.hostTransaction(async (handle) => {
+    await store.withTransaction(handle).append(event as never);
+    await open.hold();
+  });
+  // A transaction that fails before its hold fails the test rather than hanging it.
+  await Promise.race([open.reached, done]);
+  return { release: open.release, done };
+}
+
 const ROUNDS = 50;
 const WRITERS = 16;
 const CAPACITY = 10;
@@ -554,12 +569,7 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
           const { courseId, tag } = await defineCourse(s);
           const query = [{ types: ['StudentEnrolled' as const], tags: [tag] }];
           // A slow writer takes its position first and holds its transaction open...
-          const slowOpen = holdPoint();
-          const slow = ctx.target.hostTransaction(async (handle) => {
-            await s.withTransaction(handle).append(StudentEnrolled.create({ courseId, studentId: 'slow' }));
-            await slowOpen.hold();
-          });
-          await slowOpen.reached;
+          const slow = await openAppend(ctx, s, StudentEnrolled.create({ courseId, studentId: 'slow' }));
           let after: LogPosition | undefined;
           try {
             // ...the read cannot see it and must not hand out a cursor past it...
@@ -569,9 +579,9 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
             // ...and a faster writer commits a matching event with a higher position.
             await s.append(StudentEnrolled.create({ courseId, studentId: 'fast' }));
           } finally {
-            slowOpen.release();
+            slow.release();
           }
-          await slow;
+          await slow.done;
           if (!after) throw new KitError('no read');
           const all = (await s.read(query)).events;
           expect(all.map((e) => e.data.studentId)).toEqual(['slow', 'fast']);
@@ -589,26 +599,21 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
           const s = store();
           const { courseId, tag } = await defineCourse(s);
           const query = [{ types: ['StudentEnrolled' as const], tags: [tag] }];
-          const olderOpen = holdPoint();
-          const older = ctx.target.hostTransaction(async (handle) => {
-            await s.withTransaction(handle).append({ type: 'Noted', data: 'an older writer, open' });
-            await olderOpen.hold();
-          });
-          await olderOpen.reached;
+          const older = await openAppend(ctx, s, { type: 'Noted', data: 'an older writer, open' });
           try {
             // Committed after the older transaction began: above the horizon while it is open.
             await s.append(StudentEnrolled.create({ courseId, studentId: 'committed' }));
             await expect(s.read(query, { maxWaitMs: 50 })).rejects.toBeInstanceOf(ReadHeldBackError);
             const waiting = s.read(query);
-            setTimeout(() => olderOpen.release(), 200);
+            setTimeout(() => older.release(), 200);
             const read = await waiting;
             expect(read.events.map((e) => e.data.studentId)).toEqual(['committed']);
             await s.append(StudentEnrolled.create({ courseId, studentId: 'next' }), {
               condition: { failIfEventsMatch: query, after: read.next },
             });
           } finally {
-            olderOpen.release();
-            await older;
+            older.release();
+            await older.done;
           }
         });
 
@@ -661,12 +666,7 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
           const { courseId, tag } = await defineCourse(s);
           const query = [{ tags: [tag] }];
           const head = (await s.read(query)).next;
-          const open = holdPoint();
-          const holder = ctx.target.hostTransaction(async (handle) => {
-            await s.withTransaction(handle).append(StudentEnrolled.create({ courseId, studentId: 'first' }));
-            await open.hold();
-          });
-          await open.reached;
+          const holder = await openAppend(ctx, s, StudentEnrolled.create({ courseId, studentId: 'first' }));
           let settled = false;
           const waiting = s
             .append(StudentEnrolled.create({ courseId, studentId: 'second' }), {
@@ -680,8 +680,8 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
             condition: { failIfEventsMatch: [{ types: ['UsernameClaimed'], tags: ['username:nobody'] }] },
           });
           expect(settled).toBe(false);
-          open.release();
-          await holder;
+          holder.release();
+          await holder.done;
           await expect(waiting).rejects.toBeInstanceOf(AppendConditionFailedError);
         });
 
