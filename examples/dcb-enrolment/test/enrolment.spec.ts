@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '@es/core';
 import { EnrolmentRefused, openEnrolment } from '../src/enrolment.ts';
-import * as schema from '../src/schema.ts';
 
 const url = `${process.env.ES_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'}/es_examples`;
 let app: Awaited<ReturnType<typeof openEnrolment>>;
@@ -49,13 +47,4 @@ test('enrolling twice is a no-op; an unknown course and a course defined twice a
   expect((await app.enrol(course, 'ada')).events).toHaveLength(0);
   await expect(app.enrol(course, 'grace')).rejects.toMatchObject({ reason: 'course-full' });
   await expect(app.enrol(`course-${uuidv7()}`, 'ada')).rejects.toMatchObject({ reason: 'no-such-course' });
-});
-
-const read = (path: string) => JSON.parse(readFileSync(new URL(`../drizzle/${path}`, import.meta.url), 'utf8'));
-
-test("the migrations are up to date with the schema: drizzle-kit's generator finds nothing to add", async () => {
-  const kit = await import('drizzle-kit/api');
-  const { entries } = read('meta/_journal.json') as { entries: { idx: number }[] };
-  const last = read(`meta/${String(entries.at(-1)?.idx).padStart(4, '0')}_snapshot.json`);
-  expect(await kit.generateMigration(last, kit.generateDrizzleJson(schema))).toEqual([]);
 });
