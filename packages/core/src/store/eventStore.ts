@@ -30,6 +30,7 @@ import {
   listStreamsQuery,
   logFilterOf,
   prepareEvent,
+  readableStreamKey,
   readLogWindow,
   readStreamQuery,
   recordAppended,
@@ -269,7 +270,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     stream: StreamName,
     options: ReadStreamOptions = {},
   ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
-    const query = readStreamQuery(toStreamKey(stream, this.scope.tenant), options);
+    const query = readStreamQuery(readableStreamKey(stream, this.scope.tenant), options);
     return this.telemetry.readStream(query.stream, async () => {
       const stored = await this.readOnly((session) => session.readStream(query));
       return stored.map((event) => this.reviveAs(event, options.unknownTypes));
@@ -277,13 +278,16 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   async streamVersion(stream: StreamName): Promise<number> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    const key = readableStreamKey(stream, this.scope.tenant);
     return this.readOnly((session) => session.streamVersion(key));
   }
 
-  /** Deletes the stream's events and snapshot for good (for erasure requests). */
+  /**
+   * Deletes the stream's events, their tags and the snapshot for good (for erasure requests); an
+   * event appended with no stream is deleted by its `event.stream` (category `$dcb`).
+   */
   async deleteStream(stream: StreamName): Promise<boolean> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    const key = readableStreamKey(stream, this.scope.tenant);
     return this.write((session) => session.deleteStream(key));
   }
 

@@ -18,6 +18,7 @@ import {
   DuplicateEventIdError,
   EventValidationError,
   InvalidArgumentError,
+  InvalidTagError,
   PayloadTooLargeError,
 } from '../errors/index.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
@@ -25,7 +26,7 @@ import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
-import { type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
+import { type StreamKey, type StreamName, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
 import type { StoreLimits } from './limits.js';
 import type { AppendOptions, ListStreamsOptions, ReadAllOptions, ReadStreamOptions } from './options.js';
 import type { RecordedEvent, UnknownRecordedEvent } from './recordedEvent.js';
@@ -62,6 +63,19 @@ export function checkAppend(
  * one stream per append: reserved, as no caller's category may start with `$`.
  */
 export const DCB_CATEGORY = '$dcb';
+
+/**
+ * A stream to read or delete: a caller's stream, or one of the streams that hold events appended
+ * with no stream (`$dcb`, which no caller may append to by name).
+ */
+export function readableStreamKey(stream: StreamName, tenant: string): StreamKey {
+  if (stream !== null && typeof stream === 'object' && stream.category === DCB_CATEGORY) {
+    // Its id is checked as any stream's.
+    const { id } = toStreamKey({ category: 'dcb', id: stream.id }, tenant);
+    return { tenant, category: DCB_CATEGORY, id };
+  }
+  return toStreamKey(stream, tenant);
+}
 
 /** An append's DCB condition checked and scoped to `tenant`; undefined when it has none. */
 export function checkCondition(
@@ -137,9 +151,24 @@ export function prepareEvent(
   };
 }
 
+/** What a type's `tags` function returns for `data`; one that throws is the event's bad input. */
+function declaredTags(type: string, tags: (data: unknown) => readonly string[], data: unknown): unknown {
+  try {
+    return tags(data);
+  } catch (error) {
+    throw new InvalidTagError(
+      type,
+      undefined,
+      `its type's tags function threw: ${(error as Error)?.message ?? String(error)}`,
+    );
+  }
+}
+
 /** The tags its type declares for the data, and the event's own, each list checked. */
 function eventTags(event: DomainEvent, definition: AnyEventDefinition, data: unknown): readonly string[] {
-  const declared = definition.tags ? validateTags(event.type, definition.tags(data), true) : [];
+  const declared = definition.tags
+    ? validateTags(event.type, declaredTags(event.type, definition.tags, data), true)
+    : [];
   const own = event.tags === undefined ? [] : validateTags(event.type, event.tags, true);
   if (declared.length === 0 && own.length === 0) return [];
   const tags = sortTags(new Set([...declared, ...own]));

@@ -3,6 +3,7 @@ import {
   compareLogPositions,
   createDecisionRepository,
   type DecisionModel,
+  defineEvent,
   type EventStore,
   InvalidArgumentError,
   InvalidTagError,
@@ -15,6 +16,7 @@ import {
 } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
 import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
 import { holdPoint, logPosition, type SuiteContext, uniqueId } from '../context.js';
 import {
   CourseDefined,
@@ -152,6 +154,13 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
             s.append({ category: 'course', id: courseId }, event, { expectedVersion: 'any' }),
           ).rejects.toBeInstanceOf(InvalidTagError);
         }
+        // A declared tag function that throws is the event's bad input.
+        const Throwing = defineEvent('ThrowingTags', z.object({}), {
+          tags: () => {
+            throw new KitError('no tags for this one');
+          },
+        });
+        await expect(ctx.storeOf([Throwing]).append(Throwing.create({}))).rejects.toBeInstanceOf(InvalidTagError);
         // A declared tag function's result is checked too.
         await expect(s.append(UsernameClaimed.create({ username: 'x'.repeat(TAG_MAX_LENGTH) }))).rejects.toMatchObject({
           code: 'INVALID_TAG',
@@ -163,7 +172,7 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
         expect((await s.read([{ tags: [longest] }])).events.map((e) => e.id)).toEqual([events[0]?.id]);
       });
 
-      it('deleting a stream deletes its events\u2019 tags', async () => {
+      it('deleting a stream deletes its events\u2019 tags; an event appended with no stream is deleted by its own stream', async () => {
         const s = store();
         const courseId = uniqueId('course');
         const stream = { category: 'course', id: courseId };
@@ -172,9 +181,17 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
         expect((await ctx.target.countRows()).tags).toBe(3);
         await s.deleteStream(stream);
         expect((await ctx.target.countRows()).tags).toBe(2);
-        expect((await s.read([{ tags: [`course:${courseId}`] }])).events.map((e) => e.type)).toEqual([
-          'StudentEnrolled',
-        ]);
+        const [enrolled] = (await s.read([{ tags: [`course:${courseId}`] }])).events;
+        expect(enrolled?.type).toBe('StudentEnrolled');
+        // An event appended with no stream is read and deleted by its own stream.
+        expect((await s.readStream(enrolled!.stream)).map((e) => e.id)).toEqual([enrolled!.id]);
+        expect(await s.deleteStream(enrolled!.stream)).toBe(true);
+        expect(await ctx.target.countRows()).toMatchObject({ events: 0, tags: 0 });
+        await expect(
+          s.append(enrolled!.stream, { type: 'Noted', data: 'x' }, { expectedVersion: 'any' }),
+        ).rejects.toMatchObject({
+          code: 'INVALID_STREAM',
+        });
       });
     });
 
