@@ -42,14 +42,23 @@ async function expectOneEventOnItsStream(query, { category, streamId, type }) {
   return event;
 }
 
+/** The store's tables (prefix `es_`) on PostgreSQL. */
+export const storeTables = [
+  'es_streams',
+  'es_events',
+  'es_snapshots',
+  'es_outbox',
+  'es_checkpoints',
+  'es_parked',
+  'es_event_tags',
+];
+
 /** Every table of the store's models, created by the ORM's own migration tool from the shipped models. */
 export async function expectStoreTables(query) {
   const rows = await query(
     'select table_name as name from information_schema.tables where table_schema = current_schema()',
   );
   const names = new Set(rows.map((row) => row.name));
-  const missing = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'].filter(
-    (table) => !names.has(table),
-  );
+  const missing = storeTables.filter((table) => !names.has(table));
   if (missing.length > 0) throw new Error(`the migration did not create ${missing.join(', ')}`);
 }

@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectOneCommittedInvoice, expectStoreTables } from '../checks.mjs';
+import { expectOneCommittedInvoice, expectStoreTables, storeTables } from '../checks.mjs';
 
 export default {
   readme: 'packages/prisma/README.md',
@@ -51,15 +51,7 @@ export default {
     if (!readdirSync(folder).includes(migration.migration_name))
       throw new Error(`prisma migrate dev did not write ${migration.migration_name} into prisma/migrations`);
     const sql = readFileSync(join(folder, migration.migration_name, 'migration.sql'), 'utf8');
-    for (const table of [
-      'invoices',
-      'es_streams',
-      'es_events',
-      'es_snapshots',
-      'es_outbox',
-      'es_checkpoints',
-      'es_parked',
-    ])
+    for (const table of ['invoices', ...storeTables])
       if (!sql.includes(`CREATE TABLE "${table}"`)) throw new Error(`the migration does not create ${table}:\n${sql}`);
 
     await expectStoreTables(query);

@@ -3,7 +3,8 @@ import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 // The event store's tables live in the application's own schema, so drizzle-kit migrates them
 // with everything else.
-export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked } = configureModels('sqlite');
+export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked, esTags } =
+  configureModels('sqlite');
 
 /** A read model kept by an inline projection, in the same transaction as each append. */
 export const accountBalances = sqliteTable('account_balances', {

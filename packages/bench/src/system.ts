@@ -2,6 +2,12 @@ import type { EventStore } from '@es/core';
 import type { Account, Deposit, Deposited } from './fixtures.ts';
 
 export type Role = 'backend' | 'floor' | 'peer';
+
+/** A log position as the store's `LogPosition`: (transaction id, position). */
+export interface LogCursor {
+  readonly transactionId: bigint;
+  readonly position: bigint;
+}
 export type Dialect = 'postgres' | 'sqlite';
 
 /** Called once per consumer / relay batch with its size (for batch cycle times). */
@@ -62,6 +68,12 @@ export interface BenchSystem {
     readonly api: BenchSystem['append'];
     readonly sdk: BenchSystem['append'];
   };
+  /**
+   * Dynamic consistency boundaries: appends one event tagged `tag`, on the condition that no
+   * event tagged `tag` exists after `after` (none at all when undefined); resolves to the
+   * appended event's log position, the next call's `after`. Throws when the condition fails.
+   */
+  conditionalAppend?(tag: string, after: LogCursor | undefined): Promise<LogCursor>;
   /** Reads a whole stream forwards; resolves to the events read. */
   readStream(stream: string): Promise<number>;
   readonly snapshots?: {

@@ -17,11 +17,14 @@ export { CONSUMER_NAME_MAX_LENGTH, Consumer, createConsumer } from './consumers/
 export { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './consumers/errors.js';
 export type { ConsumerFailurePolicy } from './consumers/failures.js';
 export type { BatchOutcome, ConsumerOptions, ConsumerStatus, ParkedSummary } from './consumers/options.js';
+// Dynamic consistency boundaries
+export * from './dcb/index.js';
 // Errors
 export * from './errors/index.js';
 // Events
 export {
   type AnyEventDefinition,
+  type CreateEventOptions,
   type DefineEventOptions,
   type DomainEvent,
   defineEvent,
@@ -43,6 +46,8 @@ export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
 export type {
+  AppendEventsOptions,
+  AppendEventsResult,
   AppendOptions,
   AppendResult,
   EventStoreOptions,
@@ -55,6 +60,7 @@ export type {
   ReadAllOptions,
   ReadAllResult,
   ReadEventOptions,
+  ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
 } from './store/options.js';

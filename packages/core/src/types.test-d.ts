@@ -11,6 +11,7 @@ import {
   type LogPosition,
   type MemoryTransaction,
   type RecordedEventOf,
+  type StreamName,
   type UnknownRecordedEvent,
 } from './index.js';
 
@@ -58,6 +59,10 @@ async function appendsAndReads() {
   expectTypeOf(page.next).toEqualTypeOf<LogPosition>();
 }
 void appendsAndReads;
+
+// What applications write to pass an append's arguments around still names the stream append
+// (declared last among the overloads, after the streamless one of dynamic consistency boundaries).
+expectTypeOf<Parameters<typeof store.append>[0]>().toEqualTypeOf<StreamName>();
 
 // Deciders see the union of their events, narrowed by `type`.
 const decider: Decider<number, { add: number }, Account> = {

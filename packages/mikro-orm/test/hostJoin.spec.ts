@@ -1,4 +1,5 @@
 import { createEventStore, InvalidArgumentError, TransactionNotOpenError } from '@es/core';
+import { tableNames } from '@es/core/sql';
 import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/core';
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle } from '../src/index.js';
 import { AccountOpened, accountEntity, dialects, openHostOrm } from './hostOrm.ts';
@@ -158,9 +159,9 @@ describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {
     expect(() => configureModels({ entities: [Account] })).toThrow(InvalidArgumentError);
     const tables = (dialect: 'postgres' | 'mysql') =>
       (configureModels({ entities: [Account] }, { dialect }).entities as EntitySchema[]).map((e) => e.tableName);
-    const storeTables = ['es_streams', 'es_events', 'es_snapshots', 'es_outbox', 'es_checkpoints', 'es_parked'];
-    expect(tables('postgres')).toEqual(['hj_accounts', ...storeTables]);
-    expect(tables('mysql')).toEqual(['hj_accounts', ...storeTables, 'es_log_head']);
+    const { logHead, ...storeTables } = tableNames();
+    expect(tables('postgres')).toEqual(['hj_accounts', ...Object.values(storeTables)]);
+    expect(tables('mysql')).toEqual(['hj_accounts', ...Object.values(storeTables), logHead]);
   });
 
   test('an em outside any transaction: the store commits its own and leaves that em untouched', async () => {

@@ -40,6 +40,7 @@ describe('configureModels', () => {
     expect(await sqliteTables(await schemaFolder(join(project, 'db/schema')))).toEqual([
       'User',
       'es_checkpoints',
+      'es_event_tags',
       'es_events',
       'es_outbox',
       'es_parked',
@@ -61,6 +62,8 @@ describe('configureModels', () => {
     expect(models).toContain('model BillingEvent {');
     expect(models).toContain('@@map("billing_events")');
     expect(models).toContain('map: "billing_events_stream_version_key"');
+    expect(models).toContain('model BillingEventTag {');
+    expect(models).toContain('map: "billing_event_tags_tag_log_idx"');
     expect(models).not.toMatch(/"es_|model Es/);
   });
 
@@ -103,6 +106,7 @@ describe('configureModels', () => {
     const statements = mysqlMigrationStatements([{ path: 'schema.prisma', content: schema }]);
     expect(statements.map((statement) => /CREATE TABLE `(\w+)`/.exec(statement)?.[1]).sort()).toEqual([
       'billing_checkpoints',
+      'billing_event_tags',
       'billing_events',
       'billing_log_head',
       'billing_outbox',
@@ -110,6 +114,7 @@ describe('configureModels', () => {
       'billing_snapshots',
       'billing_streams',
       'es_checkpoints',
+      'es_event_tags',
       'es_events',
       'es_log_head',
       'es_outbox',

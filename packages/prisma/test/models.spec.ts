@@ -42,6 +42,8 @@ const streamKey = ['tenant_id', 'category', 'stream_id'];
 /** SPEC.md's tables (with es_outbox.claimed_by). */
 function spec(dialect: Dialect): Record<string, TableSpec> {
   const postgres = dialect === 'postgres';
+  // Consumers read the log in commit order: on PostgreSQL by transaction id, then position.
+  const logOrder = postgres ? ['transaction_id', 'position'] : ['position'];
   return {
     streams: { columns: { ...key, version: { kind: 'int' } }, primaryKey: streamKey },
     events: {
@@ -61,12 +63,24 @@ function spec(dialect: Dialect): Record<string, TableSpec> {
       // MySQL: the store assigns positions in commit order, so no AUTO_INCREMENT.
       ...(dialect !== 'mysql' && { autoIncrement: 'position' }),
       uniques: [['event_id'], [...streamKey, 'stream_version']],
-      indexes: postgres
-        ? [
-            ['transaction_id', 'position'],
-            ['tenant_id', 'transaction_id', 'position'],
-          ]
-        : [['tenant_id', 'position']],
+      indexes: [
+        ...(postgres ? [logOrder] : []),
+        ['tenant_id', ...logOrder],
+        // A query item with types and no tags reads in log order.
+        ['tenant_id', 'type', ...logOrder],
+      ],
+    },
+    event_tags: {
+      // One row per tag of an event: its place in the log (typed as the events table's), tenant and type.
+      columns: {
+        position: { kind: dialect === 'sqlite' ? 'int' : 'bigint' },
+        ...(postgres && { transaction_id: { kind: 'bigint' } }),
+        tenant_id: { kind: 'varchar(100)' },
+        tag: { kind: 'varchar(200)' },
+        type: { kind: 'varchar(200)' },
+      },
+      primaryKey: ['position', 'tag'],
+      indexes: [['tenant_id', 'tag', ...logOrder]],
     },
     snapshots: {
       columns: {
@@ -312,7 +326,7 @@ describe.each(['postgres', 'mysql', 'sqlite'] as const)('the shipped models on %
 
   const tables = spec(dialect);
   it.each(Object.keys(tables))('%s matches the spec', async (name) => {
-    const table = tableNames()[name === 'log_head' ? 'logHead' : (name as 'events')];
+    const table = tableNames()[({ log_head: 'logHead', event_tags: 'tags' } as const)[name] ?? (name as 'events')];
     expect(await readShape[dialect](query, table)).toEqual(expectedShape(dialect, tables[name]!));
   });
 });

@@ -32,6 +32,10 @@ const expected: Record<string, RegExp[]> = {
     /"updated_at" TIMESTAMP\(3\) WITH TIME ZONE, CONSTRAINT "md_checkpoints_pkey" PRIMARY KEY \("tenant_id", "consumer"\)\)/,
     // Events a consumer set aside, one row per (tenant, consumer, position); last_error NULL when none.
     /CREATE TABLE "md_parked" \("tenant_id" character varying\(100\) NOT NULL, "consumer" character varying\(200\) NOT NULL, "position" bigint NOT NULL, "attempts" integer NOT NULL, "last_error" text, "status" character varying\(16\) NOT NULL, "parked_at" TIMESTAMP\(3\) WITH TIME ZONE NOT NULL, CONSTRAINT "md_parked_pkey" PRIMARY KEY \("tenant_id", "consumer", "position"\)\)/,
+    // Tags: one row per (event, tag), the event's log place, tenant and type; B-tree indexes in log order.
+    /CREATE TABLE "md_event_tags" \("position" bigint NOT NULL, "transaction_id" bigint NOT NULL, "tenant_id" character varying\(100\) NOT NULL, "tag" character varying\(200\) NOT NULL, "type" character varying\(200\) NOT NULL, CONSTRAINT "md_event_tags_pkey" PRIMARY KEY \("position", "tag"\)\)/,
+    /CREATE INDEX "md_event_tags_tag_log_idx" ON "md_event_tags" +\("tenant_id", "tag", "transaction_id", "position"\)/,
+    /CREATE INDEX "md_events_tenant_type_log_idx" ON "md_events" +\("tenant_id", "type", "transaction_id", "position"\)/,
   ],
   mysql: [
     // Not AUTO_INCREMENT: the store assigns positions in commit order.
@@ -46,6 +50,8 @@ const expected: Record<string, RegExp[]> = {
     /CREATE TABLE `md_checkpoints` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL DEFAULT 'default', `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL,/,
     /`updated_at` datetime\(3\) NULL, PRIMARY KEY \(`tenant_id`, `consumer`\)\)/,
     /CREATE TABLE `md_parked` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `position` bigint NOT NULL, `attempts` int NOT NULL, `last_error` text NULL, `status` varchar\(16\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `parked_at` datetime\(3\) NOT NULL, PRIMARY KEY \(`tenant_id`, `consumer`, `position`\)\)/,
+    /CREATE TABLE `md_event_tags` \(`position` bigint NOT NULL, `tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `tag` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `type` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, INDEX `md_event_tags_tag_log_idx` \(`tenant_id`, `tag`, `position`\), PRIMARY KEY \(`position`, `tag`\)\)/,
+    /INDEX `md_events_tenant_type_log_idx` \(`tenant_id`, `type`, `position`\)/,
   ],
   sqlite: [
     /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
@@ -56,6 +62,9 @@ const expected: Record<string, RegExp[]> = {
     /CREATE TABLE "md_checkpoints" \("tenant_id" varchar\(100\) NOT NULL DEFAULT \('default'\), "consumer" varchar\(200\) NOT NULL,/,
     /"updated_at" text, PRIMARY KEY \("tenant_id", "consumer"\)\)/,
     /CREATE TABLE "md_parked" \("tenant_id" varchar\(100\) NOT NULL, "consumer" varchar\(200\) NOT NULL, "position" bigint NOT NULL, "attempts" integer NOT NULL, "last_error" text, "status" varchar\(16\) NOT NULL, "parked_at" text NOT NULL, PRIMARY KEY \("tenant_id", "consumer", "position"\)\)/,
+    /CREATE TABLE "md_event_tags" \("position" integer NOT NULL, "tenant_id" varchar\(100\) NOT NULL, "tag" varchar\(200\) NOT NULL, "type" varchar\(200\) NOT NULL, PRIMARY KEY \("position", "tag"\)\)/,
+    /CREATE INDEX "md_event_tags_tag_log_idx" ON "md_event_tags" +\("tenant_id", "tag", "position"\)/,
+    /CREATE INDEX "md_events_tenant_type_log_idx" ON "md_events" +\("tenant_id", "type", "position"\)/,
   ],
 };
 

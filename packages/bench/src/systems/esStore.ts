@@ -118,6 +118,14 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
         await appendDeposits(sdkStore, id, events, expectedVersion);
       },
     },
+    async conditionalAppend(tag, after) {
+      const { events } = await store.append(Deposited.create({ amount: 1, note: 'bench deposit' }, { tags: [tag] }), {
+        condition: { failIfEventsMatch: [{ types: ['Deposited'], tags: [tag] }], ...(after && { after }) },
+      });
+      const [event] = events;
+      if (!event) throw new Error('conditional append wrote nothing');
+      return { transactionId: event.transactionId, position: event.position };
+    },
     async readStream(id) {
       return (await store.readStream(stream(id))).length;
     },

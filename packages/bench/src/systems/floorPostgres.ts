@@ -40,6 +40,23 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     FROM unnest($5::bigint[], $6::uuid[], $7::int[]) AS o(position, event_id, version)`;
   let pool: pg.Pool;
 
+  /**
+   * A DCB conditional append with the least SQL keeping the guarantee between conditional
+   * appenders: in one transaction, an exclusive advisory lock on the tag's key, then the check
+   * and the inserts (the stream row of the append's own stream, the event, its tag row) as one
+   * statement, whose READ COMMITTED snapshot sees what the lock's previous holder committed.
+   * (It does not take the shared locks with which @es's plain appends also respect conditions.)
+   */
+  const CONDITIONAL_APPEND = `WITH ok AS (
+      SELECT NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tenant_id = $1 AND tag = $2 AND type = 'Deposited' AND (transaction_id, position) > ($3::bigint, $4::bigint)) AS ok),
+    stream AS (INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) SELECT $1, '$dcb', $5, 1 FROM ok WHERE ok RETURNING version),
+    event AS (
+      INSERT INTO ${t.events} (transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at)
+      SELECT pg_current_xact_id()::text::bigint, $6::uuid, $1, '$dcb', $5, 1, 'Deposited', 1, $7::jsonb, '{}', now() FROM stream
+      RETURNING transaction_id, position)
+    INSERT INTO ${t.tags} (transaction_id, position, tenant_id, tag, type)
+    SELECT transaction_id, position, $1, $2, 'Deposited' FROM event RETURNING transaction_id, position`;
+
   /** The version check and the event insert as one statement, on `client`. */
   async function insertEvents(
     client: pg.Pool | pg.PoolClient,
@@ -133,6 +150,32 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     append: (stream, events, expected) => append(stream, events, expected, false),
     async appendInTransaction(stream, events, expected) {
       await transaction((client) => insertEvents(client, stream, events, expected));
+    },
+    async conditionalAppend(tag, after) {
+      const cursor = after ?? { transactionId: 0n, position: 0n };
+      return transaction(async (client) => {
+        await client.query({
+          name: `${PREFIX}lock_tag`,
+          text: `SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || 'tag' || chr(31) || $2, 0))`,
+          values: [TENANT, tag],
+        });
+        const { rows } = await client.query<{ transaction_id: string; position: string }>({
+          name: `${PREFIX}conditional_append`,
+          text: CONDITIONAL_APPEND,
+          values: [
+            TENANT,
+            tag,
+            String(cursor.transactionId),
+            String(cursor.position),
+            randomUUID(),
+            randomUUID(),
+            JSON.stringify({ amount: 1, note: 'bench deposit' }),
+          ],
+        });
+        const [row] = rows;
+        if (!row) throw new Error(`append condition failed on ${tag}`);
+        return { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) };
+      });
     },
     async readStream(stream) {
       const { rows } = await pool.query(

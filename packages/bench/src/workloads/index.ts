@@ -1,6 +1,7 @@
 import { aggregateSnapshot } from './aggregateSnapshot.ts';
 import { appendBatch } from './appendBatch.ts';
 import { appendConcurrent } from './appendConcurrent.ts';
+import { appendConditional1, appendConditional8 } from './appendConditional.ts';
 import { appendSingleOtelApi, appendSingleOtelSdk } from './appendInstrumented.ts';
 import { appendInAmbientTransaction, appendInTransaction } from './appendInTransaction.ts';
 import { appendSingle } from './appendSingle.ts';
@@ -13,7 +14,8 @@ import type { Workload } from './workload.ts';
 
 /** The issue's workloads, in its order, after the two that price the driver path itself; (1) is
  * followed by its production path, the append inside the application's transaction, and by (1)
- * with OpenTelemetry (the API alone, then the SDK recording); last, the event browser's page. */
+ * with OpenTelemetry (the API alone, then the SDK recording); conditional appends (DCB, issue #26)
+ * follow the concurrent ones; last, the event browser's page. */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
@@ -23,6 +25,8 @@ export const workloads: readonly Workload[] = [
   appendSingleOtelApi,
   appendSingleOtelSdk,
   appendConcurrent,
+  appendConditional1,
+  appendConditional8,
   appendBatch,
   readStream,
   aggregateSnapshot,

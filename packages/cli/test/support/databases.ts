@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableNames } from '@es/core/sql';
 import { configureModels, type DrizzleDialect } from '@es/drizzle';
 import { testDatabases } from '@es/testing/targets';
 import Database from 'better-sqlite3';
@@ -40,16 +41,8 @@ async function migrationSql(dialect: Dialect): Promise<string[]> {
   }
 }
 
-const TABLES = [
-  'es_outbox',
-  'es_snapshots',
-  'es_parked',
-  'es_checkpoints',
-  'es_events',
-  'es_streams',
-  'es_log_head',
-  'cli_handled',
-];
+/** Every table of the store (core's names, so a table the models gain is dropped too) and the read model's. */
+const TABLES = [...Object.values(tableNames()), 'cli_handled'];
 
 /**
  * A database holding the application's tables and nothing else, created by drizzle-kit's

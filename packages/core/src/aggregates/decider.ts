@@ -1,8 +1,9 @@
-import { ConcurrencyError, InvalidArgumentError } from '../errors/index.js';
+import { ConcurrencyError } from '../errors/index.js';
 import type { AnyEventDefinition, EventInputOf, EventOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf } from '../store/recordedEvent.js';
+import { retryOnConflict } from '../util/retryOnConflict.js';
 import { crossesSnapshotPoint, loadFromSnapshot, type SnapshotPolicy } from './snapshotPolicy.js';
 
 /** A functional aggregate: state is a fold of events, commands decide new events. */
@@ -62,15 +63,11 @@ export class DeciderRepository<TState, TCommand, TEvents extends AnyEventDefinit
 
   /** Loads, decides, appends with the loaded version as expected version, snapshots per policy. */
   async handle(id: string, command: TCommand, options: HandleOptions = {}): Promise<Handled<TState, TEvents>> {
-    const retries = options.retries ?? 0;
-    if (!Number.isSafeInteger(retries) || retries < 0) throw new InvalidArgumentError('retries must be >= 0');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return { ...(await this.handleOnce(id, command, options.metadata)), retried: attempt };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= retries) throw error;
-      }
-    }
+    return retryOnConflict(
+      options.retries,
+      (error) => error instanceof ConcurrencyError,
+      () => this.handleOnce(id, command, options.metadata),
+    );
   }
 
   private async handleOnce(id: string, command: TCommand, metadata: EventMetadata | undefined) {

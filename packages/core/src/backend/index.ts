@@ -6,7 +6,7 @@
  *
  * One module per capability, each with the records it exchanges: `streams` (append and read),
  * `log` (the global log), `snapshots`, `consumers` (checkpoints, leases, parked events), `outbox`;
- * `session` composes them into `BackendSession`, and `backend` is what opens sessions.
+ * `tags` (dynamic consistency boundaries); `session` composes them into `BackendSession`, and `backend` is what opens sessions.
  */
 export * from './backend.js';
 export * from './consumers.js';
@@ -16,3 +16,4 @@ export * from './outbox.js';
 export * from './session.js';
 export * from './snapshots.js';
 export * from './streams.js';
+export * from './tags.js';

@@ -3,6 +3,7 @@ import type { LogSession } from './log.js';
 import type { OutboxSession } from './outbox.js';
 import type { SnapshotSession } from './snapshots.js';
 import type { StreamSession } from './streams.js';
+import type { TagSession } from './tags.js';
 
 /**
  * Everything a backend does, inside one transaction (or one autocommit read): each capability is
@@ -15,7 +16,8 @@ export interface BackendSession<THandle = unknown>
     SnapshotSession,
     CheckpointSession,
     ParkedSession,
-    OutboxSession {
+    OutboxSession,
+    TagSession {
   /** The transaction this session runs in, as the host's ORM knows it (undefined for autocommit
    * reads): projections write through it so their rows commit with the checkpoint or the append. */
   readonly handle: THandle | undefined;

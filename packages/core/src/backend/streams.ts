@@ -3,6 +3,7 @@
  * stored event defined here is also what the log, the outbox and parked events hand back.
  */
 import type { StreamKey } from '../streams/index.js';
+import type { AppendConditionToCheck } from './tags.js';
 
 /** `'any'`: no check; `'no_stream'`: the stream must have no events; `'stream_exists'`: it must
  * have some; a number n: the stream must be exactly at version n (0 is the same as no_stream). */
@@ -18,6 +19,8 @@ export interface EventToStore {
   readonly metadata: string;
   /** Whether this event also gets an outbox row, in the same transaction. */
   readonly outbox: boolean;
+  /** Checked, none twice, in code-unit order; one row each in the tags table. */
+  readonly tags: readonly string[];
 }
 
 export interface AppendRequest {
@@ -27,6 +30,11 @@ export interface AppendRequest {
   readonly recordedAt: Date;
   /** The caller supplied event ids: the backend must report duplicates as DuplicateEventIdError. */
   readonly callerEventIds: boolean;
+  /**
+   * Append only if no event matching the query exists after the position (dynamic consistency
+   * boundaries); else an `AppendConditionFailedError`, checked atomically with the insert.
+   */
+  readonly condition?: AppendConditionToCheck;
 }
 
 export interface AppendOutcome {
@@ -54,6 +62,8 @@ export interface StoredEvent {
   readonly data: string;
   readonly metadata: string;
   readonly recordedAt: Date;
+  /** In code-unit order. */
+  readonly tags: readonly string[];
 }
 
 export interface ReadStreamQuery {

@@ -82,6 +82,69 @@ export class SerializationError extends InvalidInputError {
   readonly code = 'SERIALIZATION';
 }
 
+/** A tag of an event or of a query that cannot be stored or matched (see `TAG_MAX_LENGTH`). */
+export class InvalidTagError extends InvalidInputError {
+  readonly code = 'INVALID_TAG';
+
+  /** `owner`: the event type whose tags these are, or `query`. */
+  constructor(
+    readonly owner: string,
+    readonly tag: unknown,
+    reason: string,
+  ) {
+    super(`Invalid tag ${JSON.stringify(tag)} of ${owner === 'query' ? 'a query' : `event '${owner}'`}: ${reason}`);
+  }
+}
+
+/**
+ * An append condition failed: an event matching its query exists after the position it named
+ * (dynamic consistency boundaries). Nothing was written; read again and decide again.
+ */
+export class AppendConditionFailedError extends EsError {
+  readonly code = 'APPEND_CONDITION_FAILED';
+
+  constructor(
+    /** The query, as the condition's items (`(types A|B and tags x+y) or ...`). */
+    readonly query: string,
+    readonly after: { readonly transactionId: bigint; readonly position: bigint } | undefined,
+  ) {
+    super(
+      `Append condition failed: an event matching ${query} exists ${after ? `after log position (${after.transactionId}, ${after.position})` : 'already'}`,
+    );
+  }
+}
+
+/**
+ * A query read waited `waitedMs` for older open transactions (PostgreSQL) that hold back events
+ * its query matches, committed after they began, and they are still open. Reading on without
+ * them would decide on a state that misses committed events; read again once they end (`es
+ * status` or `consumer.status()` names the oldest).
+ */
+export class ReadHeldBackError extends EsError {
+  readonly code = 'READ_HELD_BACK';
+
+  constructor(readonly waitedMs: number) {
+    super(
+      `A query read waited ${waitedMs} ms for older open transactions that hold back events it matches (PostgreSQL's log horizon); they are still open`,
+    );
+  }
+}
+
+/**
+ * A conditional append joined a PostgreSQL transaction at REPEATABLE READ or SERIALIZABLE: its
+ * check would read the transaction's old snapshot and miss events committed since, so it is
+ * refused before anything is written. Run it in a READ COMMITTED transaction (the default).
+ */
+export class UnsupportedIsolationError extends EsError {
+  readonly code = 'UNSUPPORTED_ISOLATION';
+
+  constructor(readonly isolation: string) {
+    super(
+      `A conditional append needs READ COMMITTED on PostgreSQL (its check must see what committed while it waited for its locks); this transaction runs at ${isolation.toUpperCase()}`,
+    );
+  }
+}
+
 /** The expected version did not hold (or a concurrent writer won the same version). */
 export class ConcurrencyError extends EsError {
   readonly code = 'CONCURRENCY';

@@ -9,11 +9,17 @@ import type { EventMetadata } from './metadata.js';
 // biome-ignore lint/suspicious/noExplicitAny: an older version's shape is whatever it was; the result is validated.
 export type Upcaster = (data: any) => unknown;
 
-export interface DefineEventOptions {
+// biome-ignore lint/suspicious/noExplicitAny: the data of any definition, when none is named.
+export interface DefineEventOptions<TData = any> {
   /** The current schema version (default 1). Appends are stored at this version. */
   readonly version?: number;
   /** `{ 1: v1ToV2, 2: v2ToV3 }`: one step per older version, keyed by the version it lifts from. */
   readonly upcasters?: Readonly<Record<number, Upcaster>>;
+  /**
+   * The tags every event of this type carries, computed from its (validated) data when it is
+   * appended: `(data) => [\`course:${data.courseId}\`]`. An event's own `tags` are added to them.
+   */
+  readonly tags?: (data: TData) => readonly string[];
 }
 
 /** An event to append: what `definition.create(...)` returns, or a plain `{ type, data }` object. */
@@ -23,6 +29,15 @@ export interface DomainEvent<TType extends string = string, TData = unknown> {
   /** A caller-chosen event id (uuid) makes the append idempotent-safe; generated when absent. */
   readonly id?: string;
   readonly metadata?: EventMetadata;
+  /** Tags for dynamic consistency boundaries (`course:c1`), besides those its type declares. */
+  readonly tags?: readonly string[];
+}
+
+/** What `create` takes besides the data. */
+export interface CreateEventOptions {
+  readonly id?: string;
+  readonly metadata?: EventMetadata;
+  readonly tags?: readonly string[];
 }
 
 const validated: unique symbol = Symbol('es.validated');
@@ -33,10 +48,9 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
   readonly schemaVersion: number;
   readonly upcasters: Readonly<Record<number, Upcaster>>;
   /** Builds a validated event; throws `EventValidationError` (with zod's issue paths) on bad data. */
-  create(
-    data: z.input<TSchema>,
-    options?: { readonly id?: string; readonly metadata?: EventMetadata },
-  ): DomainEvent<TType, z.output<TSchema>>;
+  create(data: z.input<TSchema>, options?: CreateEventOptions): DomainEvent<TType, z.output<TSchema>>;
+  /** The tags the type declares for an event's data (`tags` in the options), if any. */
+  readonly tags?: (data: z.output<TSchema>) => readonly string[];
   /** Validates data against the schema; throws `EventValidationError`. */
   parse(data: unknown): z.output<TSchema>;
   /** Narrows any event to this type. */
@@ -63,7 +77,7 @@ const EVENT_TYPE_PATTERN = new RegExp(`^[A-Za-z][A-Za-z0-9_.:-]{0,${EVENT_TYPE_M
 export function defineEvent<const TType extends string, TSchema extends z.ZodType>(
   type: TType,
   schema: TSchema,
-  options: DefineEventOptions = {},
+  options: DefineEventOptions<z.output<TSchema>> = {},
 ): EventDefinition<TType, TSchema> {
   if (!EVENT_TYPE_PATTERN.test(type)) {
     throw new InvalidArgumentError(
@@ -87,18 +101,24 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
     return result.data;
   };
 
+  if (options.tags !== undefined && typeof options.tags !== 'function') {
+    throw new InvalidArgumentError(`Event '${type}': tags must be a function of the event's data`);
+  }
+
   const definition: EventDefinition<TType, TSchema> = {
     type,
     schema,
     schemaVersion,
     upcasters: Object.freeze(upcasters),
+    ...(options.tags && { tags: options.tags }),
     parse,
-    create(data: z.input<TSchema>, createOptions?: { readonly id?: string; readonly metadata?: EventMetadata }) {
+    create(data: z.input<TSchema>, createOptions?: CreateEventOptions) {
       const event: DomainEvent<TType, z.output<TSchema>> = {
         type,
         data: parse(data),
         ...(createOptions?.id !== undefined && { id: createOptions.id }),
         ...(createOptions?.metadata !== undefined && { metadata: createOptions.metadata }),
+        ...(createOptions?.tags !== undefined && { tags: createOptions.tags }),
       };
       markValidated(event);
       return event;

@@ -7,6 +7,7 @@ import { memoryOutbox } from './outbox.js';
 import { memorySnapshots } from './snapshots.js';
 import { emptyState, MemoryTransaction, type State } from './state.js';
 import { memoryStreams } from './streams.js';
+import { memoryTags } from './tags.js';
 
 /**
  * The whole backend contract in memory, transactions included: a transaction stages its writes
@@ -19,7 +20,7 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
   runInTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
   /** Row counts, for tests that check nothing was written. */
-  counts(): { events: number; streams: number; snapshots: number; outbox: number };
+  counts(): { events: number; streams: number; snapshots: number; outbox: number; tags: number };
 }
 
 export interface MemoryBackendOptions {
@@ -79,6 +80,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         streams: state.streams.size,
         snapshots: state.snapshots.size,
         outbox: state.outbox.length,
+        tags: state.events.reduce((count, event) => count + event.tags.length, 0),
       };
     },
   };
@@ -95,7 +97,16 @@ function memorySession(
   const scope = { state, clock, handle, joined };
   return {
     handle,
-    ...composeParts(scope, memoryStreams, memoryLog, memorySnapshots, memoryCheckpoints, memoryParked, memoryOutbox),
+    ...composeParts(
+      scope,
+      memoryStreams,
+      memoryLog,
+      memorySnapshots,
+      memoryCheckpoints,
+      memoryParked,
+      memoryOutbox,
+      memoryTags,
+    ),
     async now() {
       return clock();
     },

@@ -9,6 +9,7 @@ import {
 import { DuplicateEventIdError } from '../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../streams/index.js';
 import { assertWritable, cloneEvents, type MemoryScope } from './state.js';
+import { checkCondition } from './tags.js';
 
 /** Appending and reading streams; an appended event gets its outbox row here, as in SQL. */
 export function memoryStreams(scope: MemoryScope): StreamSession {
@@ -115,6 +116,8 @@ async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise
   const id = formatStreamKey(request.stream);
   const existing = state.streams.get(id);
   const current = existing?.events.at(-1)?.version ?? 0;
+  // The condition first, as every backend reports it when both fail.
+  if (request.condition) checkCondition(state, request.condition);
   assertExpectedVersion(request.stream, request.expectedVersion, current);
   const duplicates = request.events.filter((event) => state.eventIds.has(event.eventId)).map((e) => e.eventId);
   if (duplicates.length > 0) throw new DuplicateEventIdError(duplicates);
@@ -133,6 +136,7 @@ async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise
       data: event.data,
       metadata: event.metadata,
       recordedAt: request.recordedAt,
+      tags: event.tags,
     };
     positions.push(stored.position);
     if (event.outbox) {

@@ -1,4 +1,5 @@
 import type { StoredEvent, StoredSnapshot } from '../backend/index.js';
+import { sortTags, TAG_SEPARATOR } from '../dcb/tags.js';
 import { StoreError } from '../errors/index.js';
 import type { StreamKey } from '../streams/index.js';
 
@@ -55,6 +56,8 @@ export interface EventRow {
   data: unknown;
   metadata: unknown;
   recorded_at: unknown;
+  /** See `eventColumns`: joined by `TAG_SEPARATOR`, NULL for none. */
+  tags?: unknown;
 }
 
 /** `stream`: the stream a stream read asked for, whose key columns it then need not select. */
@@ -71,7 +74,20 @@ export function toStoredEvent(row: EventRow, stream?: StreamKey): StoredEvent {
     data: toJsonText(row.data),
     metadata: toJsonText(row.metadata),
     recordedAt: toDate(row.recorded_at),
+    tags: toTags(row.tags),
   };
+}
+
+/** An event's tags as `eventColumns` selects them: their count, then each, joined by `TAG_SEPARATOR`. */
+function toTags(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  const [count, ...tags] = toJsonText(value).split(TAG_SEPARATOR);
+  if (tags.length !== Number(count)) {
+    throw new StoreError(
+      `an event's tags were cut short (${count} stored, ${tags.length} read): raise MySQL's group_concat_max_len`,
+    );
+  }
+  return sortTags(tags);
 }
 
 export interface SnapshotRow {

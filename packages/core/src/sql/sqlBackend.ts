@@ -143,8 +143,11 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
         };
         // A one-statement append with generated ids fails only as a failed check, which writes and
         // aborts nothing: inside the host's transaction it needs no savepoint (two round trips)
-        // unless a projection's writes may need undoing or a caller's event id may be taken.
-        return oneStatementAppend && !request.callerEventIds && !within ? append() : atomically(append);
+        // unless a projection's writes may need undoing, a caller's event id may be taken, or a
+        // condition runs statements of its own first.
+        return oneStatementAppend && !request.callerEventIds && !within && !request.condition
+          ? append()
+          : atomically(append);
       },
       readStream: (query) => statements.readStream(executor, query),
       streamVersion: (stream) => statements.streamVersion(executor, stream),
@@ -153,6 +156,7 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
       listCategories: (query) => statements.listCategories(executor, query),
       readEvent: (eventId) => statements.readEvent(executor, eventId),
       readLog: (query) => statements.readLog(executor, query),
+      readQuery: (request) => statements.readQuery(executor, request),
       saveSnapshot: (snapshot) => atomically(() => statements.saveSnapshot(executor, snapshot)),
       loadSnapshot: (stream) => statements.loadSnapshot(executor, stream),
       logHead: () => statements.logHead(executor),

@@ -1,4 +1,5 @@
 import { CONSUMER_NAME_MAX_LENGTH } from '../consumers/consumer.js';
+import { TAG_MAX_LENGTH } from '../dcb/tags.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { EVENT_TYPE_MAX_LENGTH } from '../events/defineEvent.js';
 import { DEFAULT_TENANT, STREAM_LIMITS } from '../streams/stream.js';
@@ -13,6 +14,11 @@ export interface TableNames {
   readonly checkpoints: string;
   /** Events consumers set aside (their failure policy's `park` or `halt`), with the error. */
   readonly parked: string;
+  /**
+   * One row per tag of an event (dynamic consistency boundaries): the event's log position, its
+   * tenant, the tag and the event's type, indexed so a query by tags reads in log order.
+   */
+  readonly tags: string;
   /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
   readonly logHead: string;
 }
@@ -73,6 +79,9 @@ export function nameColumns(names: TableNames): NameColumn[] {
     required(names.parked, 'tenant_id', STREAM_LIMITS.tenant),
     required(names.parked, 'consumer', CONSUMER_NAME_MAX_LENGTH),
     required(names.parked, 'status', 16),
+    required(names.tags, 'tenant_id', STREAM_LIMITS.tenant),
+    required(names.tags, 'tag', TAG_MAX_LENGTH),
+    required(names.tags, 'type', EVENT_TYPE_MAX_LENGTH),
   ];
 }
 
@@ -107,6 +116,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     outbox: `${prefix}outbox`,
     checkpoints: `${prefix}checkpoints`,
     parked: `${prefix}parked`,
+    tags: `${prefix}event_tags`,
     logHead: `${prefix}log_head`,
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  AppendConditionToCheck,
   AppendOutcome,
   BackendSession,
   EventStoreBackend,
@@ -6,11 +7,12 @@ import type {
   LogFilter,
   StoredEvent,
 } from '../backend/index.js';
-import { InvalidArgumentError, PayloadTooLargeError } from '../errors/index.js';
-import type { AnyEventDefinition, DomainEvent, EventInputOf } from '../events/defineEvent.js';
+import { normalizeQuery, type Query, type QueryEventTypes } from '../dcb/query.js';
+import { InvalidArgumentError, PayloadTooLargeError, ReadHeldBackError } from '../errors/index.js';
+import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
-import { isUuid } from '../ids/uuid.js';
+import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -23,10 +25,13 @@ import {
 import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
 import {
   checkAppend,
+  checkCondition,
+  DCB_CATEGORY,
   listCategoriesQuery,
   listStreamsQuery,
   logFilterOf,
   prepareEvent,
+  readableStreamKey,
   readLogWindow,
   readStreamQuery,
   recordAppended,
@@ -36,6 +41,8 @@ import {
 } from './input.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 import type {
+  AppendEventsOptions,
+  AppendEventsResult,
   AppendOptions,
   AppendResult,
   EventStoreOptions,
@@ -46,6 +53,7 @@ import type {
   ReadAllOptions,
   ReadAllResult,
   ReadEventOptions,
+  ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
 } from './options.js';
@@ -135,17 +143,78 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.transactions.atomic(work);
   }
 
-  async append(
+  /**
+   * Appends events of no stream of the caller's (dynamic consistency boundaries): unless an event
+   * matching `condition.failIfEventsMatch` exists after `condition.after`, else an
+   * `AppendConditionFailedError` and nothing written. The events are stored as one stream of
+   * their own in the reserved category `$dcb` (the events table keys every event by stream).
+   */
+  append(
+    events: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
+    options?: AppendEventsOptions<EventTypeOf<TEvents>>,
+  ): Promise<AppendEventsResult<TEvents>>;
+  // The stream overload is declared last: `Parameters<EventStore['append']>` (what applications
+  // write to pass an append's events around) sees it, as before streamless appends existed.
+  /** Appends to a stream under an expected version (and a DCB condition, when given). */
+  append(
     stream: StreamName,
     events: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
-    options: AppendOptions,
-  ): Promise<AppendResult<TEvents>> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    options: AppendOptions<EventTypeOf<TEvents>>,
+  ): Promise<AppendResult<TEvents>>;
+  async append(
+    first: StreamName | EventInputOf<TEvents> | readonly EventInputOf<TEvents>[],
+    second?: EventInputOf<TEvents> | readonly EventInputOf<TEvents>[] | AppendEventsOptions,
+    third?: AppendOptions,
+  ): Promise<AppendResult<TEvents> | AppendEventsResult<TEvents>> {
+    const streamless = Array.isArray(first) || (first !== null && typeof first === 'object' && 'type' in first);
+    const stream: StreamName = streamless ? { category: DCB_CATEGORY, id: uuidv7() } : (first as StreamName);
+    const key = streamless ? { ...stream, tenant: this.scope.tenant } : toStreamKey(stream, this.scope.tenant);
+    const events = (streamless ? first : second) as DomainEvent | readonly DomainEvent[];
+    const options = (
+      streamless ? { ...(second as AppendEventsOptions | undefined), expectedVersion: 'no_stream' } : third
+    ) as AppendOptions;
     const { list, expectedVersion } = checkAppend(events, options, this.limits);
+    const condition = checkCondition(options, this.scope.tenant);
     const operation = { stream: key, events: list.length, expectedVersion };
-    return this.telemetry.append(operation, (trace) =>
-      this.appendChecked(key, list, expectedVersion, options.metadata, trace),
+    const result = await this.telemetry.append(operation, (trace) =>
+      this.appendChecked(key, list, expectedVersion, condition, options.metadata, trace),
     );
+    return streamless ? { lastPosition: result.lastPosition, events: result.events } : result;
+  }
+
+  /**
+   * The events matching `query` (dynamic consistency boundaries), in log order, never skipping one
+   * that commits late: `next` continues the read, and is the `after` of an append condition over
+   * what was read (every matching event not returned lies after it). Every matching event
+   * committed before the read is returned (on PostgreSQL it waits for older open transactions
+   * that hold one back: `maxWaitMs`).
+   */
+  async read<const Q extends Query<EventTypeOf<TEvents>>, O extends ReadQueryOptions = {}>(
+    query: Q,
+    options?: O,
+  ): Promise<ReadAllResult<TEvents, ReadEventOf<Extract<TEvents, { readonly type: QueryEventTypes<Q> }>, O>>>;
+  async read(
+    query: Query,
+    options: ReadQueryOptions = {},
+  ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
+    const normalized = normalizeQuery(query, this.scope.tenant);
+    const { after, limit } = readLogWindow(options);
+    const maxWaitMs = options.maxWaitMs ?? 10_000;
+    if (!Number.isSafeInteger(maxWaitMs) || maxWaitMs < 0) throw new InvalidArgumentError('maxWaitMs must be >= 0');
+    return this.telemetry.readLog({ filter: { tenant: this.scope.tenant }, after, limit }, async () => {
+      const started = Date.now();
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        const page = await this.readOnly((session) => session.readQuery({ query: normalized, after, limit }));
+        if (!page.heldBack) {
+          return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
+        }
+        // Matching events committed behind an older open transaction: they will be readable
+        // (below the horizon) once it ends, usually within milliseconds.
+        const waited = Date.now() - started;
+        if (waited >= maxWaitMs) throw new ReadHeldBackError(waited);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, maxWaitMs - waited)));
+      }
+    });
   }
 
   /** An append whose arguments are checked, with the telemetry's metadata for each event. */
@@ -153,6 +222,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     key: StreamKey,
     list: readonly DomainEvent[],
     expectedVersion: ExpectedVersion,
+    condition: AppendConditionToCheck | undefined,
     shared: EventMetadata | undefined,
     trace: EventMetadata | undefined,
   ): Promise<AppendResult<TEvents>> {
@@ -167,11 +237,14 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       events: prepared,
       recordedAt: this.now(),
       callerEventIds: list.some((event) => event.id !== undefined),
+      ...(condition && { condition }),
     };
     const record = (outcome: AppendOutcome) => recordAppended(request, outcome) as RecordedEventOf<TEvents>[];
     const projections = this.options.projections ?? [];
     const { appendAlone } = this.options.backend;
-    const alone = appendAlone && projections.length === 0 && !this.scope.session && !this.transactions.joined();
+    // A condition is checked and the events inserted in one transaction, never as a lone statement.
+    const alone =
+      appendAlone && !condition && projections.length === 0 && !this.scope.session && !this.transactions.joined();
     const outcome = alone
       ? await this.transactions.appendAlone(() => appendAlone.call(this.options.backend, request))
       : await this.write((session) =>
@@ -203,7 +276,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     stream: StreamName,
     options: ReadStreamOptions = {},
   ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
-    const query = readStreamQuery(toStreamKey(stream, this.scope.tenant), options);
+    const query = readStreamQuery(readableStreamKey(stream, this.scope.tenant), options);
     return this.telemetry.readStream(query.stream, async () => {
       const stored = await this.readOnly((session) => session.readStream(query));
       return stored.map((event) => this.reviveAs(event, options.unknownTypes));
@@ -211,13 +284,16 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   async streamVersion(stream: StreamName): Promise<number> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    const key = readableStreamKey(stream, this.scope.tenant);
     return this.readOnly((session) => session.streamVersion(key));
   }
 
-  /** Deletes the stream's events and snapshot for good (for erasure requests). */
+  /**
+   * Deletes the stream's events, their tags and the snapshot for good (for erasure requests); an
+   * event appended with no stream is deleted by its `event.stream` (category `$dcb`).
+   */
   async deleteStream(stream: StreamName): Promise<boolean> {
-    const key = toStreamKey(stream, this.scope.tenant);
+    const key = readableStreamKey(stream, this.scope.tenant);
     return this.write((session) => session.deleteStream(key));
   }
 

@@ -1,4 +1,5 @@
 import {
+  type AppendConditionToCheck,
   type AppendOutcome,
   type AppendRequest,
   type EventToStore,
@@ -12,18 +13,28 @@ import {
   type StoredEvent,
   validateExpectedVersion,
 } from '../backend/index.js';
+import { type AppendCondition, normalizeQuery } from '../dcb/query.js';
+import { sortTags, validateTags } from '../dcb/tags.js';
 import {
   DuplicateEventIdError,
   EventValidationError,
   InvalidArgumentError,
+  InvalidTagError,
   PayloadTooLargeError,
 } from '../errors/index.js';
-import type { DomainEvent } from '../events/defineEvent.js';
+import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
-import { STREAM_LIMITS, type StreamKey, toStreamKey, validateCategory, validateTenant } from '../streams/index.js';
+import {
+  STREAM_LIMITS,
+  type StreamKey,
+  type StreamName,
+  toStreamKey,
+  validateCategory,
+  validateTenant,
+} from '../streams/index.js';
 import { isWellFormed } from '../util/unicode.js';
 import type { StoreLimits } from './limits.js';
 import type {
@@ -60,6 +71,41 @@ export function checkAppend(
     );
   }
   return { list, expectedVersion };
+}
+
+/**
+ * The category of the streams that hold the events appended with no stream (`store.append(events)`),
+ * one stream per append: reserved, as no caller's category may start with `$`.
+ */
+export const DCB_CATEGORY = '$dcb';
+
+/**
+ * A stream to read or delete: a caller's stream, or one of the streams that hold events appended
+ * with no stream (`$dcb`, which no caller may append to by name).
+ */
+export function readableStreamKey(stream: StreamName, tenant: string): StreamKey {
+  if (stream !== null && typeof stream === 'object' && stream.category === DCB_CATEGORY) {
+    // Its id is checked as any stream's.
+    const { id } = toStreamKey({ category: 'dcb', id: stream.id }, tenant);
+    return { tenant, category: DCB_CATEGORY, id };
+  }
+  return toStreamKey(stream, tenant);
+}
+
+/** An append's DCB condition checked and scoped to `tenant`; undefined when it has none. */
+export function checkCondition(
+  options: { readonly condition?: AppendCondition },
+  tenant: string,
+): AppendConditionToCheck | undefined {
+  const { condition } = options;
+  if (condition === undefined) return undefined;
+  if (condition === null || typeof condition !== 'object' || !('failIfEventsMatch' in condition)) {
+    throw new InvalidArgumentError('an append condition is { failIfEventsMatch: query, after? }');
+  }
+  const query = normalizeQuery(condition.failIfEventsMatch, tenant);
+  if (condition.after === undefined) return { query };
+  const { after } = readLogWindow({ after: condition.after });
+  return { query, after };
 }
 
 /** Refuses an append that gives two of its events one id. */
@@ -116,7 +162,32 @@ export function prepareEvent(
     data: dataJson,
     metadata: metadataJson,
     outbox: typeof outbox === 'function' ? outbox(event, stream) : outbox === true,
+    tags: eventTags(event, definition, data),
   };
+}
+
+/** What a type's `tags` function returns for `data`; one that throws is the event's bad input. */
+function declaredTags(type: string, tags: (data: unknown) => readonly string[], data: unknown): unknown {
+  try {
+    return tags(data);
+  } catch (error) {
+    throw new InvalidTagError(
+      type,
+      undefined,
+      `its type's tags function threw: ${(error as Error)?.message ?? String(error)}`,
+    );
+  }
+}
+
+/** The tags its type declares for the data, and the event's own, each list checked. */
+function eventTags(event: DomainEvent, definition: AnyEventDefinition, data: unknown): readonly string[] {
+  const declared = definition.tags
+    ? validateTags(event.type, declaredTags(event.type, definition.tags, data), true)
+    : [];
+  const own = event.tags === undefined ? [] : validateTags(event.type, event.tags, true);
+  if (declared.length === 0 && own.length === 0) return [];
+  const tags = sortTags(new Set([...declared, ...own]));
+  return validateTags(event.type, tags, true);
 }
 
 /** An object literal (or `Object.create(null)`): not an array, a string, a Date or a class instance. */
@@ -168,6 +239,7 @@ function recorded(event: StoredEvent, data: unknown): RecordedEvent {
     transactionId: event.transactionId,
     storedSchemaVersion: event.schemaVersion,
     recordedAt: event.recordedAt,
+    tags: event.tags,
   };
 }
 
@@ -217,6 +289,7 @@ export function recordAppended(request: AppendRequest, outcome: AppendOutcome): 
     transactionId: outcome.transactionId,
     storedSchemaVersion: event.schemaVersion,
     recordedAt: request.recordedAt,
+    tags: event.tags,
   }));
 }
 

@@ -5,6 +5,7 @@ import type {
   LogPosition,
   StreamSummary,
 } from '../backend/index.js';
+import type { AppendCondition } from '../dcb/query.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { StreamKey } from '../streams/index.js';
@@ -62,11 +63,46 @@ export interface InlineProjection<TEvents extends AnyEventDefinition, THandle> {
   handle(events: RecordedEventOf<TEvents>[], context: ProjectionContext<TEvents, THandle>): Promise<void>;
 }
 
-export interface AppendOptions {
+export interface AppendOptions<TType extends string = string> {
   /** Required: say what you expect. `'any'` opts out of the check explicitly. */
   readonly expectedVersion: ExpectedVersion;
   /** Merged under each event's own metadata. */
   readonly metadata?: EventMetadata;
+  /**
+   * Also append only if no event matching the condition's query exists after its position
+   * (dynamic consistency boundaries); both it and the expected version must hold.
+   */
+  readonly condition?: AppendCondition<TType>;
+}
+
+/** Options of an append with no stream (`store.append(events, options)`). */
+export interface AppendEventsOptions<TType extends string = string> {
+  /** Append only if no event matching its query exists after its position; else `AppendConditionFailedError`. */
+  readonly condition?: AppendCondition<TType>;
+  /** Merged under each event's own metadata. */
+  readonly metadata?: EventMetadata;
+}
+
+/** What an append with no stream returns. */
+export type AppendEventsResult<TEvents extends AnyEventDefinition> = Pick<
+  AppendResult<TEvents>,
+  'lastPosition' | 'events'
+>;
+
+/** How much of the log a query read takes (`store.read`). */
+export interface ReadQueryOptions {
+  /** Exclusive start (default: the beginning): the `next` of the page before. */
+  readonly after?: LogPosition;
+  /** Default 1,000. */
+  readonly limit?: number;
+  /** As in `ReadStreamOptions`. */
+  readonly unknownTypes?: 'throw' | 'raw';
+  /**
+   * PostgreSQL: how long the read waits (default 10,000 ms) while older open transactions hold
+   * back matching events committed after they began, before a `ReadHeldBackError`. It returns
+   * only once it has every matching event committed before it, so a decision never misses one.
+   */
+  readonly maxWaitMs?: number;
 }
 
 export interface AppendResult<TEvents extends AnyEventDefinition> {
@@ -103,7 +139,10 @@ export interface ReadAllOptions {
 
 export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
   readonly events: TRead[];
-  /** Pass as `after` to continue; never past an event that can still appear. */
+  /**
+   * Pass as `after` to continue; never past an event that can still appear. After `store.read`,
+   * also the `after` of an append condition over what was read.
+   */
   readonly next: LogPosition;
   /**
    * PostgreSQL: committed events beyond this page wait behind an older open transaction (read

@@ -19,6 +19,8 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   /** The schema version the event was stored at (its data is already lifted to the current one). */
   readonly storedSchemaVersion: number;
   readonly recordedAt: Date;
+  /** Its tags (dynamic consistency boundaries), in code-unit order; none: `[]`. */
+  readonly tags: readonly string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: distributes over a union of definitions.

@@ -4,6 +4,7 @@ import {
   EVENT_TYPE_MAX_LENGTH,
   OWNER_MAX_LENGTH,
   STREAM_LIMITS,
+  TAG_MAX_LENGTH,
 } from '@es/core';
 import type { TableNames } from '@es/core/sql';
 import type { ColumnBuilderBase } from 'drizzle-orm';
@@ -20,8 +21,16 @@ import {
  * Where an event stands in the log, which the dialects keep differently: the events table's
  * first columns, and the columns consumers read the log in order of.
  */
-export interface EventLog<Columns extends Record<string, ColumnBuilderBase>> {
+export interface EventLog<
+  Columns extends Record<string, ColumnBuilderBase>,
+  Place extends { [K in keyof Columns]: ColumnBuilderBase },
+> {
   readonly columns: Columns;
+  /**
+   * The same columns as plain NOT NULL values (no key, no identity), for a table whose rows point
+   * at an event's place in the log: the tags.
+   */
+  readonly place: Place;
   readonly order: readonly (keyof Columns & string)[];
   /** Indexes the dialect needs on these columns (named by suffix), before the tenant's log index. */
   readonly indexes?: Readonly<Record<string, readonly (keyof Columns & string)[]>>;
@@ -42,12 +51,13 @@ export function storeTables<
   Text extends ColumnBuilder & Builder,
   Uuid extends ColumnBuilder & Builder,
   Serial extends Builder,
-  Log extends Record<string, Builder>,
+  Log extends Record<'position', Builder> & Record<string, Builder>,
+  LogPlace extends { [K in keyof Log]: Builder },
 >(
   names: TableNames,
   { table }: TableKit<Dialect, Builder>,
   c: ColumnKit<Name, Int, Position, Json, Time, Text, Uuid, Serial>,
-  log: EventLog<Log>,
+  log: EventLog<Log, LogPlace>,
 ) {
   const primaryKey = <const Column extends string>(name: string, ...columns: Column[]): Constraint<Column> => ({
     name: `${name}_pkey`,
@@ -92,7 +102,22 @@ export function storeTables<
         ...log.indexes,
         // A consumer reads one tenant's log: without this it scans every tenant's events.
         tenant_log_idx: ['tenantId', ...log.order],
+        // A query item with types and no tags reads its events in log order.
+        tenant_type_log_idx: ['tenantId', 'type', ...log.order],
       }),
+    }),
+    tags: table({
+      name: names.tags,
+      columns: {
+        ...log.place,
+        tenantId: c.name('tenant_id', STREAM_LIMITS.tenant).notNull(),
+        tag: c.name('tag', TAG_MAX_LENGTH).notNull(),
+        // The event's type, copied so a query item with types and tags is answered from this table.
+        type: c.name('type', EVENT_TYPE_MAX_LENGTH).notNull(),
+      },
+      primaryKey: primaryKey(names.tags, 'position', 'tag'),
+      // A query item's tags read in log order (B-tree: no GIN or text index, which decay under load).
+      indexes: named(names.tags, { tag_log_idx: ['tenantId', 'tag', ...log.order] }),
     }),
     snapshots: table({
       name: names.snapshots,

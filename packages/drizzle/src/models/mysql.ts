@@ -50,6 +50,7 @@ export function mysqlModels(tablePrefix?: string) {
     ...storeTables(names, mysqlTables, mysqlColumns, {
       // Not auto-increment: positions are allocated under the log_head row lock (see core).
       columns: { position: position('position').primaryKey() },
+      place: { position: position('position').notNull() },
       order: ['position'],
     }),
     logHead: mysqlTable(names.logHead, {

@@ -40,6 +40,7 @@ const pgTables: TableKit<'pg', PgColumnBuilderBase> = {
 export function pgModels(tablePrefix?: string) {
   return storeTables(tableNames(tablePrefix), pgTables, pgColumns, {
     columns: { position: pgColumns.serial('position'), transactionId: position('transaction_id').notNull() },
+    place: { position: position('position').notNull(), transactionId: position('transaction_id').notNull() },
     // Consumers read the log in commit order: by transaction id, then position.
     order: ['transactionId', 'position'],
     indexes: { transaction_id_position_idx: ['transactionId', 'position'] },

@@ -33,6 +33,7 @@ const sqliteTables: TableKit<'sqlite', SQLiteColumnBuilderBase> = {
 export function sqliteModels(tablePrefix?: string) {
   return storeTables(tableNames(tablePrefix), sqliteTables, sqliteColumns, {
     columns: { position: sqliteColumns.serial('position') },
+    place: { position: sqliteColumns.position('position').notNull() },
     order: ['position'],
   });
 }

@@ -31,6 +31,8 @@ export function columns(dialect: SqlDialectName) {
     uuid: (name: string) => p.string().fieldName(name).columnType(types.uuid),
     json: (name: string) => p.json<unknown>().fieldName(name).columnType(types.json),
     timestamp: (name: string) => p.string().fieldName(name).columnType(types.timestamp),
+    /** A log position typed as the events table's (`integer` on SQLite, where that one is the rowid). */
+    logPosition: (name: string) => (dialect === 'sqlite' ? bigint(name).columnType('integer') : bigint(name)),
     /**
      * An auto-increment bigint key. SQLite needs it spelled `integer` (the rowid alias behind
      * `integer primary key autoincrement`); saying so keeps the schema diff from flagging it.

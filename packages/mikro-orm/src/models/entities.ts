@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@es/core';
+import { DEFAULT_TENANT, EVENT_TYPE_MAX_LENGTH, STREAM_LIMITS, TAG_MAX_LENGTH } from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { defineEntity, type EntitySchema } from '@mikro-orm/core';
 import { columns } from './columns.js';
@@ -23,6 +23,9 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
   const names = tableNames(options.tablePrefix);
   const c = columns(dialect);
   const entity = (tableName: string) => ({ name: tableName, tableName });
+  // Consumers read the log in commit order: on PostgreSQL by transaction id, then position.
+  const logOrder: ('transactionId' | 'position')[] =
+    dialect === 'postgres' ? ['transactionId', 'position'] : ['position'];
 
   const streamKey = c.streamKey();
   const primaryStreamKey = {
@@ -58,14 +61,31 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
         properties: ['tenantId', 'category', 'streamId', 'streamVersion'],
       },
     ],
-    // The log in order, and one tenant's log in order (a consumer reads one tenant's events).
-    indexes:
-      dialect === 'postgres'
-        ? [
-            { name: `${names.events}_transaction_id_position_index`, properties: ['transactionId', 'position'] },
-            { name: `${names.events}_tenant_log_index`, properties: ['tenantId', 'transactionId', 'position'] },
-          ]
-        : [{ name: `${names.events}_tenant_log_index`, properties: ['tenantId', 'position'] }],
+    indexes: [
+      // The log in order (PostgreSQL; elsewhere the key is), and one tenant's log in order (a
+      // consumer reads one tenant's events).
+      ...(dialect === 'postgres'
+        ? [{ name: `${names.events}_transaction_id_position_index`, properties: logOrder }]
+        : []),
+      { name: `${names.events}_tenant_log_index`, properties: ['tenantId', ...logOrder] },
+      // A query item with types and no tags reads its events in log order.
+      { name: `${names.events}_tenant_type_log_idx`, properties: ['tenantId', 'type', ...logOrder] },
+    ],
+  });
+
+  const tags = defineEntity({
+    ...entity(names.tags),
+    properties: {
+      // The event's place in the log, as the events table has it; with the tag, the key.
+      position: c.logPosition('position').primary().autoincrement(false),
+      ...(dialect === 'postgres' && { transactionId: c.bigint('transaction_id') }),
+      tenantId: c.varchar('tenant_id', STREAM_LIMITS.tenant),
+      tag: c.varchar('tag', TAG_MAX_LENGTH).primary(),
+      // The event's type, copied so a query item with types and tags is answered from this table.
+      type: c.varchar('type', EVENT_TYPE_MAX_LENGTH),
+    },
+    // A query item's tags read in log order (B-tree: no GIN or text index, which decay under load).
+    indexes: [{ name: `${names.tags}_tag_log_idx`, properties: ['tenantId', 'tag', ...logOrder] }],
   });
 
   const snapshots = defineEntity({
@@ -147,6 +167,7 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
     outbox,
     checkpoints,
     parked,
+    tags,
     ...(logHead && { logHead }),
   } as EsEntities;
 }

@@ -1,4 +1,5 @@
 import {
+  type AnyEventDefinition,
   type ConsumerOptions,
   createConsumer,
   createEventStore,
@@ -18,6 +19,11 @@ export interface SuiteContext<THandle> {
   readonly target: ConformanceTarget<THandle>;
   /** A store over the target's backend with the bank events registered. */
   store(options?: Partial<EventStoreOptions<BankEventDefinition, THandle>>): EventStore<BankEventDefinition, THandle>;
+  /** A store over the target's backend with other events registered (checked like `store`'s). */
+  storeOf<TEvents extends AnyEventDefinition>(
+    events: readonly TEvents[],
+    options?: Partial<EventStoreOptions<TEvents, THandle>>,
+  ): EventStore<TEvents, THandle>;
   backend(): EventStoreBackend<THandle>;
 }
 
@@ -27,6 +33,8 @@ export function suiteContext<THandle>(target: ConformanceTarget<THandle>): Suite
     backend: () => target.backendInstance(),
     store: (options = {}) =>
       watched(createEventStore({ backend: target.backendInstance(), events: bankEvents, ...options })),
+    storeOf: (events, options = {}) =>
+      watched(createEventStore({ backend: target.backendInstance(), events, ...options })),
   };
 }
 

@@ -6,6 +6,7 @@ import { appendAndReadSuite } from './suites/appendAndRead.js';
 import { consumerFailuresSuite } from './suites/consumerFailures.js';
 import { consumerLeasesSuite } from './suites/consumerLeases.js';
 import { consumersSuite } from './suites/consumers.js';
+import { dcbSuite } from './suites/dcb.js';
 import { errorsSuite } from './suites/errors.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
@@ -38,6 +39,7 @@ export const conformanceSuites = [
   consumerLeasesSuite,
   consumerFailuresSuite,
   outboxSuite,
+  dcbSuite,
   operationsSuite,
   mysqlSchemaSuite,
   mysqlReadViewsSuite,

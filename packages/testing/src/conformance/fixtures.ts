@@ -48,3 +48,26 @@ export function deposit(amount: number) {
  * the store hands back as it is. Every other error the store throws must be an `EsError`.
  */
 export class KitError extends Error {}
+
+/** Dynamic consistency boundaries: a course with a capacity, and students enrolling in it. */
+export const CourseDefined = defineEvent('CourseDefined', z.object({ courseId: z.string(), capacity: z.number() }), {
+  tags: (data) => [`course:${data.courseId}`],
+});
+
+export const StudentEnrolled = defineEvent(
+  'StudentEnrolled',
+  z.object({ courseId: z.string(), studentId: z.string() }),
+  { tags: (data) => [`course:${data.courseId}`, `student:${data.studentId}`] },
+);
+
+export const StudentLeft = defineEvent('StudentLeft', z.object({ courseId: z.string(), studentId: z.string() }), {
+  tags: (data) => [`course:${data.courseId}`, `student:${data.studentId}`],
+});
+
+/** A username, unique across the store (no stream holds usernames). */
+export const UsernameClaimed = defineEvent('UsernameClaimed', z.object({ username: z.string() }), {
+  tags: (data) => [`username:${data.username}`],
+});
+
+export const enrolmentEvents = [CourseDefined, StudentEnrolled, StudentLeft, UsernameClaimed, Noted] as const;
+export type EnrolmentEventDefinition = (typeof enrolmentEvents)[number];

@@ -257,6 +257,7 @@ function sqlTargetTables(executor: SqlExecutor, tables: TableNames, hostTable: s
     return Number(row?.n ?? 0);
   };
   const storeTables = [
+    tables.tags,
     tables.outbox,
     tables.parked,
     tables.events,
@@ -279,6 +280,7 @@ function sqlTargetTables(executor: SqlExecutor, tables: TableNames, hostTable: s
         streams: await count(tables.streams),
         snapshots: await count(tables.snapshots),
         outbox: await count(tables.outbox),
+        tags: await count(tables.tags),
       };
     },
     async hostRowIds(): Promise<string[]> {

@@ -5,6 +5,8 @@ export interface StoreRowCounts {
   readonly streams: number;
   readonly snapshots: number;
   readonly outbox: number;
+  /** Rows of the tags table (dynamic consistency boundaries). */
+  readonly tags: number;
 }
 
 /**

@@ -26,6 +26,8 @@ export function columnTypes(dialect: SqlDialectName) {
       ),
     integer: (extra: Extra = {}) => column({ type: byDialect('integer', 'int', 'integer') }, extra),
     bigint: (extra: Extra = {}) => column({ type: 'bigint' }, extra),
+    /** A log position typed as the events table's (`integer` on SQLite, where that one is the rowid). */
+    logPosition: (extra: Extra = {}) => column({ type: byDialect('bigint', 'bigint', 'integer') }, extra),
     text: (extra: Extra = {}) => column({ type: 'text' }, extra),
     /** `uuid` on PostgreSQL; `char(36)` on MySQL (TypeORM's `uuid` would be MariaDB's native type). */
     uuid: (extra: Extra = {}) =>

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@es/core';
+import { DEFAULT_TENANT, EVENT_TYPE_MAX_LENGTH, STREAM_LIMITS, TAG_MAX_LENGTH } from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { EntitySchema } from 'typeorm';
 import { columnTypes } from './columns.js';
@@ -34,6 +34,8 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
   };
   const table = (name: string, definition: Omit<ConstructorParameters<typeof EntitySchema>[0], 'name'>) =>
     new EntitySchema({ name, tableName: name, ...definition });
+  // Consumers read the log in commit order: on PostgreSQL by transaction id, then position.
+  const logOrder = dialect === 'postgres' ? ['transaction_id', 'position'] : ['position'];
 
   const models: EsModels = {
     streams: table(names.streams, {
@@ -59,14 +61,27 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
           columns: ['tenant_id', 'category', 'stream_id', 'stream_version'],
         },
       ],
-      // The log in order, and one tenant's log in order (a consumer reads one tenant's events).
-      indices:
-        dialect === 'postgres'
-          ? [
-              { name: `${names.events}_transaction_id_position_idx`, columns: ['transaction_id', 'position'] },
-              { name: `${names.events}_tenant_log_idx`, columns: ['tenant_id', 'transaction_id', 'position'] },
-            ]
-          : [{ name: `${names.events}_tenant_log_idx`, columns: ['tenant_id', 'position'] }],
+      indices: [
+        // The log in order (PostgreSQL; elsewhere the key is), and one tenant's log in order (a
+        // consumer reads one tenant's events).
+        ...(dialect === 'postgres' ? [{ name: `${names.events}_transaction_id_position_idx`, columns: logOrder }] : []),
+        { name: `${names.events}_tenant_log_idx`, columns: ['tenant_id', ...logOrder] },
+        // A query item with types and no tags reads its events in log order.
+        { name: `${names.events}_tenant_type_log_idx`, columns: ['tenant_id', 'type', ...logOrder] },
+      ],
+    }),
+    tags: table(names.tags, {
+      columns: {
+        // The event's place in the log, as the events table has it; with the tag, the key.
+        position: c.logPosition(primary(names.tags)),
+        ...(dialect === 'postgres' && { transaction_id: c.bigint() }),
+        tenant_id: c.varchar(STREAM_LIMITS.tenant),
+        tag: c.varchar(TAG_MAX_LENGTH, primary(names.tags)),
+        // The event's type, copied so a query item with types and tags is answered from this table.
+        type: c.varchar(EVENT_TYPE_MAX_LENGTH),
+      },
+      // A query item's tags read in log order (B-tree: no GIN or text index, which decay under load).
+      indices: [{ name: `${names.tags}_tag_log_idx`, columns: ['tenant_id', 'tag', ...logOrder] }],
     }),
     snapshots: table(names.snapshots, {
       columns: {

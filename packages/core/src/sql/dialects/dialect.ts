@@ -31,6 +31,8 @@ export interface SqlDialect extends PlaceholderSyntax {
   ignoreDuplicate(key: readonly string[]): string;
   /** Row-lock suffix of a select (none on SQLite: the write lock is already exclusive). */
   readonly forUpdate: string;
+  /** Suffix of a shared locking read, which reads the latest commit whatever the snapshot (none on SQLite). */
+  readonly forShare: string;
   /** Suffix of a locking read that skips rows other transactions hold (none on SQLite). */
   readonly skipLocked: string;
   /** Index hint making a locking read by id lock only those rows (MySQL: no gap locks on a

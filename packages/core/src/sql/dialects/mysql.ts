@@ -20,6 +20,7 @@ export const mysql: SqlDialect = {
   currentTime: 'UTC_TIMESTAMP(3)',
   ignoreDuplicate: (key) => `ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`,
   forUpdate: ' FOR UPDATE',
+  forShare: ' LOCK IN SHARE MODE',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
   byPrimaryKey: ' FORCE INDEX (PRIMARY)',
   ...standardSavepoints,

@@ -32,6 +32,7 @@ export const postgres: SqlDialect = {
   currentTime: 'clock_timestamp()',
   ignoreDuplicate: onConflictDoNothing,
   forUpdate: ' FOR UPDATE',
+  forShare: ' FOR SHARE',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
   byPrimaryKey: '',
   ...standardSavepoints,

@@ -20,6 +20,7 @@ export const sqlite: SqlDialect = {
   currentTime: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
   ignoreDuplicate: onConflictDoNothing,
   forUpdate: '',
+  forShare: '',
   skipLocked: '',
   byPrimaryKey: '',
   ...standardSavepoints,

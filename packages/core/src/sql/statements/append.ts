@@ -5,6 +5,9 @@ import { toBigInt, toNumber } from '../rows.js';
 import { bigint, empty, join, json, list, type SqlFragment, type SqlJoin, sql, time, uuid } from '../template.js';
 import { appendInOneStatement } from './appendPostgres.js';
 import { execute, INSERT_COLUMNS, query, type StatementContext, streamWhere, table } from './context.js';
+import { tagStatements } from './tags.js';
+
+type TagStatements = ReturnType<typeof tagStatements>;
 
 /**
  * Checks the expected version, moves the stream's version by the number of events and inserts
@@ -86,7 +89,7 @@ async function insertOutbox(
  * read back under the stream's row lock instead.
  */
 const mysqlAppend =
-  (context: StatementContext): AppendEvents =>
+  (context: StatementContext, tags: TagStatements): AppendEvents =>
   async (executor, request) => {
     const { stream, expectedVersion } = request;
     const streams = table(context, 'streams');
@@ -105,6 +108,15 @@ const mysqlAppend =
       sql`SELECT version FROM ${streams} WHERE ${streamWhere(stream)} FOR UPDATE`,
     );
     const current = toNumber(rows[0]?.version ?? 0);
+    if (request.condition) {
+      // The log-head row's lock first (no append commits until this one ends), then the check.
+      await execute(
+        executor,
+        context,
+        sql`INSERT INTO ${table(context, 'logHead')} (id, position) VALUES (1, 0) ON DUPLICATE KEY UPDATE position = position`,
+      );
+      await tags.checkCondition(executor, request.condition);
+    }
     if (!expectedVersionHolds(expectedVersion, current)) return undefined;
     // 3. Move it.
     const version = current + count;
@@ -126,6 +138,7 @@ const mysqlAppend =
       sql`INSERT INTO ${table(context, 'events')} (position, ${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion, positions)}`,
     );
     await insertOutbox(executor, context, request, firstVersion, positions);
+    await tags.insertTags(executor, request, positions);
     return { version, positions, transactionId: 0n };
   };
 
@@ -135,9 +148,11 @@ const mysqlAppend =
  * one statement that moves the version only if the expectation holds.
  */
 const sqliteAppend =
-  (context: StatementContext): AppendEvents =>
+  (context: StatementContext, tags: TagStatements): AppendEvents =>
   async (executor, request) => {
     const { stream, expectedVersion: expected } = request;
+    // The transaction holds the write lock: no other append commits until this one ends.
+    if (request.condition) await tags.checkCondition(executor, request.condition);
     const streams = table(context, 'streams');
     const count = request.events.length;
     let bump: SqlFragment;
@@ -160,15 +175,38 @@ const sqliteAppend =
     const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
     const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
     await insertOutbox(executor, context, request, firstVersion, positions);
+    await tags.insertTags(executor, request, positions);
     return { version, positions, transactionId: 0n };
   };
 
-const APPENDS: Record<SqlDialectName, (context: StatementContext) => AppendEvents> = {
-  postgres: appendInOneStatement,
+/**
+ * PostgreSQL: a conditional append takes its advisory locks (exclusive on what its query reads),
+ * then checks in a statement of its own, whose snapshot sees what the appenders it waited for
+ * committed, then appends in one statement as any other (see statements/tags.ts).
+ */
+const postgresAppend = (context: StatementContext, tags: TagStatements): AppendEvents => {
+  const append = appendInOneStatement(context);
+  return async (executor, request) => {
+    const { condition } = request;
+    if (condition) {
+      await tags.lockForCondition(executor, { ...request, condition });
+      await tags.checkCondition(executor, condition);
+    }
+    return append(executor, request);
+  };
+};
+
+const APPENDS: Record<SqlDialectName, (context: StatementContext, tags: TagStatements) => AppendEvents> = {
+  postgres: postgresAppend,
   mysql: mysqlAppend,
   sqlite: sqliteAppend,
 };
 
+/**
+ * The append of each dialect. A DCB condition is checked before anything is written, where the
+ * dialect makes it atomic with the insert; when both fail, the condition is reported, not the
+ * expected version.
+ */
 export function appendStatements(context: StatementContext): { appendEvents: AppendEvents } {
-  return { appendEvents: APPENDS[context.dialect.name](context) };
+  return { appendEvents: APPENDS[context.dialect.name](context, tagStatements(context)) };
 }

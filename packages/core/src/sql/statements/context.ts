@@ -1,4 +1,5 @@
 import type { ConsumerKey, LogFilter } from '../../backend/index.js';
+import { TAG_SEPARATOR } from '../../dcb/tags.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlDialect } from '../dialects/index.js';
 import type { SqlExecutor, StatementOptions } from '../executor.js';
@@ -55,8 +56,26 @@ export function eventColumns(context: StatementContext, alias?: string, keyed = 
   const transactionId = dialect.capabilities.transactionIds ? `, ${a}transaction_id` : '';
   const key = keyed ? `, ${a}tenant_id, ${a}category, ${a}stream_id` : '';
   return sql`${raw(
-    `${a}position${transactionId}, ${a}event_id${key}, ${a}stream_version, ${a}type, ${a}schema_version, ${dialect.selectJson(`${a}data`)} AS data, ${dialect.selectJson(`${a}metadata`)} AS metadata, ${dialect.selectTime(`${a}recorded_at`)} AS recorded_at`,
+    `${a}position${transactionId}, ${a}event_id${key}, ${a}stream_version, ${a}type, ${a}schema_version, ${dialect.selectJson(`${a}data`)} AS data, ${dialect.selectJson(`${a}metadata`)} AS metadata, ${dialect.selectTime(`${a}recorded_at`)} AS recorded_at, ${eventTags(context, alias ?? context.tables.events)} AS tags`,
   )}`;
+}
+
+/**
+ * The tags of the event row `events` (an alias or the events table) as one text joined by
+ * `TAG_SEPARATOR` after their count (NULL when it has none), looked up by the tags table's
+ * primary key. The count notices a list cut short (MySQL's `group_concat_max_len`).
+ */
+function eventTags(context: StatementContext, events: string): string {
+  const tags = context.tables.tags;
+  const where = `FROM ${tags} tg WHERE tg.position = ${events}.position`;
+  switch (context.dialect.name) {
+    case 'postgres':
+      return `(SELECT count(*) || chr(31) || string_agg(tg.tag, chr(31)) ${where})`;
+    case 'mysql':
+      return `(SELECT CONCAT(COUNT(*), '${TAG_SEPARATOR}', GROUP_CONCAT(tg.tag SEPARATOR '${TAG_SEPARATOR}')) ${where})`;
+    case 'sqlite':
+      return `(SELECT count(*) || char(31) || group_concat(tg.tag, char(31)) ${where})`;
+  }
 }
 
 export function streamWhere(stream: StreamKey): SqlFragment {

@@ -10,6 +10,7 @@ import { parkedStatements } from './parked.js';
 import { schemaStatements } from './schema.js';
 import { snapshotStatements } from './snapshots.js';
 import { streamStatements } from './streams.js';
+import { tagStatements } from './tags.js';
 import { writeLockStatements } from './writeLock.js';
 
 export type { StatementContext } from './context.js';
@@ -31,6 +32,7 @@ export function createStatements(dialect: SqlDialect, tables: TableNames, notify
     checkpointStatements,
     parkedStatements,
     outboxStatements,
+    tagStatements,
     writeLockStatements,
   );
 }

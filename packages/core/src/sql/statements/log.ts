@@ -14,7 +14,7 @@ import { eventColumns, logFilter, query, type StatementContext, table } from './
  * of the server would hold every consumer here back. Only those found in pg_stat_activity are
  * left out: one that cannot be placed (ended meanwhile, or prepared) still counts.
  */
-const LOG_HORIZON = raw(`(SELECT COALESCE(
+export const LOG_HORIZON = raw(`(SELECT COALESCE(
      (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x WHERE NOT EXISTS (
        SELECT 1 FROM pg_stat_activity AS a
        WHERE a.datname <> current_database() AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
@@ -32,6 +32,55 @@ const COMMITTED_HEAD: Record<Exclude<SqlDialectName, 'postgres'>, (context: Stat
   sqlite: (context) => sql`SELECT COALESCE(MAX(position), 0) AS head FROM ${table(context, 'events')}`,
 };
 
+/** The statement reading the committed head (column `head`) where positions commit in order. */
+export function committedHeadStatement(context: StatementContext): SqlFragment {
+  const { name } = context.dialect;
+  if (name === 'postgres') throw new Error('PostgreSQL has no committed head: read below the horizon');
+  return COMMITTED_HEAD[name](context);
+}
+
+/** The committed head where positions commit in order (see `COMMITTED_HEAD`). */
+export async function readCommittedHead(executor: SqlExecutor, context: StatementContext): Promise<bigint> {
+  const [row] = await query<{ head: unknown }>(executor, context, committedHeadStatement(context));
+  return row ? toBigInt(row.head ?? 0) : 0n;
+}
+
+/** What a read below the horizon returns: its events (none: only the horizon row), the horizon, and whether committed events it matches wait above it. */
+export type HorizonRow = EventRow & { horizon: unknown; held_back: unknown };
+
+/**
+ * A page read below the horizon (the log's, or a query's): a full page goes on from its last
+ * event; a partial one has seen everything below the horizon after the cursor, so it goes on
+ * from the horizon.
+ */
+export function pageBelowHorizon(rows: readonly HorizonRow[], read: { after: LogPosition; limit: number }): LogPage {
+  const horizon = toBigInt(rows[0]?.horizon ?? 0);
+  const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
+  const found = rows
+    .filter((row) => row.position !== null && row.position !== undefined)
+    .map((row) => toStoredEvent(row));
+  const last = found.at(-1);
+  if (found.length >= read.limit && last) {
+    return { events: found, next: { transactionId: last.transactionId, position: last.position }, heldBack };
+  }
+  const next = read.after.transactionId >= horizon ? read.after : { transactionId: horizon, position: 0n };
+  return { events: found, next, heldBack };
+}
+
+/** A page read up to the committed head `head`: nothing at or below it can appear later. */
+export function pageUpToHead(
+  rows: readonly EventRow[],
+  read: { after: LogPosition; limit: number },
+  head: bigint,
+): LogPage {
+  const found = rows.map((row) => toStoredEvent(row));
+  const last = found.at(-1);
+  if (found.length >= read.limit && last)
+    return { events: found, next: { transactionId: 0n, position: last.position } };
+  const position = head > read.after.position ? head : read.after.position;
+  return { events: found, next: { transactionId: 0n, position } };
+}
+
 /**
  * The global log. PostgreSQL positions are allocated at insert time and can commit out of order,
  * so each event records its writing transaction and the log is read in (transaction id,
@@ -44,11 +93,7 @@ export function logStatements(context: StatementContext) {
   const { dialect } = context;
   const events = table(context, 'events');
 
-  const committedHead = async (executor: SqlExecutor): Promise<bigint> => {
-    if (dialect.name === 'postgres') throw new Error('PostgreSQL has no committed head: read below the horizon');
-    const [row] = await query<{ head: unknown }>(executor, context, COMMITTED_HEAD[dialect.name](context));
-    return row ? toBigInt(row.head ?? 0) : 0n;
-  };
+  const committedHead = (executor: SqlExecutor) => readCommittedHead(executor, context);
 
   /** The horizon: everything before (horizon, 0) is settled. */
   const horizon = async (executor: SqlExecutor): Promise<LogPosition> => {
@@ -63,7 +108,7 @@ export function logStatements(context: StatementContext) {
     // asked as the newest transaction id's place against the horizon: a max is one step down the
     // log index from its end, where EXISTS (... >= horizon) is planned as a scan of the whole
     // table (the horizon is unknown when the plan is made), and reads all of it when none wait.
-    const rows = await query<EventRow & { horizon: unknown; held_back: unknown }>(
+    const rows = await query<HorizonRow>(
       executor,
       context,
       sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon),
@@ -75,18 +120,7 @@ export function logStatements(context: StatementContext) {
        ) e ON true ORDER BY e.transaction_id, e.position`,
       PREPARED,
     );
-    const horizon = toBigInt(rows[0]?.horizon ?? 0);
-    const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
-    const found = rows
-      .filter((row) => row.position !== null && row.position !== undefined)
-      .map((row) => toStoredEvent(row));
-    const last = found.at(-1);
-    if (found.length >= read.limit && last) {
-      return { events: found, next: { transactionId: last.transactionId, position: last.position }, heldBack };
-    }
-    // Not a full page: everything below the horizon after the cursor has been seen.
-    const next = read.after.transactionId >= horizon ? read.after : { transactionId: horizon, position: 0n };
-    return { events: found, next, heldBack };
+    return pageBelowHorizon(rows, read);
   };
 
   /**
@@ -107,12 +141,7 @@ export function logStatements(context: StatementContext) {
       context,
       sql`SELECT ${eventColumns(context)} FROM ${events} WHERE position > ${bigint(read.after.position)} AND position <= ${bigint(head)}${logFilter(read.filter)} ORDER BY position LIMIT ${read.limit}`,
     );
-    const found = rows.map((row) => toStoredEvent(row));
-    const last = found.at(-1);
-    if (found.length >= read.limit && last)
-      return { events: found, next: { transactionId: 0n, position: last.position } };
-    const position = head > read.after.position ? head : read.after.position;
-    return { events: found, next: { transactionId: 0n, position } };
+    return pageUpToHead(rows, read, head);
   };
 
   const ordered = !dialect.capabilities.transactionIds;

@@ -159,6 +159,12 @@ export function streamStatements(context: StatementContext) {
         execute(executor, context, sql`DELETE FROM ${table(context, role)} WHERE ${streamWhere(stream)}`);
       await run('outbox');
       await run('snapshots');
+      // The tags table has no foreign key: its rows go with their events.
+      await execute(
+        executor,
+        context,
+        sql`DELETE FROM ${table(context, 'tags')} WHERE position IN (SELECT position FROM ${events} WHERE ${streamWhere(stream)})`,
+      );
       const deletedEvents = await run('events');
       const deletedStreams = await run('streams');
       return deletedEvents + deletedStreams > 0;

@@ -153,7 +153,7 @@ function ambientTests<H>(
       }),
     ).rejects.toBeInstanceOf(Boom);
     expect(await committed()).toEqual(nothing);
-    expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+    expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
   });
 
   it('nested transactions and store.atomic inside join the outer one: one commit, one rollback', async () => {
@@ -252,7 +252,7 @@ function ambientTests<H>(
     await expect(strict.saveSnapshot(own, { version: 1, state: {} })).rejects.toBeInstanceOf(TransactionRequiredError);
     expect(await strict.streamVersion(own)).toBe(1);
     expect(await strict.readStream(refused)).toEqual([]);
-    expect(await ctx.target.countRows()).toEqual({ events: 1, streams: 1, snapshots: 0, outbox: 0 });
+    expect(await ctx.target.countRows()).toEqual({ events: 1, streams: 1, snapshots: 0, outbox: 0, tags: 0 });
 
     await scene.transaction((handle) => open(strict, handle, inside));
     expect(await committed()).toEqual({ hostRows: [inside.id], events: 2 });

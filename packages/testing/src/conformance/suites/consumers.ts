@@ -331,7 +331,7 @@ export function consumersSuite<H>(ctx: SuiteContext<H>): void {
           expectedVersion: 'no_stream',
         }),
       ).rejects.toThrow('projection refused');
-      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
       expect(await ctx.target.hostRowIds()).toEqual([]);
       // The watcher runs over the log after the failed append: nothing was left for it.
       expect(await watcher.catchUp()).toBe(0);

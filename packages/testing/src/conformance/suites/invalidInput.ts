@@ -15,7 +15,7 @@ import { describe, expect, it } from '@jest/globals';
 import { type SuiteContext, uniqueId } from '../context.js';
 import { Deposited } from '../fixtures.js';
 
-const EMPTY = { events: 0, streams: 0, snapshots: 0, outbox: 0 };
+const EMPTY = { events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 };
 
 export function invalidInputSuite<H>(ctx: SuiteContext<H>): void {
   describe('invalid input is rejected before anything is written', () => {

@@ -34,7 +34,7 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
         }),
       ).rejects.toBeInstanceOf(Boom);
       expect(await ctx.target.hostRowIds()).toEqual([]);
-      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
     });
 
     it('sees its own appends inside the host transaction before commit', async () => {
@@ -122,7 +122,7 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
         );
         await expect(joined.readStream(stream)).rejects.toBeInstanceOf(TransactionNotOpenError);
       }
-      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
     });
 
     it('store.transaction commits every operation together or none', async () => {
@@ -136,7 +136,7 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
           throw new Boom();
         }),
       ).rejects.toBeInstanceOf(Boom);
-      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0 });
+      expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
       await store.transaction(async (tx) => {
         await tx.append(a, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
         await tx.append(b, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
