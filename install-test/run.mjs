@@ -128,8 +128,8 @@ async function runRecipe(name, recipe, tarballs) {
   writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(app, 'tsconfig.json'), `${JSON.stringify(DEFAULT_TSCONFIG, null, 2)}\n`);
 
-  const readme = readFileSync(join(root, recipe.readme), 'utf8');
-  const blocks = readmeBlocks(readme);
+  // One README, or several run in order into the same app (a package whose README builds on another's).
+  const blocks = [recipe.readme].flat().flatMap((readme) => readmeBlocks(readFileSync(join(root, readme), 'utf8')));
   let snippets = 0;
   for (const block of blocks) {
     if (block.file) {
@@ -155,7 +155,7 @@ async function runRecipe(name, recipe, tarballs) {
   }
 
   const query = async (sql) => JSON.parse(psql(database, `select coalesce(json_agg(t), '[]') from (${sql}) t`));
-  await recipe.verify({ query, app, database });
+  await recipe.verify({ query, app, database, env });
 
   if (!existsSync(join(app, 'node_modules/typescript')) || !existsSync(join(app, 'node_modules/@types/node'))) {
     const { typescript = '5.9.3', '@types/node': types = '22.20.5' } = recipe.pins;

@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const installTested = new Set();
 for (const file of readdirSync(join(root, 'install-test/orms')).filter((f) => f.endsWith('.mjs'))) {
   const recipe = (await import(pathToFileURL(join(root, 'install-test/orms', file)).href)).default;
-  installTested.add(recipe.readme);
+  for (const readme of [recipe.readme].flat()) installTested.add(readme);
 }
 
 /** README -> the workspace package whose dependencies its snippets import. */
