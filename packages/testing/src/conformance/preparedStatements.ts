@@ -38,16 +38,19 @@ export async function expectPreparedStatements(
         expect(prepared).toEqual([]);
         continue;
       }
-      const preparedFor = (start: string) => prepared.filter((row) => row.statement.trimStart().startsWith(start));
+      const preparedFor = (marker: string) =>
+        prepared.filter((row) =>
+          marker === 'SELECT' ? row.statement.trimStart().startsWith(marker) : row.statement.includes(marker),
+        );
       // Each append is one statement (the version check of a new stream, then of an existing
       // one, with the insert), and the read one more.
-      for (const start of [
-        `WITH bumped AS (INSERT INTO ${tablePrefix}streams`,
-        `WITH bumped AS (UPDATE ${tablePrefix}streams`,
+      for (const marker of [
+        `bumped AS (INSERT INTO ${tablePrefix}streams`,
+        `bumped AS (UPDATE ${tablePrefix}streams`,
         'SELECT',
       ]) {
-        expect({ start, names: preparedFor(start).map((row) => row.name) }).toEqual({
-          start,
+        expect({ marker, names: preparedFor(marker).map((row) => row.name) }).toEqual({
+          marker,
           names: [expect.stringMatching(/^es_\d+$/)],
         });
       }
