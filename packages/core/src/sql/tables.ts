@@ -19,6 +19,11 @@ export interface TableNames {
    * tenant, the tag and the event's type, indexed so a query by tags reads in log order.
    */
   readonly tags: string;
+  /**
+   * Personal data (crypto-shredding): one row per data key of a subject in a tenant, wrapped by a
+   * master key; forgetting the subject deletes its rows.
+   */
+  readonly dataKeys: string;
   /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
   readonly logHead: string;
 }
@@ -27,7 +32,9 @@ export interface TableNames {
  * The store's tables as an ORM's models (`T`: an EntitySchema, a Drizzle table ...), keyed like
  * `TableNames`; the log-head table exists on MySQL/MariaDB only.
  */
-export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead'>]: T } & {
+export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead' | 'dataKeys'>]: T } & {
+  /** The data keys of personal data (crypto-shredding). */
+  readonly dataKeys?: T;
   /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
   readonly logHead?: T;
 };
@@ -117,6 +124,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     checkpoints: `${prefix}checkpoints`,
     parked: `${prefix}parked`,
     tags: `${prefix}event_tags`,
+    dataKeys: `${prefix}data_keys`,
     logHead: `${prefix}log_head`,
   };
 }
