@@ -38,6 +38,14 @@ export {
 export { causedBy, type EventMetadata } from './events/metadata.js';
 // Ids
 export { isUuid, uuidv7 } from './ids/uuid.js';
+export {
+  DEFAULT_IMPORT_BATCH_SIZE,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportSource,
+  type ImportStream,
+} from './import/importEvents.js';
 // The in-memory backend
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/memoryBackend.js';
 export type { MemoryTransaction } from './memory/state.js';

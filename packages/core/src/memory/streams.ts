@@ -110,7 +110,7 @@ function compareKeys(a: readonly string[], b: readonly string[]): number {
   return 0;
 }
 
-async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise<AppendOutcome> {
+export async function appendEvents(scope: MemoryScope, request: AppendRequest): Promise<AppendOutcome> {
   assertWritable(scope);
   const { state } = scope;
   const id = formatStreamKey(request.stream);

@@ -182,6 +182,7 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
       reviveDeadOutbox: (ids, now, tenant) => statements.reviveDeadOutbox(executor, ids, now, tenant),
       purgeDeadOutbox: (ids, tenant) => statements.purgeDeadOutbox(executor, ids, tenant),
       countOutbox: (tenant) => statements.countOutbox(executor, tenant),
+      importBatch: (request) => atomically(() => statements.importBatch(executor, request)),
     };
   };
 

@@ -13,6 +13,13 @@ import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from 
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
+import {
+  type ImportContext,
+  type ImportOptions,
+  type ImportResult,
+  type ImportSource,
+  importEvents,
+} from '../import/importEvents.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -265,6 +272,45 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
       nextExpectedVersion: outcome.version,
       lastPosition: outcome.positions.at(-1) as bigint,
       events: record(outcome),
+    };
+  }
+
+  /**
+   * Imports history (from another store, a legacy system) in batches of many streams: each
+   * stream's events validated as an append's and written under its expected version (default
+   * `'no_stream'`), with stream rows, tags and outbox rows as appends write them, and positions
+   * in the global log that consumers read as any others. Each batch is one transaction (inside a
+   * host's transaction, one savepoint of it), all or nothing; a batch that fails leaves the
+   * earlier ones written. See the README's "Importing history".
+   */
+  import(source: ImportSource<EventInputOf<TEvents>>, options?: ImportOptions): Promise<ImportResult> {
+    return importEvents(this.importContext(), source as ImportSource, options);
+  }
+
+  private importContext(): ImportContext {
+    const { registry, limits } = this;
+    const projections = this.options.projections ?? [];
+    return {
+      tenant: this.scope.tenant,
+      prepare: (event, stream) =>
+        prepareEvent(event, { registry, limits, outbox: this.options.outbox, stream, shared: undefined, trace: undefined }),
+      now: () => this.now(),
+      write: (work) => this.write(work as (session: BackendSession<THandle>) => Promise<readonly AppendOutcome[]>),
+      ...(projections.length > 0 && {
+        project: async (session, request, outcomes) => {
+          const context = {
+            transaction: session.handle as THandle,
+            store: this.derive({ ...this.scope, session: session as BackendSession<THandle> }),
+          };
+          const appended = request.streams.flatMap((stream, index) =>
+            recordAppended(
+              { ...stream, recordedAt: request.recordedAt, callerEventIds: request.callerEventIds },
+              outcomes[index] as AppendOutcome,
+            ),
+          ) as RecordedEventOf<TEvents>[];
+          for (const projection of projections) await projection.handle(appended, context);
+        },
+      }),
     };
   }
 

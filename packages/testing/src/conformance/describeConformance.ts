@@ -10,6 +10,7 @@ import { dcbSuite } from './suites/dcb.js';
 import { errorsSuite } from './suites/errors.js';
 import { expectedVersionSuite } from './suites/expectedVersion.js';
 import { globalLogSuite } from './suites/globalLog.js';
+import { importSuite } from './suites/import.js';
 import { invalidInputSuite } from './suites/invalidInput.js';
 import { mysqlReadViewsSuite } from './suites/mysqlReadViews.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
@@ -40,6 +41,7 @@ export const conformanceSuites = [
   consumerFailuresSuite,
   outboxSuite,
   dcbSuite,
+  importSuite,
   operationsSuite,
   mysqlSchemaSuite,
   mysqlReadViewsSuite,
