@@ -97,13 +97,20 @@ expectTypeOf(repository.handle).parameter(1).toEqualTypeOf<{ add: number }>();
 // Bulk import: a source's events are the store's event inputs; the result counts what was written.
 {
   const importing = createEventStore({ backend: createMemoryBackend(), events: [Opened, Deposited] });
-  const result = importing.import([{ stream: { category: 'account', id: 'a' }, events: [Deposited.create({ amount: 1 })] }]);
+  const result = importing.import([
+    { stream: { category: 'account', id: 'a' }, events: [Deposited.create({ amount: 1 })] },
+  ]);
   expectTypeOf(result).resolves.toEqualTypeOf<ImportResult>();
   expectTypeOf<ImportResult['lastPosition']>().toEqualTypeOf<bigint | undefined>();
   async function* source(): AsyncGenerator<ImportStream<ReturnType<typeof Opened.create>>> {}
-  void importing.import(source(), { batchSize: 100, onProgress: (progress) => expectTypeOf(progress.events).toBeNumber() });
+  void importing.import(source(), {
+    batchSize: 100,
+    onProgress: (progress) => expectTypeOf(progress.events).toBeNumber(),
+  });
   // @ts-expect-error: an event of a type the store does not register
   void importing.import([{ stream: { category: 'account', id: 'a' }, events: [Parsed.create({ count: '1' })] }]);
   // @ts-expect-error: a payload its schema refuses
-  void importing.import([{ stream: { category: 'account', id: 'a' }, events: [{ type: 'Deposited', data: { amount: '1' } }] }]);
+  void importing.import([
+    { stream: { category: 'account', id: 'a' }, events: [{ type: 'Deposited', data: { amount: '1' } }] },
+  ]);
 }

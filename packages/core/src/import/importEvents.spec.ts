@@ -48,7 +48,10 @@ describe('store.import', () => {
         },
       ],
     });
-    await store.import([{ stream: at('a'), events: notes(2) }, { stream: at('b'), events: notes(1) }]);
+    await store.import([
+      { stream: at('a'), events: notes(2) },
+      { stream: at('b'), events: notes(1) },
+    ]);
     expect(seen).toEqual([['a@1', 'a@2', 'b@1']]);
     await expect(store.import([{ stream: at('bad'), events: notes(1) }])).rejects.toThrow('projection refused');
     expect(await store.readStream(at('bad'))).toEqual([]);

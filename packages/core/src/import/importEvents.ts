@@ -9,11 +9,12 @@ import {
 } from '../backend/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { DomainEvent } from '../events/defineEvent.js';
-import { formatStreamKey, type StreamKey, type StreamName, toStreamKey } from '../streams/index.js';
 import { refuseDuplicateIds } from '../store/input.js';
+import { formatStreamKey, type StreamKey, type StreamName, toStreamKey } from '../streams/index.js';
 
 /** One stream's history to import. */
 export interface ImportStream<TInput = DomainEvent> {
+  /** In the store's tenant. */
   readonly stream: StreamName;
   /** Checked as an append's (default `'no_stream'`: the stream must not exist yet). */
   readonly expectedVersion?: ExpectedVersion;
@@ -26,14 +27,18 @@ export type ImportSource<TInput = DomainEvent> = Iterable<ImportStream<TInput>> 
 
 /** How far an import has come: what is written (committed, unless it joins a host transaction). */
 export interface ImportProgress {
+  /** Streams written so far (a stream that came twice counts twice). */
   readonly streams: number;
+  /** Events written so far. */
   readonly events: number;
   /** The global position of the last event written; undefined before the first batch. */
   readonly lastPosition: bigint | undefined;
 }
 
+/** What an import wrote in all. */
 export type ImportResult = ImportProgress;
 
+/** How an import batches its writes and reports its progress. */
 export interface ImportOptions {
   /**
    * Events per batch (default 5,000): each batch is one transaction (or one savepoint of the
@@ -45,6 +50,7 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
+/** Events per batch (one transaction) unless `batchSize` says otherwise. */
 export const DEFAULT_IMPORT_BATCH_SIZE = 5000;
 
 /** What the store lends an import: its tenant, its validation and its transaction. */
@@ -54,9 +60,15 @@ export interface ImportContext {
   prepare(event: DomainEvent, stream: StreamKey): EventToStore;
   now(): Date;
   /** Writes one batch in the store's transaction (its own, or the one it joins). */
-  write(work: (session: BackendSession<unknown>) => Promise<readonly AppendOutcome[]>): Promise<readonly AppendOutcome[]>;
+  write(
+    work: (session: BackendSession<unknown>) => Promise<readonly AppendOutcome[]>,
+  ): Promise<readonly AppendOutcome[]>;
   /** Runs the store's inline projections over a written batch, in its transaction. */
-  project?(session: BackendSession<unknown>, request: ImportBatchRequest, outcomes: readonly AppendOutcome[]): Promise<void>;
+  project?(
+    session: BackendSession<unknown>,
+    request: ImportBatchRequest,
+    outcomes: readonly AppendOutcome[],
+  ): Promise<void>;
 }
 
 /**
@@ -71,9 +83,11 @@ export async function importEvents(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('batchSize must be an integer >= 1');
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new InvalidArgumentError('batchSize must be an integer >= 1');
   const { onProgress } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new InvalidArgumentError('onProgress must be a function');
   if (source === null || typeof source !== 'object' || !(Symbol.iterator in source || Symbol.asyncIterator in source)) {
     throw new InvalidArgumentError('import needs an iterable or async iterable of { stream, events }');
   }

@@ -293,7 +293,14 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return {
       tenant: this.scope.tenant,
       prepare: (event, stream) =>
-        prepareEvent(event, { registry, limits, outbox: this.options.outbox, stream, shared: undefined, trace: undefined }),
+        prepareEvent(event, {
+          registry,
+          limits,
+          outbox: this.options.outbox,
+          stream,
+          shared: undefined,
+          trace: undefined,
+        }),
       now: () => this.now(),
       write: (work) => this.write(work as (session: BackendSession<THandle>) => Promise<readonly AppendOutcome[]>),
       ...(projections.length > 0 && {

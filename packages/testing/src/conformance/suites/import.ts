@@ -1,8 +1,8 @@
 import {
   ConcurrencyError,
   createConsumer,
-  type EventInputOf,
   DuplicateEventIdError,
+  type EventInputOf,
   EventValidationError,
   type ImportProgress,
   type ImportStream,
@@ -44,7 +44,9 @@ export function importSuite<H>(ctx: SuiteContext<H>): void {
       const log = (await store.readAll({ limit: 5000 })).events;
       expect(log).toHaveLength(1000);
       // The log holds the streams in the order they were imported, each stream's events in order.
-      expect(amounts(log)).toEqual(source.flatMap((item) => item.events.map((e) => (e.data as { amount: number }).amount)));
+      expect(amounts(log)).toEqual(
+        source.flatMap((item) => item.events.map((e) => (e.data as { amount: number }).amount)),
+      );
       for (let i = 1; i < log.length; i++) expect(log[i]!.position > log[i - 1]!.position).toBe(true);
       expect(result.lastPosition).toBe(log.at(-1)!.position);
     });
@@ -120,20 +122,33 @@ export function importSuite<H>(ctx: SuiteContext<H>): void {
       };
       const stream = { category: 'imported', id: uniqueId('bad') };
       await refuse({ stream, events: [{ type: 'Deposited', data: { amount: -1 } }] }, EventValidationError);
-      await refuse({ stream: { category: 'bad category!', id: 'x' }, events: [Deposited.create({ amount: 1 })] }, InvalidStreamError);
+      await refuse(
+        { stream: { category: 'bad category!', id: 'x' }, events: [Deposited.create({ amount: 1 })] },
+        InvalidStreamError,
+      );
       const id = uuidv7();
       await refuse(
-        { stream, events: [{ ...Deposited.create({ amount: 1 }), id }, { ...Deposited.create({ amount: 2 }), id }] },
+        {
+          stream,
+          events: [
+            { ...Deposited.create({ amount: 1 }), id },
+            { ...Deposited.create({ amount: 2 }), id },
+          ],
+        },
         DuplicateEventIdError,
       );
       // An id already stored: found before the batch writes.
-      await store.append({ category: 'imported', id: uniqueId() }, { ...Deposited.create({ amount: 1 }), id }, {
-        expectedVersion: 'no_stream',
-      });
-      const before = await ctx.target.countRows();
-      await expect(store.import([...good, { stream, events: [{ ...Deposited.create({ amount: 1 }), id }] }])).rejects.toThrow(
-        DuplicateEventIdError,
+      await store.append(
+        { category: 'imported', id: uniqueId() },
+        { ...Deposited.create({ amount: 1 }), id },
+        {
+          expectedVersion: 'no_stream',
+        },
       );
+      const before = await ctx.target.countRows();
+      await expect(
+        store.import([...good, { stream, events: [{ ...Deposited.create({ amount: 1 }), id }] }]),
+      ).rejects.toThrow(DuplicateEventIdError);
       expect(await ctx.target.countRows()).toEqual(before);
     });
 
@@ -211,7 +226,9 @@ export function importSuite<H>(ctx: SuiteContext<H>): void {
             const store = ctx.store();
             const stream = { category: 'raced', id: uniqueId(`writer-${w}`) };
             for (let n = 0; n < appendsPerWriter; n++) {
-              const { events } = await store.append(stream, Deposited.create({ amount: n + 1 }), { expectedVersion: n });
+              const { events } = await store.append(stream, Deposited.create({ amount: n + 1 }), {
+                expectedVersion: n,
+              });
               appended.push(...events.map((e) => e.id));
             }
           }),
