@@ -23,6 +23,10 @@ export interface Sizes {
   /** The stream the event browser opens, and how many times its first page is loaded. */
   readonly browsedStreamLength: number;
   readonly browserLoads: number;
+  /** Bulk import: events in all, over how many new streams, and events per batch (one transaction each). */
+  readonly importEvents: number;
+  readonly importStreams: number;
+  readonly importBatch: number;
   /** Share of a workload's operations run first, unmeasured. */
   readonly warmUp: number;
 }
@@ -43,6 +47,9 @@ const full: Sizes = {
   outboxBatch: 100,
   browsedStreamLength: 10_000,
   browserLoads: 20,
+  importEvents: 100_000,
+  importStreams: 1_000,
+  importBatch: 5_000,
   warmUp: 0.1,
 };
 
@@ -57,6 +64,9 @@ const quick: Sizes = {
   outboxRows: 1_000,
   browsedStreamLength: 1_000,
   browserLoads: 3,
+  importEvents: 2_000,
+  importStreams: 100,
+  importBatch: 500,
 };
 
 export interface BenchConfig {

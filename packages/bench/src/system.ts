@@ -10,6 +10,12 @@ export interface LogCursor {
 }
 export type Dialect = 'postgres' | 'sqlite';
 
+/** A stream's history for the import workload: a new stream's id and its events. */
+export interface ImportedStream {
+  readonly id: string;
+  readonly events: readonly Deposit[];
+}
+
 /** Called once per consumer / relay batch with its size (for batch cycle times). */
 export type OnBatch = (count: number) => void;
 
@@ -93,6 +99,12 @@ export interface BenchSystem {
     /** Relays every pending row to a no-op publisher; resolves to the rows published. */
     drain(batchSize: number, onBatch: OnBatch): Promise<number>;
   };
+  /**
+   * Bulk import of new streams in one transaction (an @es backend: one `store.import` batch; the
+   * floor: its dialect's fastest raw path): every stream at version 0 before, at its events'
+   * count after. Resolves to the events written. Every backend and floor has it.
+   */
+  importStreams?(streams: readonly ImportedStream[]): Promise<number>;
   /** The store itself (an @es backend's), for a workload that hands it to a tool: the event browser. */
   readonly eventStore?: () => EventStore<typeof Deposited, unknown>;
 }

@@ -129,6 +129,14 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
     async readStream(id) {
       return (await store.readStream(stream(id))).length;
     },
+    async importStreams(streams) {
+      const batchSize = streams.reduce((count, imported) => count + imported.events.length, 0);
+      const source = streams.map((imported) => ({
+        stream: stream(imported.id),
+        events: imported.events.map((event) => Deposited.create(event)),
+      }));
+      return (await store.import(source, { batchSize })).events;
+    },
     eventStore: () => store,
     snapshots: {
       async save(id, version, state: Account) {

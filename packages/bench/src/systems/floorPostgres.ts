@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { BenchConfig } from '../config.ts';
 import { type Account, applyDeposit, type Deposit } from '../fixtures.ts';
 import { resetSql, storeTables, storeTablesSql } from '../schema.ts';
-import type { BenchSystem } from '../system.ts';
+import type { BenchSystem, ImportedStream } from '../system.ts';
 
 const PREFIX = 'fl_';
 const TENANT = 'default';
@@ -127,6 +130,46 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     });
   }
 
+  /** A COPY text-format field: backslashes doubled, and the characters that end a field or row escaped. */
+  const copyField = (text: string) =>
+    text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
+
+  /**
+   * Bulk import with the fastest raw path: in one transaction, the stream rows as one unnest
+   * insert (each new, at its final version), then the events by COPY, carrying the transaction's id.
+   */
+  async function importStreams(streams: readonly ImportedStream[]): Promise<number> {
+    return transaction(async (client) => {
+      const { rows } = await client.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x');
+      const transactionId = rows[0]?.x as string;
+      const created = await client.query({
+        name: `${PREFIX}import_streams`,
+        text: `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) SELECT $1, $2, s.id, s.version FROM unnest($3::text[], $4::int[]) AS s(id, version) ON CONFLICT DO NOTHING`,
+        values: [TENANT, CATEGORY, streams.map((s) => s.id), streams.map((s) => s.events.length)],
+      });
+      if (created.rowCount !== streams.length) throw new Error('version conflict in the import');
+      const recordedAt = new Date().toISOString();
+      const lines: string[] = [];
+      for (const { id, events } of streams) {
+        const stream = copyField(id);
+        events.forEach((event, index) => {
+          lines.push(
+            `${transactionId}\t${randomUUID()}\t${TENANT}\t${CATEGORY}\t${stream}\t${index + 1}\tDeposited\t1\t${copyField(JSON.stringify(event))}\t{}\t${recordedAt}\n`,
+          );
+        });
+      }
+      await pipeline(
+        Readable.from([lines.join('')]),
+        client.query(
+          copyFrom(
+            `COPY ${t.events} (transaction_id, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at) FROM STDIN`,
+          ),
+        ),
+      );
+      return lines.length;
+    });
+  }
+
   return {
     name: 'floor/postgres',
     role: 'floor',
@@ -148,6 +191,7 @@ export function floorPostgres(config: BenchConfig): BenchSystem {
     },
     close: () => pool.end(),
     append: (stream, events, expected) => append(stream, events, expected, false),
+    importStreams,
     async appendInTransaction(stream, events, expected) {
       await transaction((client) => insertEvents(client, stream, events, expected));
     },

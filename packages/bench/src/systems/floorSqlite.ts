@@ -64,6 +64,35 @@ export function floorSqlite(config: BenchConfig): BenchSystem {
     }
   }
 
+  /** Bulk import: prepared inserts, one row each, in one `BEGIN IMMEDIATE` transaction. */
+  function importStreams(streams: readonly { id: string; events: readonly Deposit[] }[]): number {
+    const createStream = prepared(
+      `INSERT INTO ${t.streams} (tenant_id, category, stream_id, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    const insert = prepared(
+      `INSERT INTO ${t.events} (event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, 'Deposited', 1, ?, '{}', ?)`,
+    );
+    prepared('BEGIN IMMEDIATE').run();
+    try {
+      const now = new Date().toISOString();
+      let written = 0;
+      for (const { id, events } of streams) {
+        if (createStream.run(TENANT, CATEGORY, id, events.length).changes !== 1) {
+          throw new Error(`version conflict on ${id}`);
+        }
+        events.forEach((event, index) => {
+          insert.run(randomUUID(), TENANT, CATEGORY, id, index + 1, JSON.stringify(event), now);
+        });
+        written += events.length;
+      }
+      prepared('COMMIT').run();
+      return written;
+    } catch (error) {
+      prepared('ROLLBACK').run();
+      throw error;
+    }
+  }
+
   return {
     name: 'floor/sqlite',
     role: 'floor',
@@ -94,6 +123,9 @@ export function floorSqlite(config: BenchConfig): BenchSystem {
     // The append is its own BEGIN IMMEDIATE ... COMMIT already: the least SQL either way.
     async appendInTransaction(stream, events, expected) {
       append(stream, events, expected, false);
+    },
+    async importStreams(streams) {
+      return importStreams(streams);
     },
     async readStream(stream) {
       return prepared(

@@ -7,6 +7,7 @@ import { appendInAmbientTransaction, appendInTransaction } from './appendInTrans
 import { appendSingle } from './appendSingle.ts';
 import { browseStream } from './browseStream.ts';
 import { catchUp } from './catchUp.ts';
+import { importHistory } from './import.ts';
 import { outboxDrain } from './outboxDrain.ts';
 import { readStream } from './readStream.ts';
 import { statementRoundTrip, transactionRoundTrip } from './roundTrip.ts';
@@ -15,7 +16,7 @@ import type { Workload } from './workload.ts';
 /** The issue's workloads, in its order, after the two that price the driver path itself; (1) is
  * followed by its production path, the append inside the application's transaction, and by (1)
  * with OpenTelemetry (the API alone, then the SDK recording); conditional appends (DCB, issue #26)
- * follow the concurrent ones; last, the event browser's page. */
+ * follow the concurrent ones; bulk import (issue #27) after the outbox; last, the event browser's page. */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
@@ -32,6 +33,7 @@ export const workloads: readonly Workload[] = [
   aggregateSnapshot,
   catchUp,
   outboxDrain,
+  importHistory,
   browseStream,
 ];
 
