@@ -157,12 +157,13 @@ const postgresImport =
       PREPARED,
     );
     const currents = checkVersions(request, versionsOf(locked));
+    const currentByStream = new Map(request.streams.map((s, index) => [s, currents[index] as number]));
     await refuseStoredIds(executor, context, request);
     await execute(
       executor,
       context,
       sql`UPDATE ${streams} s SET version = x.v FROM unnest(${tenants}::text[], ${categories}::text[], ${ids}::text[], ${value(
-        pgArray(sorted.map((s) => currentOf(request, currents, s) + s.events.length)),
+        pgArray(sorted.map((s) => (currentByStream.get(s) as number) + s.events.length)),
       )}::int[]) AS x(t, c, i, v) WHERE s.tenant_id = x.t AND s.category = x.c AND s.stream_id = x.i`,
       PREPARED,
     );
@@ -216,10 +217,6 @@ function versionsOf(rows: readonly { tenant_id: string; category: string; stream
       toNumber(row.version),
     ]),
   );
-}
-
-function currentOf(request: ImportBatchRequest, currents: readonly number[], stream: ImportStreamRequest): number {
-  return currents[request.streams.indexOf(stream)] as number;
 }
 
 // --- MySQL and SQLite: multi-row statements -----------------------------------------------------
