@@ -42,6 +42,8 @@ export { isUuid, uuidv7 } from './ids/uuid.js';
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/memoryBackend.js';
 export type { MemoryTransaction } from './memory/state.js';
 export * from './outbox/index.js';
+// Personal data (crypto-shredding)
+export * from './personal/index.js';
 export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
@@ -63,6 +65,7 @@ export type {
   ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotPersonalFields,
 } from './store/options.js';
 export type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './store/recordedEvent.js';
 // Streams
