@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
+import { createRepository } from '../aggregates/index.js';
 import type { StoredEvent } from '../backend/index.js';
 import { createConsumer } from '../consumers/consumer.js';
 import {
@@ -303,5 +304,93 @@ describe('personal data', () => {
       name: { subject: 'customerId', erased: null },
     });
     expect(Pinged.personal).toBeUndefined();
+  });
+
+  it('publishes envelopes by default and opened values when the relay decrypts', async () => {
+    const published = async (personalData?: 'encrypted' | 'decrypted') => {
+      const store = storeOn(createMemoryBackend());
+      await register(store, ada);
+      await register(store, grace);
+      await store.forget('c-1');
+      const events: RecordedEvent[] = [];
+      await createOutboxRelay(store, {
+        publish: async (event) => void events.push(event),
+        ...(personalData && { personalData }),
+      }).drain();
+      return events;
+    };
+    const encrypted = await published();
+    expect(JSON.stringify(encrypted.map((event) => event.data))).not.toMatch(/grace@example|Grace|ada@example/);
+    expect((encrypted[1]?.data as Record<string, unknown>).email).toMatchObject({ [ENVELOPE_MARK]: 1, alg: 'A256GCM' });
+    expect((encrypted[1]?.data as Record<string, unknown>).plan).toBe('free');
+
+    const decrypted = await published('decrypted');
+    expect(decrypted.map((event) => event.data)).toEqual([{ ...ada, email: '[erased]', name: null }, grace]);
+    expect(decrypted[0]?.erased).toEqual(['email', 'name']);
+  });
+
+  it("seals the personal fields of snapshots, repositories' too, and masks them once forgotten", async () => {
+    const backend = createMemoryBackend();
+    const store = storeOn(backend);
+    type State = { customerId: string; email: string | null; count: number };
+    const personalState = { subject: (state: State) => state.customerId, fields: { email: null } };
+    const repository = createRepository(store, {
+      category: 'customer',
+      snapshots: { every: 1, personal: personalState },
+      decider: {
+        initialState: (): State => ({ customerId: '', email: null, count: 0 }),
+        evolve: (state: State, event) =>
+          CustomerRegistered.is(event)
+            ? { customerId: event.data.customerId, email: event.data.email, count: state.count + 1 }
+            : state,
+        decide: (command: Customer) => CustomerRegistered.create(command),
+      },
+    });
+    await repository.handle('c-1', ada);
+    const stored = await backend.read((session) =>
+      session.loadSnapshot({ tenant: 'default', category: 'customer', id: 'c-1' }),
+    );
+    expect(stored?.state).not.toContain('ada@example.com');
+    expect((await store.loadSnapshot<State>({ category: 'customer', id: 'c-1' }))?.state.email).toBe('ada@example.com');
+    expect((await repository.load('c-1')).state).toEqual({ customerId: 'c-1', email: 'ada@example.com', count: 1 });
+
+    await store.forget('c-1');
+    const loaded = await store.loadSnapshot<State>({ category: 'customer', id: 'c-1' }, { personal: personalState });
+    expect(loaded?.state).toEqual({ customerId: 'c-1', email: null, count: 1 });
+    expect(loaded?.erased).toEqual(['email']);
+    expect((await repository.load('c-1')).state).toEqual({ customerId: 'c-1', email: null, count: 1 });
+  });
+
+  it('hands inline projections the plain values, and upcasters the masked ones', async () => {
+    const backend = createMemoryBackend();
+    const seen: unknown[] = [];
+    const V1 = defineEvent(
+      'Signed',
+      z.object({ id: z.string(), mail: personal(z.string(), { subject: 'id', erased: '-' }) }),
+    );
+    const store = createEventStore({
+      backend,
+      events: [V1],
+      personalData: { masterKeys: [masterKey('m1')] },
+      projections: [{ name: 'p', handle: async (batch) => void seen.push(...batch.map((event) => event.data)) }],
+    });
+    await store.append({ category: 's', id: '1' }, V1.create({ id: 's-1', mail: 'a@b.c' }), {
+      expectedVersion: 'no_stream',
+    });
+    expect(seen).toEqual([{ id: 's-1', mail: 'a@b.c' }]);
+    await store.forget('s-1');
+
+    const upcast: unknown[] = [];
+    const V2 = defineEvent(
+      'Signed',
+      z.object({ id: z.string(), mail: personal(z.string(), { subject: 'id', erased: '[gone]' }), at: z.number() }),
+      { version: 2, upcasters: { 1: (data) => (upcast.push(data), { ...data, at: 0 }) } },
+    );
+    const later = createEventStore({ backend, events: [V2], personalData: { masterKeys: [masterKey('m1')] } });
+    const [read] = (await later.readAll()).events;
+    // The current definition's erased value, given to the upcaster.
+    expect(upcast).toEqual([{ id: 's-1', mail: '[gone]' }]);
+    expect(read?.data).toEqual({ id: 's-1', mail: '[gone]', at: 0 });
+    expect(read?.erased).toEqual(['mail']);
   });
 });
