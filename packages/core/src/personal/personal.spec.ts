@@ -165,6 +165,13 @@ describe('personal data', () => {
     expect((await a.readAll()).events[0]?.erased).toEqual(['email', 'name']);
     expect((await b.readAll()).events[0]?.data).toEqual({ ...ada, email: 'other@example.com' });
     expect(backend.counts().dataKeys).toBe(1);
+
+    // A value moved into another tenant's event: that tenant finds no such key, so it reads as erased.
+    const [fromB] = await storedEvents(backend).then((stored) => stored.filter((event) => event.stream.tenant === 'b'));
+    const moved = { ...(fromB as StoredEvent), stream: { ...(fromB as StoredEvent).stream, tenant: 'c' } };
+    await b.forTenant('c').rotateKey('c-1');
+    const [opened] = await b.forTenant('c').openStored([moved]);
+    expect(opened?.opened?.erased).toEqual(['email', 'name']);
   });
 
   it('refuses a stored value that was altered or moved to another field', async () => {
