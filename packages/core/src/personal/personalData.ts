@@ -286,5 +286,6 @@ function openFields(
       erased.push(field);
     }
   }
-  return { data, erased };
+  // In code-unit order: PostgreSQL's jsonb keeps an object's keys in an order of its own.
+  return { data, erased: erased.sort() };
 }
