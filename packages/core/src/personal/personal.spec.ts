@@ -391,7 +391,15 @@ describe('personal data', () => {
     const V2 = defineEvent(
       'Signed',
       z.object({ id: z.string(), mail: personal(z.string(), { subject: 'id', erased: '[gone]' }), at: z.number() }),
-      { version: 2, upcasters: { 1: (data) => (upcast.push(data), { ...data, at: 0 }) } },
+      {
+        version: 2,
+        upcasters: {
+          1: (data) => {
+            upcast.push(data);
+            return { ...data, at: 0 };
+          },
+        },
+      },
     );
     const later = createEventStore({ backend, events: [V2], personalData: { masterKeys: [masterKey('m1')] } });
     const [read] = (await later.readAll()).events;

@@ -44,7 +44,10 @@ personal(z.string(), { subject: 'id', erased: 1 });
 // The store's option: master keys or a key store, not both.
 const keyStore = {} as KeyStore;
 expectTypeOf<{ keyStore: KeyStore }>().toMatchTypeOf<PersonalDataOptions>();
-expectTypeOf<{ masterKeys: { id: string; key: Uint8Array }[]; cacheTtlMs: number }>().toMatchTypeOf<PersonalDataOptions>();
+expectTypeOf<{
+  masterKeys: { id: string; key: Uint8Array }[];
+  cacheTtlMs: number;
+}>().toMatchTypeOf<PersonalDataOptions>();
 // @ts-expect-error: one or the other
 const both: PersonalDataOptions = { keyStore, masterKeys: [] };
 void both;
