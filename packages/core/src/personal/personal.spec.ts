@@ -66,6 +66,14 @@ async function register(store: EventStore<(typeof events)[number], unknown>, dat
   });
 }
 
+/** How many data keys the backend holds (committed). */
+async function dataKeys(backend: MemoryBackend): Promise<number> {
+  const transaction = await backend.begin();
+  const count = transaction.staged.dataKeys.length;
+  await transaction.rollback();
+  return count;
+}
+
 /** The events as the backend holds them. */
 async function storedEvents(backend: MemoryBackend): Promise<readonly StoredEvent[]> {
   return backend.read(
@@ -164,7 +172,7 @@ describe('personal data', () => {
     await a.forget('c-1');
     expect((await a.readAll()).events[0]?.erased).toEqual(['email', 'name']);
     expect((await b.readAll()).events[0]?.data).toEqual({ ...ada, email: 'other@example.com' });
-    expect(backend.counts().dataKeys).toBe(1);
+    expect(await dataKeys(backend)).toBe(1);
 
     // A value moved into another tenant's event: that tenant finds no such key, so it reads as erased.
     const [fromB] = await storedEvents(backend).then((stored) => stored.filter((event) => event.stream.tenant === 'b'));
@@ -245,10 +253,10 @@ describe('personal data', () => {
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(backend.counts().dataKeys).toBe(0);
+    expect(await dataKeys(backend)).toBe(0);
     await register(store, ada);
     expect((await store.readAll()).events[0]?.data).toEqual(ada);
-    expect(backend.counts().dataKeys).toBe(1);
+    expect(await dataKeys(backend)).toBe(1);
   });
 
   it('reuses a committed key from the cache, and drops it on forget', async () => {
@@ -256,7 +264,7 @@ describe('personal data', () => {
     const store = storeOn(backend);
     await register(store, ada);
     await store.append({ category: 'customer', id: 'c-1' }, CustomerRegistered.create(ada), { expectedVersion: 1 });
-    expect(backend.counts().dataKeys).toBe(1);
+    expect(await dataKeys(backend)).toBe(1);
     await store.forget('c-1');
     await store.append({ category: 'customer', id: 'c-1' }, CustomerRegistered.create(ada), { expectedVersion: 2 });
     const read = await store.readStream({ category: 'customer', id: 'c-1' });
@@ -283,7 +291,8 @@ describe('personal data', () => {
       limits: { maxEventBytes: plainBytes + 10 },
     });
     await expect(register(small, ada)).rejects.toBeInstanceOf(PayloadTooLargeError);
-    expect(backend.counts()).toMatchObject({ events: 0, dataKeys: 0 });
+    expect(backend.counts().events).toBe(0);
+    expect(await dataKeys(backend)).toBe(0);
   });
 
   it('refuses a store of personal events without personalData, and bad options', () => {
