@@ -340,6 +340,16 @@ describe('personal data', () => {
     expect((encrypted[1]?.data as Record<string, unknown>).email).toMatchObject({ [ENVELOPE_MARK]: 1, alg: 'A256GCM' });
     expect((encrypted[1]?.data as Record<string, unknown>).plan).toBe('free');
 
+    // An operator's listing shows the rows as the relay would publish them.
+    const listed = async (personalData?: 'encrypted' | 'decrypted') => {
+      const store = storeOn(createMemoryBackend());
+      await register(store, ada);
+      const relay = createOutboxRelay(store, { publish: async () => {}, ...(personalData && { personalData }) });
+      return (await relay.list({ status: 'pending' })).map((row) => (row.event.data as Record<string, unknown>).email);
+    };
+    expect(await listed('decrypted')).toEqual(['ada@example.com']);
+    expect((await listed())[0]).toMatchObject({ [ENVELOPE_MARK]: 1 });
+
     const decrypted = await published('decrypted');
     expect(decrypted.map((event) => event.data)).toEqual([{ ...ada, email: '[erased]', name: null }, grace]);
     expect(decrypted[0]?.erased).toEqual(['email', 'name']);
