@@ -193,7 +193,8 @@ describe('personal data', () => {
       data: JSON.stringify({ ...data, ...changed }),
     });
     const flipped = { ...data.email, ct: `${data.email.ct.slice(0, -2)}${data.email.ct.endsWith('AA') ? 'AB' : 'AA'}` };
-    for (const event of [tampered({ email: flipped }), tampered({ name: data.email })]) {
+    const forged = { ...data.email, kid: 'not-a-key' };
+    for (const event of [tampered({ email: flipped }), tampered({ name: data.email }), tampered({ email: forged })]) {
       await expect(store.openStored([event])).rejects.toBeInstanceOf(PersonalDataTamperedError);
     }
     await expect(store.openStored([tampered({})])).resolves.toHaveLength(1);
