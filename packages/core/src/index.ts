@@ -50,6 +50,8 @@ export {
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/memoryBackend.js';
 export type { MemoryTransaction } from './memory/state.js';
 export * from './outbox/index.js';
+// Personal data (crypto-shredding)
+export * from './personal/index.js';
 export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
@@ -71,6 +73,7 @@ export type {
   ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotPersonalFields,
 } from './store/options.js';
 export type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './store/recordedEvent.js';
 // Streams

@@ -1,5 +1,6 @@
 import type { CheckpointSession, ParkedSession } from './consumers.js';
 import type { ImportSession } from './import.js';
+import type { KeySession } from './keys.js';
 import type { LogSession } from './log.js';
 import type { OutboxSession } from './outbox.js';
 import type { SnapshotSession } from './snapshots.js';
@@ -19,7 +20,8 @@ export interface BackendSession<THandle = unknown>
     ParkedSession,
     OutboxSession,
     TagSession,
-    ImportSession {
+    ImportSession,
+    KeySession {
   /** The transaction this session runs in, as the host's ORM knows it (undefined for autocommit
    * reads): projections write through it so their rows commit with the checkpoint or the append. */
   readonly handle: THandle | undefined;

@@ -9,7 +9,7 @@ import {
 } from '../backend/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { DomainEvent } from '../events/defineEvent.js';
-import { refuseDuplicateIds } from '../store/input.js';
+import { type PreparedEvent, refuseDuplicateIds } from '../store/input.js';
 import { formatStreamKey, type StreamKey, type StreamName, toStreamKey } from '../streams/index.js';
 
 /** One stream's history to import. */
@@ -57,11 +57,17 @@ export const DEFAULT_IMPORT_BATCH_SIZE = 5000;
 export interface ImportContext {
   readonly tenant: string;
   /** Validates and serializes one event, as an append does; throws before anything is written. */
-  prepare(event: DomainEvent, stream: StreamKey): EventToStore;
+  prepare(event: DomainEvent, stream: StreamKey): PreparedEvent;
   now(): Date;
-  /** Writes one batch in the store's transaction (its own, or the one it joins). */
+  /**
+   * Writes one batch in the store's transaction (its own, or the one it joins); `seal` encrypts
+   * the personal values of prepared events with keys read or made in that transaction.
+   */
   write(
-    work: (session: BackendSession<unknown>) => Promise<readonly AppendOutcome[]>,
+    work: (
+      session: BackendSession<unknown>,
+      seal: (events: readonly PreparedEvent[]) => Promise<EventToStore[]>,
+    ) => Promise<readonly AppendOutcome[]>,
   ): Promise<readonly AppendOutcome[]>;
   /** Runs the store's inline projections over a written batch, in its transaction. */
   project?(
@@ -114,8 +120,10 @@ export async function importEvents(
       // Generated ids are fresh uuids: only a caller's can be stored already.
       callerEventIds: callerIds,
     };
-    const outcomes = await context.write(async (session) => {
-      const written = await session.importBatch(request);
+    const sealing = prepared.some((event) => (event as PreparedEvent).seal !== undefined);
+    const outcomes = await context.write(async (session, seal) => {
+      const toWrite = sealing ? { ...request, streams: await sealStreams(streams, seal) } : request;
+      const written = await session.importBatch(toWrite);
       await context.project?.(session, request, written);
       return written;
     });
@@ -152,4 +160,15 @@ function checkItem(
     throw new InvalidArgumentError(`import of ${formatStreamKey(stream)} needs at least one event`);
   }
   return { stream, expectedVersion: validateExpectedVersion(item.expectedVersion ?? 'no_stream'), events: item.events };
+}
+
+/** The batch's streams with their personal values sealed, stream by stream (keys are per subject). */
+async function sealStreams(
+  streams: readonly ImportStreamRequest[],
+  seal: (events: readonly PreparedEvent[]) => Promise<EventToStore[]>,
+): Promise<ImportStreamRequest[]> {
+  const sealed: ImportStreamRequest[] = [];
+  for (const stream of streams)
+    sealed.push({ ...stream, events: await seal(stream.events as readonly PreparedEvent[]) });
+  return sealed;
 }

@@ -3,6 +3,7 @@ import { composeParts } from '../util/composeParts.js';
 import { Mutex } from '../util/mutex.js';
 import { memoryCheckpoints, memoryParked } from './consumers.js';
 import { memoryImport } from './import.js';
+import { memoryKeys } from './keys.js';
 import { memoryLog } from './log.js';
 import { memoryOutbox } from './outbox.js';
 import { memorySnapshots } from './snapshots.js';
@@ -108,6 +109,7 @@ function memorySession(
       memoryOutbox,
       memoryTags,
       memoryImport,
+      memoryKeys,
     ),
     async now() {
       return clock();

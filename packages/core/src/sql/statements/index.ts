@@ -5,6 +5,7 @@ import { appendStatements } from './append.js';
 import { checkpointStatements } from './checkpoints.js';
 import type { StatementContext } from './context.js';
 import { importStatements } from './import.js';
+import { keyStatements } from './keys.js';
 import { logStatements } from './log.js';
 import { outboxStatements } from './outbox.js';
 import { parkedStatements } from './parked.js';
@@ -34,6 +35,7 @@ export function createStatements(dialect: SqlDialect, tables: TableNames, notify
     parkedStatements,
     outboxStatements,
     tagStatements,
+    keyStatements,
     writeLockStatements,
     importStatements,
   );
