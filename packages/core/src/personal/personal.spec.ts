@@ -104,6 +104,23 @@ describe('personal data', () => {
     expect((await store.readEvent(appended.events[0]?.id as string))?.data).toEqual(ada);
   });
 
+  it('seals the personal values of imported history as those of appends', async () => {
+    const backend = createMemoryBackend();
+    const store = storeOn(backend);
+    const result = await store.import([
+      { stream: { category: 'customer', id: 'c-1' }, events: [CustomerRegistered.create(ada)] },
+      { stream: { category: 'customer', id: 'c-2' }, events: [CustomerRegistered.create(grace)] },
+    ]);
+    expect(result.events).toBe(2);
+
+    const stored = (await storedEvents(backend)).map((event) => event.data).join('\n');
+    for (const plain of ['ada@example.com', 'Ada', 'grace@example.com', 'Grace']) expect(stored).not.toContain(plain);
+    expect(await dataKeys(backend)).toBe(2);
+    expect((await store.readAll()).events.map((event) => event.data)).toEqual([ada, grace]);
+    await store.forget('c-2');
+    expect((await store.readStream({ category: 'customer', id: 'c-2' }))[0]?.erased).toEqual(['email', 'name']);
+  });
+
   it('leaves null and undefined values as they are', async () => {
     const backend = createMemoryBackend();
     const store = storeOn(backend);
