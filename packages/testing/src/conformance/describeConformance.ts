@@ -15,6 +15,7 @@ import { mysqlReadViewsSuite } from './suites/mysqlReadViews.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
 import { operationsSuite } from './suites/operations.js';
 import { outboxSuite } from './suites/outbox.js';
+import { personalDataSuite } from './suites/personalData.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
 import { tenancySuite } from './suites/tenancy.js';
@@ -40,6 +41,7 @@ export const conformanceSuites = [
   consumerFailuresSuite,
   outboxSuite,
   dcbSuite,
+  personalDataSuite,
   operationsSuite,
   mysqlSchemaSuite,
   mysqlReadViewsSuite,
