@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   createConsumer,
   createOutboxRelay,
+  createRepository,
   defineEvent,
   EventValidationError,
   InvalidArgumentError,
@@ -241,6 +242,44 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
       const masked = await s.loadSnapshot(c.stream, { personal: personalState });
       expect(masked?.state).toEqual({ customerId: c.customerId, email: '[erased]', name: null, visits: 3 });
       expect([...(masked?.erased ?? [])].sort()).toEqual(['email', 'name']);
+    });
+
+    it("a repository's snapshots declared personal are stored encrypted and load masked after forget", async () => {
+      const s = store();
+      const c = customer();
+      interface Profile {
+        readonly customerId: string;
+        readonly email: string;
+        readonly name: string | null;
+        readonly registrations: number;
+      }
+      const repository = createRepository(s, {
+        category: 'customer',
+        decider: {
+          initialState: (): Profile => ({ customerId: '', email: '', name: null, registrations: 0 }),
+          evolve: (state: Profile, event): Profile =>
+            event.type === 'CustomerRegistered'
+              ? { ...event.data, registrations: state.registrations + 1 }
+              : state,
+          decide: (command: Omit<Profile, 'registrations'>) => CustomerRegistered.create({ ...command, plan: 'pro' }),
+        },
+        snapshots: {
+          every: 1,
+          personal: { subject: (state: Profile) => state.customerId, fields: { email: '[erased]', name: null } },
+        },
+      });
+      await repository.handle(c.customerId, { customerId: c.customerId, email: c.email, name: c.name });
+      const stored = await storedText('snapshots');
+      expect(stored).toContain(c.customerId);
+      expect(stored).not.toContain(c.email);
+      expect((await repository.load(c.customerId)).state.email).toBe(c.email);
+      await s.forget(c.customerId);
+      expect((await repository.load(c.customerId)).state).toEqual({
+        customerId: c.customerId,
+        email: '[erased]',
+        name: null,
+        registrations: 1,
+      });
     });
 
     describe('the outbox', () => {
