@@ -42,6 +42,8 @@ export { isUuid, uuidv7 } from './ids/uuid.js';
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/memoryBackend.js';
 export type { MemoryTransaction } from './memory/state.js';
 export * from './outbox/index.js';
+// Personal data (crypto-shredding)
+export { KEY_ALGORITHM_MAX_LENGTH, MASTER_KEY_ID_MAX_LENGTH, SUBJECT_MAX_LENGTH } from './personal/limits.js';
 export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
