@@ -48,38 +48,44 @@ export function memoryTarget(): ConformanceTarget<MemoryTransaction> {
   };
 }
 
-/** What a stored event looks like to the memory backend's readers (data: JSON text). */
+/** A stored event as the memory backend's readers return it (data: JSON text). */
 interface EventLike {
-  readonly stream: StreamKey;
+  readonly eventId: string;
   readonly data: string;
 }
 
 const isEventLike = (value: unknown): value is EventLike =>
   typeof value === 'object' &&
   value !== null &&
-  'eventId' in value &&
-  'stream' in value &&
+  typeof (value as { eventId?: unknown }).eventId === 'string' &&
   typeof (value as { data?: unknown }).data === 'string';
+
+/** An event the store handed the backend to write, with the stream it went to. */
+interface WrittenEvent extends EventLike {
+  readonly stream: StreamKey;
+}
 
 /**
  * The memory backend seen from outside, as raw SQL sees a database: it has no tables to read, so
  * it records what the store hands it to write (the events of each append, each snapshot, each
- * data key inserted), and it plays a stored event rewritten around the library by rewriting that
- * stream's events on their way out of every read.
+ * data key inserted); a stored event rewritten around the library is played by replacing its
+ * data on its way out of every read.
  */
 function inspectable(backend: MemoryBackend) {
-  const written: Record<string, string[]> = { events: [], snapshots: [], dataKeys: [] };
-  const edits = new Map<string, (data: string) => string>();
+  const events: WrittenEvent[] = [];
+  const snapshots: string[] = [];
+  const dataKeys: string[] = [];
+  /** Rewritten data by event id. */
+  const rewritten = new Map<string, string>();
 
-  /** A read's result with the rewritten streams' events rewritten: its events, or an entry's event. */
+  /** A read's result with rewritten events' data replaced: an event, a list, a page's events, an entry's event. */
   const edited = (value: unknown): unknown => {
-    if (edits.size === 0) return value;
+    if (rewritten.size === 0 || typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map(edited);
     if (isEventLike(value)) {
-      const edit = edits.get(formatStreamKey(value.stream));
-      return edit ? { ...value, data: edit(value.data) } : value;
+      const data = rewritten.get(value.eventId);
+      return data === undefined ? value : { ...value, data };
     }
-    if (typeof value !== 'object' || value === null) return value;
     if ('events' in value && Array.isArray(value.events)) return { ...value, events: value.events.map(edited) };
     if ('event' in value && isEventLike(value.event)) return { ...value, event: edited(value.event) };
     return value;
@@ -87,12 +93,12 @@ function inspectable(backend: MemoryBackend) {
 
   const record = (method: string, args: unknown[], result: unknown) => {
     if (method === 'append') {
-      const { stream, events } = args[0] as { stream: StreamKey; events: readonly object[] };
-      written.events?.push(...events.map((event) => rowText({ stream, ...event })));
+      const request = args[0] as { stream: StreamKey; events: readonly EventLike[] };
+      events.push(...request.events.map((event) => ({ stream: request.stream, ...event })));
     } else if (method === 'saveSnapshot') {
-      written.snapshots?.push(rowText(args[0]));
+      snapshots.push(rowText(args[0]));
     } else if (method === 'insertDataKey' && result !== false) {
-      written.dataKeys?.push(rowText(args[0]));
+      dataKeys.push(rowText(args[0]));
     }
   };
 
@@ -118,16 +124,23 @@ function inspectable(backend: MemoryBackend) {
     read: (work, options) => backend.read((session) => work(inspectedSession(session)), options),
   };
 
+  const stored = (event: WrittenEvent): WrittenEvent => ({
+    ...event,
+    data: rewritten.get(event.eventId) ?? event.data,
+  });
+
   return {
     backend: inspectedBackend,
-    storedRows: (): StoredRows => ({ ...written }),
+    storedRows: (): StoredRows => ({
+      events: events.map((event) => rowText(stored(event))),
+      snapshots: [...snapshots],
+      dataKeys: [...dataKeys],
+    }),
     editStoredEvents(stream: StreamKey, edit: (data: string) => string): number {
       const key = formatStreamKey(stream);
-      const before = edits.get(key);
-      edits.set(key, before ? (data) => edit(before(data)) : edit);
-      return (written.events ?? []).filter(
-        (event) => formatStreamKey((JSON.parse(event) as { stream: StreamKey }).stream) === key,
-      ).length;
+      const inStream = events.filter((event) => formatStreamKey(event.stream) === key);
+      for (const event of inStream) rewritten.set(event.eventId, edit(stored(event).data));
+      return inStream.length;
     },
   };
 }
