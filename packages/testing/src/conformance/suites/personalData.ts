@@ -258,9 +258,7 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
         decider: {
           initialState: (): Profile => ({ customerId: '', email: '', name: null, registrations: 0 }),
           evolve: (state: Profile, event): Profile =>
-            event.type === 'CustomerRegistered'
-              ? { ...event.data, registrations: state.registrations + 1 }
-              : state,
+            event.type === 'CustomerRegistered' ? { ...event.data, registrations: state.registrations + 1 } : state,
           decide: (command: Omit<Profile, 'registrations'>) => CustomerRegistered.create({ ...command, plan: 'pro' }),
         },
         snapshots: {
