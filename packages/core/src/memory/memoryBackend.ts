@@ -2,6 +2,7 @@ import type { BackendSession, EventStoreBackend, SessionOptions } from '../backe
 import { composeParts } from '../util/composeParts.js';
 import { Mutex } from '../util/mutex.js';
 import { memoryCheckpoints, memoryParked } from './consumers.js';
+import { memoryKeys } from './keys.js';
 import { memoryLog } from './log.js';
 import { memoryOutbox } from './outbox.js';
 import { memorySnapshots } from './snapshots.js';
@@ -20,7 +21,7 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
   runInTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
   /** Row counts, for tests that check nothing was written. */
-  counts(): { events: number; streams: number; snapshots: number; outbox: number; tags: number };
+  counts(): { events: number; streams: number; snapshots: number; outbox: number; tags: number; dataKeys: number };
 }
 
 export interface MemoryBackendOptions {
@@ -81,6 +82,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         snapshots: state.snapshots.size,
         outbox: state.outbox.length,
         tags: state.events.reduce((count, event) => count + event.tags.length, 0),
+        dataKeys: state.dataKeys.length,
       };
     },
   };
@@ -106,6 +108,7 @@ function memorySession(
       memoryParked,
       memoryOutbox,
       memoryTags,
+      memoryKeys,
     ),
     async now() {
       return clock();
