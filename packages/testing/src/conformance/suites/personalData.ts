@@ -13,6 +13,7 @@ import {
   PersonalDataTamperedError,
   personal,
   type RecordedEvent,
+  type SnapshotPersonalFields,
   type StreamKey,
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
@@ -25,7 +26,7 @@ export const CustomerRegistered = defineEvent(
   'CustomerRegistered',
   z.object({
     customerId: z.string(),
-    email: personal(z.string().email(), { subject: 'customerId', erased: '[erased]' }),
+    email: personal(z.string(), { subject: 'customerId', erased: '[erased]' }),
     name: personal(z.string().nullable(), { subject: 'customerId', erased: null }),
     plan: z.enum(['free', 'pro']),
   }),
@@ -62,6 +63,14 @@ export const CustomerRenamed = defineEvent(
     upcasters: { 1: (v1: { customerId: string; name: string }) => ({ ...v1, nameLength: v1.name.length }) },
   },
 );
+
+/** A snapshot's state holding a customer's personal fields. */
+interface CustomerState {
+  readonly customerId: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly visits: number;
+}
 
 const customerEvents = [CustomerRegistered, CustomerReferred, CustomerRenamed] as const;
 
@@ -224,22 +233,22 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
       const s = store();
       const c = customer();
       await s.append(c.stream, registered(c), { expectedVersion: 'no_stream' });
-      const personalState = {
-        subject: (state: { customerId: string }) => state.customerId,
+      const personalState: SnapshotPersonalFields<CustomerState> = {
+        subject: (state) => state.customerId,
         fields: { email: '[erased]', name: null },
       };
-      const state = { customerId: c.customerId, email: c.email, name: c.name, visits: 3 };
+      const state: CustomerState = { customerId: c.customerId, email: c.email, name: c.name, visits: 3 };
       await s.saveSnapshot(c.stream, { version: 1, state }, { personal: personalState });
       const stored = await storedText('snapshots');
       expect(stored).toContain(ENVELOPE);
       expect(stored).not.toContain(c.email);
       expect(stored).not.toContain(c.name);
-      const loaded = await s.loadSnapshot(c.stream, { personal: personalState });
+      const loaded = await s.loadSnapshot<CustomerState>(c.stream, { personal: personalState });
       expect(loaded?.state).toEqual(state);
       expect(loaded?.erased).toBeUndefined();
 
       await s.forget(c.customerId);
-      const masked = await s.loadSnapshot(c.stream, { personal: personalState });
+      const masked = await s.loadSnapshot<CustomerState>(c.stream, { personal: personalState });
       expect(masked?.state).toEqual({ customerId: c.customerId, email: '[erased]', name: null, visits: 3 });
       expect([...(masked?.erased ?? [])].sort()).toEqual(['email', 'name']);
     });
@@ -258,7 +267,14 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
         decider: {
           initialState: (): Profile => ({ customerId: '', email: '', name: null, registrations: 0 }),
           evolve: (state: Profile, event): Profile =>
-            event.type === 'CustomerRegistered' ? { ...event.data, registrations: state.registrations + 1 } : state,
+            event.type === 'CustomerRegistered'
+              ? {
+                  customerId: event.data.customerId,
+                  email: event.data.email,
+                  name: event.data.name,
+                  registrations: state.registrations + 1,
+                }
+              : state,
           decide: (command: Omit<Profile, 'registrations'>) => CustomerRegistered.create({ ...command, plan: 'pro' }),
         },
         snapshots: {
@@ -537,15 +553,10 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
             expectedVersion: 'no_stream',
           },
         );
-        await s.saveSnapshot(
+        await s.saveSnapshot<CustomerState>(
           c.stream,
-          { version: 2, state: { customerId: c.customerId, email: c.email, name: c.name } },
-          {
-            personal: {
-              subject: (state: { customerId: string }) => state.customerId,
-              fields: { email: '', name: null },
-            },
-          },
+          { version: 2, state: { customerId: c.customerId, email: c.email, name: c.name, visits: 1 } },
+          { personal: { subject: (state: CustomerState) => state.customerId, fields: { email: '', name: null } } },
         );
       }
       const [referrer, referee] = customers as [ReturnType<typeof customer>, ReturnType<typeof customer>];
