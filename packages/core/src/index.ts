@@ -43,7 +43,7 @@ export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } fr
 export type { MemoryTransaction } from './memory/state.js';
 export * from './outbox/index.js';
 // Personal data (crypto-shredding)
-export { KEY_ALGORITHM_MAX_LENGTH, MASTER_KEY_ID_MAX_LENGTH, SUBJECT_MAX_LENGTH } from './personal/limits.js';
+export * from './personal/index.js';
 export type { TransactionContext } from './store/ambient.js';
 export { createEventStore, EventStore } from './store/eventStore.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/limits.js';
@@ -65,6 +65,7 @@ export type {
   ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotPersonalFields,
 } from './store/options.js';
 export type { ReadEventOf, RecordedEvent, RecordedEventOf, UnknownRecordedEvent } from './store/recordedEvent.js';
 // Streams

@@ -94,11 +94,15 @@ export class AggregateRepository<
         ...(options.metadata && { metadata: options.metadata }),
       });
       if (aggregate.toSnapshot && crossesSnapshotPoint(snapshots, aggregate.version, result.nextExpectedVersion)) {
-        await store.saveSnapshot(this.stream(aggregate.id), {
-          version: result.nextExpectedVersion,
-          state: aggregate.toSnapshot(),
-          schemaVersion: snapshots?.schemaVersion ?? 1,
-        });
+        await store.saveSnapshot(
+          this.stream(aggregate.id),
+          {
+            version: result.nextExpectedVersion,
+            state: aggregate.toSnapshot(),
+            schemaVersion: snapshots?.schemaVersion ?? 1,
+          },
+          snapshots?.personal ? { personal: snapshots.personal } : {},
+        );
       }
       aggregate.markSaved(result.nextExpectedVersion);
       return result.events;

@@ -17,7 +17,7 @@ export interface Decider<TState, TCommand, TEvents extends AnyEventDefinition> {
 export interface DeciderRepositoryOptions<TState, TCommand, TEvents extends AnyEventDefinition> {
   readonly category: string;
   readonly decider: Decider<TState, TCommand, TEvents>;
-  readonly snapshots?: SnapshotPolicy;
+  readonly snapshots?: SnapshotPolicy<TState>;
 }
 
 export interface HandleOptions {
@@ -85,11 +85,11 @@ export class DeciderRepository<TState, TCommand, TEvents extends AnyEventDefinit
       let next = state;
       for (const event of result.events) next = decider.evolve(next, event as unknown as EventOf<TEvents>);
       if (crossesSnapshotPoint(snapshots, version, result.nextExpectedVersion)) {
-        await store.saveSnapshot(this.stream(id), {
-          version: result.nextExpectedVersion,
-          state: next,
-          schemaVersion: snapshots?.schemaVersion ?? 1,
-        });
+        await store.saveSnapshot(
+          this.stream(id),
+          { version: result.nextExpectedVersion, state: next, schemaVersion: snapshots?.schemaVersion ?? 1 },
+          snapshots?.personal ? { personal: snapshots.personal } : {},
+        );
       }
       return { state: next, version: result.nextExpectedVersion, events: result.events };
     });

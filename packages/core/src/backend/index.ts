@@ -6,11 +6,12 @@
  *
  * One module per capability, each with the records it exchanges: `streams` (append and read),
  * `log` (the global log), `snapshots`, `consumers` (checkpoints, leases, parked events), `outbox`;
- * `tags` (dynamic consistency boundaries); `session` composes them into `BackendSession`, and `backend` is what opens sessions.
+ * `tags` (dynamic consistency boundaries); `keys` (data keys of personal data); `session` composes them into `BackendSession`, and `backend` is what opens sessions.
  */
 export * from './backend.js';
 export * from './consumers.js';
 export * from './expectedVersion.js';
+export * from './keys.js';
 export * from './log.js';
 export * from './outbox.js';
 export * from './session.js';

@@ -1,4 +1,5 @@
 import type { CheckpointSession, ParkedSession } from './consumers.js';
+import type { KeySession } from './keys.js';
 import type { LogSession } from './log.js';
 import type { OutboxSession } from './outbox.js';
 import type { SnapshotSession } from './snapshots.js';
@@ -17,7 +18,8 @@ export interface BackendSession<THandle = unknown>
     CheckpointSession,
     ParkedSession,
     OutboxSession,
-    TagSession {
+    TagSession,
+    KeySession {
   /** The transaction this session runs in, as the host's ORM knows it (undefined for autocommit
    * reads): projections write through it so their rows commit with the checkpoint or the append. */
   readonly handle: THandle | undefined;

@@ -142,7 +142,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       if (this.readsAhead && limit === batchSize && read.events.length === batchSize) this.readAhead.start(read.next);
       const outcome = await this.store.write(async (session): Promise<BatchOutcome> => {
         if (read.events.length > 0) {
-          const events = read.events.map((event) => this.store.reviveStored(event));
+          // Personal values opened with keys read in the batch's transaction (pages read ahead too).
+          const opened = await this.store.openStored(read.events, session);
+          const events = opened.map((event) => this.store.reviveStored(event));
           const context = { transaction: session.handle as THandle, store: this.store.withSession(session) };
           await batch.handle(events, () => this.options.handle(events, context));
         }

@@ -52,7 +52,8 @@ export class ParkedEvents<TEvents extends AnyEventDefinition, THandle> {
     for (const parked of await this.selected(positions)) {
       try {
         await this.settle(parked, async (session, store) => {
-          const event = store.reviveStored(parked.event);
+          const [opened] = await store.openStored([parked.event], session);
+          const event = store.reviveStored(opened ?? parked.event);
           await this.consumer.handle([event], { transaction: session.handle as THandle, store });
         });
         handled++;

@@ -240,3 +240,54 @@ export class TransactionNotOpenError extends EsError {
     super(`The transaction handle given to withTransaction is not open: ${reason}`);
   }
 }
+
+/**
+ * A personal field's ciphertext failed authentication although its data key exists: the stored
+ * value was changed, or moved to another tenant, field or key.
+ */
+export class PersonalDataTamperedError extends EsError {
+  readonly code = 'PERSONAL_DATA_TAMPERED';
+
+  constructor(
+    readonly field: string,
+    readonly keyId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The encrypted value of '${field}' (data key ${keyId}) fails authentication: it was altered or moved`,
+      options,
+    );
+  }
+}
+
+/**
+ * A data key cannot be unwrapped: the master key it names is not among `personalData.masterKeys`,
+ * or the configured key of that id is not the one that wrapped it.
+ */
+export class MasterKeyError extends EsError {
+  readonly code = 'MASTER_KEY_MISMATCH';
+
+  constructor(
+    readonly masterKeyId: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot unwrap a data key with master key '${masterKeyId}': ${reason}`, options);
+  }
+}
+
+/** A data subject (to forget or rotate, or named by an event's data) that is not a well-formed string of 1 to 200 characters. */
+export class InvalidSubjectError extends InvalidInputError {
+  readonly code = 'INVALID_SUBJECT';
+
+  constructor(readonly subject: unknown) {
+    super(`A data subject must be well-formed text of 1 to 200 characters; got ${describeSubject(subject)}`);
+  }
+}
+
+function describeSubject(subject: unknown): string {
+  if (typeof subject !== 'string') return typeof subject;
+  return subject.length > 40
+    ? `${JSON.stringify(subject.slice(0, 40))}... (${subject.length} characters)`
+    : JSON.stringify(subject);
+}

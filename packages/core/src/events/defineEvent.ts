@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { EventValidationError, InvalidArgumentError, type ValidationIssue } from '../errors/index.js';
+import { declaredPersonalFields, type PersonalField } from '../personal/personal.js';
 import type { EventMetadata } from './metadata.js';
 
 /**
@@ -51,6 +52,11 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
   create(data: z.input<TSchema>, options?: CreateEventOptions): DomainEvent<TType, z.output<TSchema>>;
   /** The tags the type declares for an event's data (`tags` in the options), if any. */
   readonly tags?: (data: z.output<TSchema>) => readonly string[];
+  /**
+   * Its personal fields (marked with `personal(...)` in the schema), by field name: stored
+   * encrypted with their subject's key; undefined when it has none.
+   */
+  readonly personal?: Readonly<Record<string, PersonalField>>;
   /** Validates data against the schema; throws `EventValidationError`. */
   parse(data: unknown): z.output<TSchema>;
   /** Narrows any event to this type. */
@@ -105,12 +111,15 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
     throw new InvalidArgumentError(`Event '${type}': tags must be a function of the event's data`);
   }
 
+  const personal = declaredPersonalFields(type, schema);
+
   const definition: EventDefinition<TType, TSchema> = {
     type,
     schema,
     schemaVersion,
     upcasters: Object.freeze(upcasters),
     ...(options.tags && { tags: options.tags }),
+    ...(personal && { personal }),
     parse,
     create(data: z.input<TSchema>, createOptions?: CreateEventOptions) {
       const event: DomainEvent<TType, z.output<TSchema>> = {

@@ -36,6 +36,21 @@ export class EventRegistry {
     return { definition, data: isValidated(event) ? event.data : definition.parse(event.data) };
   }
 
+  /** Whether any registered type declares personal fields. */
+  get hasPersonalFields(): boolean {
+    for (const definition of this.byType.values()) if (definition.personal) return true;
+    return false;
+  }
+
+  /**
+   * What a reader sees of a stored personal field whose key is gone: the current definition's
+   * erased value for that field, or null when the type or field declares none (any more).
+   */
+  erasedValue(type: string, field: string): unknown {
+    const declared = this.byType.get(type)?.personal?.[field];
+    return declared ? declared.erased : null;
+  }
+
   /** Lifts stored data from `storedVersion` to the definition's current version. */
   upcast(type: string, storedVersion: number, data: unknown): unknown {
     const definition = this.definition(type);

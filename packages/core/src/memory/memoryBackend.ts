@@ -2,6 +2,7 @@ import type { BackendSession, EventStoreBackend, SessionOptions } from '../backe
 import { composeParts } from '../util/composeParts.js';
 import { Mutex } from '../util/mutex.js';
 import { memoryCheckpoints, memoryParked } from './consumers.js';
+import { memoryKeys } from './keys.js';
 import { memoryLog } from './log.js';
 import { memoryOutbox } from './outbox.js';
 import { memorySnapshots } from './snapshots.js';
@@ -106,6 +107,7 @@ function memorySession(
       memoryParked,
       memoryOutbox,
       memoryTags,
+      memoryKeys,
     ),
     async now() {
       return clock();

@@ -3,7 +3,7 @@
  * the committed state and puts the copy in its place on commit, so a rolled-back one leaves
  * nothing behind.
  */
-import type { LogPosition, StoredEvent, StoredSnapshot } from '../backend/index.js';
+import type { DataKeyRow, LogPosition, StoredEvent, StoredSnapshot } from '../backend/index.js';
 import { StoreError, TransactionNotOpenError } from '../errors/index.js';
 import type { StreamKey } from '../streams/index.js';
 
@@ -45,6 +45,8 @@ export interface State {
   events: StoredEvent[];
   streams: Map<string, { key: StreamKey; events: StoredEvent[] }>;
   snapshots: Map<string, StoredSnapshot>;
+  /** Data keys of personal data, in insertion order. */
+  dataKeys: DataKeyRow[];
   eventIds: Set<string>;
   nextPosition: bigint;
 }
@@ -54,6 +56,7 @@ export function emptyState(): State {
     events: [],
     streams: new Map(),
     snapshots: new Map(),
+    dataKeys: [],
     checkpoints: new Map(),
     parked: new Map(),
     outbox: [],
@@ -69,6 +72,7 @@ function copyState(state: State): State {
     events: state.events.slice(),
     streams: new Map([...state.streams].map(([k, v]) => [k, { key: v.key, events: v.events.slice() }])),
     snapshots: new Map(state.snapshots),
+    dataKeys: state.dataKeys.slice(),
     checkpoints: new Map([...state.checkpoints].map(([k, v]) => [k, { ...v }])),
     parked: new Map([...state.parked].map(([k, rows]) => [k, rows.map((row) => ({ ...row }))])),
     outbox: state.outbox.map((row) => ({ ...row })),

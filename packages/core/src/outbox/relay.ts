@@ -1,4 +1,4 @@
-import type { OutboxCounts } from '../backend/index.js';
+import type { OutboxCounts, StoredEvent } from '../backend/index.js';
 import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import { onAppendCommitted } from '../store/ambient.js';
@@ -29,6 +29,14 @@ export interface OutboxRelayOptions<TEvents extends AnyEventDefinition> {
   /** This instance's name on the rows it claims, at most 100 characters (default host:pid:random). */
   readonly owner?: string;
   readonly onError?: (error: unknown) => void;
+  /**
+   * What brokers get of personal fields (declared with `personal(...)`): `'encrypted'` (the
+   * default), the envelopes as stored, key id included, so no plaintext leaves the database and a
+   * forgotten subject's copies in the broker are unreadable too (such an event is handed over as
+   * stored, not upcast); `'decrypted'`, the values opened by the relay (erased ones masked), for
+   * consumers that cannot reach the keys, at the cost of plaintext copies the store cannot forget.
+   */
+  readonly personalData?: 'encrypted' | 'decrypted';
 }
 
 export interface RelayBatch {
@@ -100,6 +108,13 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     // Batches run in transactions of the relay's own, whatever context it was started from.
     this.store = store.detached();
     if (typeof options.publish !== 'function') throw new InvalidArgumentError('an outbox relay needs publish()');
+    if (
+      options.personalData !== undefined &&
+      options.personalData !== 'encrypted' &&
+      options.personalData !== 'decrypted'
+    ) {
+      throw new InvalidArgumentError("personalData must be 'encrypted' or 'decrypted'");
+    }
     this.owner = instanceOwner(options.owner);
     this.tenant = store.isTenantScoped ? store.tenant : undefined;
     this.loop = new PollingLoop(
@@ -128,11 +143,24 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     );
     if (entries.length === 0) return { claimed: 0, published: 0, failed: 0 };
 
+    const decrypted = this.options.personalData === 'decrypted';
+    // One key lookup per distinct key of the batch; should that fail (a tampered value, a wrong
+    // master key), each event is opened on its own below and only the failing ones fail.
+    const opened = decrypted
+      ? await this.store
+          .readOnly((session) =>
+            this.store.openStored(
+              entries.map((entry) => entry.event),
+              session,
+            ),
+          )
+          .catch(() => undefined)
+      : undefined;
     const delivered: bigint[] = [];
     const blocked = new Set<string>();
     const skipped: bigint[] = [];
     let failed = 0;
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       const { stream } = entry.event;
       const key = `${stream.tenant}/${stream.category}/${stream.id}`;
       if (blocked.has(key)) {
@@ -140,7 +168,9 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         continue;
       }
       try {
-        const event = this.store.reviveStored(entry.event);
+        const event = decrypted
+          ? this.store.reviveStored(opened?.[index] ?? (await this.openOne(entry.event)))
+          : (this.store.reviveKeepingSealed(entry.event) as RecordedEventOf<TEvents>);
         await this.store.telemetry.relayPublish(event, entry.attempts, () => this.options.publish(event));
         delivered.push(entry.id);
       } catch (error) {
@@ -158,6 +188,23 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
       if (skipped.length > 0) await session.releaseOutbox(this.owner, skipped, await session.now());
     });
     return { claimed: entries.length, published: delivered.length, failed };
+  }
+
+  /** Events as this relay publishes them: personal values opened (`'decrypted'`) or as stored. */
+  private async published(
+    events: readonly StoredEvent[],
+    unknownTypes: 'throw' | 'raw' = 'throw',
+  ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
+    if (this.options.personalData !== 'decrypted') {
+      return events.map((event) => this.store.reviveKeepingSealed(event, unknownTypes));
+    }
+    const opened = await this.store.readOnly((session) => this.store.openStored(events, session));
+    return opened.map((event) => this.store.reviveStored(event, unknownTypes));
+  }
+
+  private async openOne(event: StoredEvent): Promise<StoredEvent> {
+    const [opened] = await this.store.readOnly((session) => this.store.openStored([event], session));
+    return opened ?? event;
   }
 
   /** Runs batches until one claims nothing (rows waiting for a retry stay). */
@@ -207,14 +254,19 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         ...(this.tenant !== undefined && { tenant: this.tenant }),
       }),
     );
-    return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event, 'raw') }));
+    const events = await this.published(
+      rows.map((row) => row.event),
+      'raw',
+    );
+    return rows.map((row, index) => ({ ...row, event: events[index] as RecordedEventOf<TEvents> }));
   }
 
   /** The operator's view of parked rows. */
   readonly dead = {
     list: async (limit = 100): Promise<DeadLetter<TEvents>[]> => {
       const rows = await this.store.readOnly((session) => session.listDeadOutbox(limit, this.tenant));
-      return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event) }));
+      const events = await this.published(rows.map((row) => row.event));
+      return rows.map((row, index) => ({ ...row, event: events[index] as RecordedEventOf<TEvents> }));
     },
     /** Makes dead rows (all, or these) pending again with a fresh attempt count. */
     retry: (ids?: readonly bigint[]): Promise<number> =>

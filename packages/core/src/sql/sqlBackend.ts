@@ -113,6 +113,9 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
       }
     };
 
+    /** Set once this session lost a data key's insert to another transaction: its reads of keys lock from then on. */
+    let lostKeyInsert = false;
+
     return {
       handle,
       append(request, within) {
@@ -182,6 +185,15 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
       reviveDeadOutbox: (ids, now, tenant) => statements.reviveDeadOutbox(executor, ids, now, tenant),
       purgeDeadOutbox: (ids, tenant) => statements.purgeDeadOutbox(executor, ids, tenant),
       countOutbox: (tenant) => statements.countOutbox(executor, tenant),
+      findDataKey: (tenant, keyId) => statements.findDataKey(executor, tenant, keyId),
+      currentDataKey: (tenant, subject) => statements.currentDataKey(executor, tenant, subject, lostKeyInsert),
+      insertDataKey: (row) =>
+        atomically(async () => {
+          const inserted = await statements.insertDataKey(executor, row);
+          if (!inserted) lostKeyInsert = true;
+          return inserted;
+        }),
+      deleteDataKeys: (tenant, subject) => atomically(() => statements.deleteDataKeys(executor, tenant, subject)),
     };
   };
 

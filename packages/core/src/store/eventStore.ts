@@ -3,6 +3,7 @@ import type {
   AppendOutcome,
   BackendSession,
   EventStoreBackend,
+  EventToStore,
   ExpectedVersion,
   LogFilter,
   StoredEvent,
@@ -13,6 +14,13 @@ import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from 
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
+import {
+  checkSubject,
+  holdsEnvelopes,
+  type OpenedEvent,
+  type PendingKeys,
+  PersonalData,
+} from '../personal/personalData.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -30,6 +38,7 @@ import {
   listCategoriesQuery,
   listStreamsQuery,
   logFilterOf,
+  type PreparedEvent,
   prepareEvent,
   readableStreamKey,
   readLogWindow,
@@ -37,6 +46,7 @@ import {
   recordAppended,
   refuseDuplicateIds,
   reviveEvent,
+  reviveSealed,
   storableTime,
 } from './input.js';
 import { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
@@ -56,6 +66,7 @@ import type {
   ReadQueryOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotPersonalFields,
 } from './options.js';
 import type { ReadEventOf, RecordedEventOf, UnknownRecordedEvent } from './recordedEvent.js';
 import { StoreTransactions, type TransactionScope } from './transactions.js';
@@ -70,6 +81,7 @@ interface Scope<THandle> extends TransactionScope<THandle> {
 interface Shared {
   readonly registry: EventRegistry;
   readonly telemetry: StoreTelemetry;
+  readonly personal: PersonalData | undefined;
 }
 
 /**
@@ -84,6 +96,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   readonly telemetry: StoreTelemetry;
   private readonly limits: StoreLimits;
   private readonly transactions: StoreTransactions<THandle>;
+  private readonly personal: PersonalData | undefined;
 
   constructor(
     private readonly options: EventStoreOptions<TEvents, THandle>,
@@ -97,6 +110,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     this.registry = shared?.registry ?? new EventRegistry(options.events);
     this.telemetry = shared?.telemetry ?? options.telemetry?.instrument({ backend: options.backend }) ?? NO_TELEMETRY;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.personal = shared ? shared.personal : personalDataOf(options, this.registry);
     this.transactions = new StoreTransactions(options.backend, options, scope);
   }
 
@@ -204,7 +218,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     return this.telemetry.readLog({ filter: { tenant: this.scope.tenant }, after, limit }, async () => {
       const started = Date.now();
       for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        const page = await this.readOnly((session) => session.readQuery({ query: normalized, after, limit }));
+        const page = await this.readOnly(async (session) => {
+          const read = await session.readQuery({ query: normalized, after, limit });
+          return read.heldBack ? read : { ...read, events: await this.openStored(read.events, session) };
+        });
         if (!page.heldBack) {
           return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
         }
@@ -226,11 +243,12 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     shared: EventMetadata | undefined,
     trace: EventMetadata | undefined,
   ): Promise<AppendResult<TEvents>> {
-    const { registry, limits } = this;
+    const { registry, limits, personal } = this;
     const prepared = list.map((event) =>
-      prepareEvent(event, { registry, limits, outbox: this.options.outbox, stream: key, shared, trace }),
+      prepareEvent(event, { registry, limits, outbox: this.options.outbox, stream: key, shared, trace, personal }),
     );
     refuseDuplicateIds(prepared);
+    const sealing = prepared.some((event) => event.seal !== undefined);
     const request = {
       stream: key,
       expectedVersion,
@@ -242,24 +260,33 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const record = (outcome: AppendOutcome) => recordAppended(request, outcome) as RecordedEventOf<TEvents>[];
     const projections = this.options.projections ?? [];
     const { appendAlone } = this.options.backend;
-    // A condition is checked and the events inserted in one transaction, never as a lone statement.
+    // A condition is checked and the events inserted in one transaction, never as a lone statement;
+    // personal values are sealed with keys read or made in the append's transaction.
     const alone =
-      appendAlone && !condition && projections.length === 0 && !this.scope.session && !this.transactions.joined();
+      appendAlone &&
+      !condition &&
+      !sealing &&
+      projections.length === 0 &&
+      !this.scope.session &&
+      !this.transactions.joined();
+    const pending: PendingKeys = new Map();
     const outcome = alone
       ? await this.transactions.appendAlone(() => appendAlone.call(this.options.backend, request))
-      : await this.write((session) =>
-          session.append(
-            request,
-            projections.length === 0
-              ? undefined
-              : async (appended) => {
-                  const context = {
-                    transaction: session.handle as THandle,
-                    store: this.derive({ ...this.scope, session }),
-                  };
-                  for (const projection of projections) await projection.handle(record(appended), context);
-                },
-          ),
+      : await this.write(
+          async (session) =>
+            session.append(
+              sealing ? { ...request, events: await this.sealEvents(request.events, session, pending) } : request,
+              projections.length === 0
+                ? undefined
+                : async (appended) => {
+                    const context = {
+                      transaction: session.handle as THandle,
+                      store: this.derive({ ...this.scope, session }),
+                    };
+                    for (const projection of projections) await projection.handle(record(appended), context);
+                  },
+            ),
+          () => this.personal?.committed(key.tenant, pending),
         );
     return {
       nextExpectedVersion: outcome.version,
@@ -278,9 +305,70 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
     const query = readStreamQuery(readableStreamKey(stream, this.scope.tenant), options);
     return this.telemetry.readStream(query.stream, async () => {
-      const stored = await this.readOnly((session) => session.readStream(query));
+      const stored = await this.readOnly(async (session) => this.openStored(await session.readStream(query), session));
       return stored.map((event) => this.reviveAs(event, options.unknownTypes));
     });
+  }
+
+  /** The events to store: each one's personal values sealed with its subject's current key. */
+  private async sealEvents(
+    events: readonly PreparedEvent[],
+    session: BackendSession<THandle>,
+    pending: PendingKeys,
+  ): Promise<EventToStore[]> {
+    const sealed: EventToStore[] = [];
+    for (const { seal, ...event } of events) {
+      sealed.push(
+        seal && this.personal
+          ? { ...event, data: await this.personal.seal(seal, this.scope.tenant, session, pending) }
+          : event,
+      );
+    }
+    return sealed;
+  }
+
+  /**
+   * Forgets a data subject (crypto-shredding): deletes its keys in this tenant, in this store's
+   * transaction, so every personal value sealed for it reads as its `erased` value from then on.
+   */
+  async forget(subject: string): Promise<{ keysDeleted: number }> {
+    const personal = this.requirePersonalData('forget');
+    const checked = checkSubject(subject);
+    const { tenant } = this.scope;
+    const keysDeleted = await this.write(
+      (session) => personal.forget(tenant, checked, session),
+      () => personal.dropCached(tenant, checked),
+    );
+    return { keysDeleted };
+  }
+
+  /** Adds a new version of a subject's data key: new values are sealed with it, older ones stay readable. */
+  async rotateKey(subject: string): Promise<{ keyId: string; version: number }> {
+    const personal = this.requirePersonalData('rotateKey');
+    const checked = checkSubject(subject);
+    const { tenant } = this.scope;
+    const key = await this.write(
+      (session) => personal.rotateKey(tenant, checked, session),
+      () => personal.dropCached(tenant, checked),
+    );
+    return { keyId: key.id, version: key.version };
+  }
+
+  private requirePersonalData(operation: string): PersonalData {
+    if (!this.personal) throw new InvalidArgumentError(`${operation} needs the store's personalData option`);
+    return this.personal;
+  }
+
+  /** @internal Stored events with their personal values opened (masked where the key is gone), keys looked up in `session`. */
+  async openStored<T extends StoredEvent>(
+    events: readonly T[],
+    session?: BackendSession<THandle>,
+  ): Promise<(T & OpenedEvent)[]> {
+    const { personal } = this;
+    if (!personal) return events as (T & OpenedEvent)[];
+    const open = (inSession: BackendSession<THandle>) =>
+      personal.openEvents(events, inSession, (type, field) => this.registry.erasedValue(type, field));
+    return session ? open(session) : this.readOnly(open);
   }
 
   async streamVersion(stream: StreamName): Promise<number> {
@@ -305,7 +393,10 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     const { after, limit } = readLogWindow(options);
     const filter = this.logFilter(options);
     return this.telemetry.readLog({ filter, after, limit }, async () => {
-      const page = await this.readOnly((session) => session.readLog({ after, limit, filter }));
+      const page = await this.readOnly(async (session) => {
+        const read = await session.readLog({ after, limit, filter });
+        return { ...read, events: await this.openStored(read.events, session) };
+      });
       return {
         events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)),
         next: page.next,
@@ -342,63 +433,107 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
     options: ReadEventOptions = {},
   ): Promise<RecordedEventOf<TEvents> | UnknownRecordedEvent | undefined> {
     if (!isUuid(eventId)) throw new InvalidArgumentError(`event id must be a uuid; got ${JSON.stringify(eventId)}`);
-    const stored = await this.readOnly((session) => session.readEvent(eventId.toLowerCase()));
-    if (!stored || (!options.allTenants && stored.stream.tenant !== this.scope.tenant)) return undefined;
-    return this.reviveAs(stored, options.unknownTypes);
+    const stored = await this.readOnly(async (session) => {
+      const found = await session.readEvent(eventId.toLowerCase());
+      if (!found || (!options.allTenants && found.stream.tenant !== this.scope.tenant)) return undefined;
+      return (await this.openStored([found], session))[0];
+    });
+    return stored && this.reviveAs(stored, options.unknownTypes);
   }
 
-  async saveSnapshot(stream: StreamName, snapshot: { version: number; state: unknown; schemaVersion?: number }) {
+  /**
+   * Keeps a stream's snapshot. `personal` names the state's personal fields and their subject:
+   * they are stored encrypted as events' are, and read as their erased values once it is forgotten.
+   */
+  async saveSnapshot<TState = unknown>(
+    stream: StreamName,
+    snapshot: { version: number; state: TState; schemaVersion?: number },
+    options: { readonly personal?: SnapshotPersonalFields<TState> } = {},
+  ) {
     const key = toStreamKey(stream, this.scope.tenant);
     if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 1) {
       throw new InvalidArgumentError('snapshot version must be an integer >= 1');
     }
-    const state = serialize(snapshot.state, 'snapshot state');
-    const bytes = byteLength(state);
+    const seal = options.personal && this.planSnapshot(snapshot.state, options.personal);
+    const plain = seal ? undefined : serialize(snapshot.state, 'snapshot state');
+    const bytes = byteLength(seal ? seal.sized : (plain as string));
     if (bytes > this.limits.maxSnapshotBytes) {
       throw new PayloadTooLargeError('snapshot state', bytes, this.limits.maxSnapshotBytes);
     }
     const takenAt = this.now();
-    await this.write(async (session) => {
-      // Appends only raise a stream's version, so a check in the same transaction stays true.
-      const current = await session.streamVersion(key);
-      if (snapshot.version > current) {
-        throw new InvalidArgumentError(
-          `snapshot version ${snapshot.version} is beyond the stream's version ${current} (${formatStreamKey(key)})`,
-        );
-      }
-      await session.saveSnapshot({
-        stream: key,
-        version: snapshot.version,
-        schemaVersion: snapshot.schemaVersion ?? 1,
-        state,
-        takenAt,
-      });
-    });
+    const pending: PendingKeys = new Map();
+    await this.write(
+      async (session) => {
+        // Appends only raise a stream's version, so a check in the same transaction stays true.
+        const current = await session.streamVersion(key);
+        if (snapshot.version > current) {
+          throw new InvalidArgumentError(
+            `snapshot version ${snapshot.version} is beyond the stream's version ${current} (${formatStreamKey(key)})`,
+          );
+        }
+        const state = seal && this.personal ? await this.personal.seal(seal, key.tenant, session, pending) : plain;
+        await session.saveSnapshot({
+          stream: key,
+          version: snapshot.version,
+          schemaVersion: snapshot.schemaVersion ?? 1,
+          state: state as string,
+          takenAt,
+        });
+      },
+      () => this.personal?.committed(key.tenant, pending),
+    );
   }
 
-  async loadSnapshot<TState = unknown>(stream: StreamName): Promise<Snapshot<TState> | undefined> {
+  private planSnapshot<TState>(state: TState, personal: SnapshotPersonalFields<TState>) {
+    const data = this.requirePersonalData('a snapshot with personal fields');
+    if (personal === null || typeof personal !== 'object' || typeof personal.subject !== 'function') {
+      throw new InvalidArgumentError(
+        'snapshot personal fields are { subject: (state) => string, fields: { field: erased } }',
+      );
+    }
+    return data.planState(state, Object.keys(personal.fields ?? {}), personal.subject as (state: unknown) => string);
+  }
+
+  /**
+   * The stream's snapshot, its personal values opened; those of a forgotten subject read as the
+   * erased values `personal.fields` declares (null for a field it does not), listed in `erased`.
+   */
+  async loadSnapshot<TState = unknown>(
+    stream: StreamName,
+    options: { readonly personal?: SnapshotPersonalFields<TState> } = {},
+  ): Promise<Snapshot<TState> | undefined> {
     const key = toStreamKey(stream, this.scope.tenant);
-    const stored = await this.readOnly((session) => session.loadSnapshot(key));
-    if (!stored) return undefined;
+    const { personal } = this;
+    const loaded = await this.readOnly(async (session) => {
+      const stored = await session.loadSnapshot(key);
+      const opened =
+        stored && personal
+          ? await personal.openState(stored.state, key.tenant, session, options.personal?.fields ?? {})
+          : undefined;
+      return stored && { stored, opened };
+    });
+    if (!loaded) return undefined;
+    const { stored, opened } = loaded;
     return {
       version: stored.version,
       schemaVersion: stored.schemaVersion,
-      state: deserialize(stored.state) as TState,
+      state: (opened ? opened.data : deserialize(stored.state)) as TState,
       takenAt: stored.takenAt,
+      ...(opened && opened.erased.length > 0 && { erased: opened.erased }),
     };
   }
 
   /** `raw`: an event of a type this store does not know comes back as stored instead of throwing. */
   private reviveAs(
-    event: StoredEvent,
+    event: OpenedEvent,
     unknownTypes: 'throw' | 'raw' | undefined,
   ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
     return reviveEvent(this.registry, event, unknownTypes) as RecordedEventOf<TEvents> | UnknownRecordedEvent;
   }
 
-  /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one). */
-  write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
-    return this.transactions.write(work);
+  /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one); `onCommit` once it is known committed. */
+  write<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
+    return this.transactions.write(work, onCommit);
   }
 
   /** @internal Runs read-only `work` outside a transaction unless this store is in or joins one. */
@@ -431,8 +566,18 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   /** @internal With `raw`, an event of a type this store does not know comes back as stored. */
   reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw'): RecordedEventOf<TEvents> | UnknownRecordedEvent;
   /** @internal */
-  reviveStored(event: StoredEvent, unknownTypes: 'throw' | 'raw' = 'throw') {
+  reviveStored(event: OpenedEvent, unknownTypes: 'throw' | 'raw' = 'throw') {
     return this.reviveAs(event, unknownTypes);
+  }
+
+  /** @internal An event whose personal values stay encrypted (the relay's `personalData: 'encrypted'`): as stored when it holds any. */
+  reviveKeepingSealed(
+    event: StoredEvent,
+    unknownTypes: 'throw' | 'raw' = 'throw',
+  ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
+    return this.personal && holdsEnvelopes(event.data)
+      ? (reviveSealed(event) as RecordedEventOf<TEvents>)
+      : this.reviveAs(event, unknownTypes);
   }
 
   /** @internal The log filter of this store's tenant scope. */
@@ -441,8 +586,28 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   private derive(scope: Scope<THandle>): EventStore<TEvents, THandle> {
-    return new EventStore(this.options, scope, { registry: this.registry, telemetry: this.telemetry });
+    return new EventStore(this.options, scope, {
+      registry: this.registry,
+      telemetry: this.telemetry,
+      personal: this.personal,
+    });
   }
+}
+
+/** The store's personal data; refuses a store whose events declare personal fields but that has no keys for them. */
+function personalDataOf(
+  options: EventStoreOptions<AnyEventDefinition, unknown>,
+  registry: EventRegistry,
+): PersonalData | undefined {
+  if (options.personalData === undefined) {
+    if (registry.hasPersonalFields) {
+      throw new InvalidArgumentError(
+        'events declare personal fields: the store needs personalData ({ masterKeys } or { keyStore }) to encrypt them',
+      );
+    }
+    return undefined;
+  }
+  return new PersonalData(options.personalData, options.clock);
 }
 
 export function createEventStore<TEvents extends AnyEventDefinition, THandle = never>(

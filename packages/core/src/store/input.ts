@@ -26,6 +26,7 @@ import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
 import type { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
+import type { OpenedEvent, PersonalData, SealPlan } from '../personal/personalData.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   STREAM_LIMITS,
@@ -117,6 +118,11 @@ export function refuseDuplicateIds(prepared: readonly EventToStore[]): void {
   }
 }
 
+/** An event ready to store; one with personal values to seal says what (its `data` is then plain, for the caller's copy). */
+export interface PreparedEvent extends EventToStore {
+  readonly seal?: SealPlan;
+}
+
 /** Validates one event to append and turns it into what the backend stores; throws before anything is written. */
 export function prepareEvent(
   event: DomainEvent,
@@ -128,8 +134,9 @@ export function prepareEvent(
     readonly shared: EventMetadata | undefined;
     /** The telemetry's metadata (the append's trace context): stored over the caller's. */
     readonly trace: EventMetadata | undefined;
+    readonly personal: PersonalData | undefined;
   },
-): EventToStore {
+): PreparedEvent {
   const { registry, limits, stream, shared } = context;
   if (event === null || typeof event !== 'object' || typeof event.type !== 'string') {
     throw new InvalidArgumentError('an event is { type, data }');
@@ -145,7 +152,9 @@ export function prepareEvent(
   }
   const metadata = { ...shared, ...event.metadata, ...context.trace };
   const dataJson = serialize(data, `data of '${event.type}'`);
-  const dataBytes = byteLength(dataJson);
+  const seal = definition.personal && context.personal?.planEvent(event.type, definition.personal, data);
+  // The limit is on the data as stored: with its personal values encrypted.
+  const dataBytes = byteLength(seal ? seal.sized : dataJson);
   if (dataBytes > limits.maxEventBytes) {
     throw new PayloadTooLargeError(`data of '${event.type}'`, dataBytes, limits.maxEventBytes);
   }
@@ -163,6 +172,7 @@ export function prepareEvent(
     metadata: metadataJson,
     outbox: typeof outbox === 'function' ? outbox(event, stream) : outbox === true,
     tags: eventTags(event, definition, data),
+    ...(seal && { seal }),
   };
 }
 
@@ -215,19 +225,26 @@ export function storableTime(time: unknown): Date {
  */
 export function reviveEvent(
   registry: EventRegistry,
-  event: StoredEvent,
+  event: OpenedEvent,
   unknownTypes: 'throw' | 'raw' | undefined,
 ): RecordedEvent | UnknownRecordedEvent {
   if (unknownTypes !== undefined && unknownTypes !== 'throw' && unknownTypes !== 'raw') {
     throw new InvalidArgumentError(`unknownTypes must be 'throw' or 'raw'; got ${JSON.stringify(unknownTypes)}`);
   }
+  const data = event.opened ? event.opened.data : deserialize(event.data);
   if (unknownTypes === 'raw' && !registry.types.includes(event.type)) {
-    return { ...recorded(event, deserialize(event.data)), unknownType: true };
+    return { ...recorded(event, data), unknownType: true };
   }
-  return recorded(event, registry.upcast(event.type, event.schemaVersion, deserialize(event.data)));
+  return recorded(event, registry.upcast(event.type, event.schemaVersion, data));
 }
 
-function recorded(event: StoredEvent, data: unknown): RecordedEvent {
+/** A stored event with its personal values left encrypted (envelopes in its data): not upcast, as no schema takes them. */
+export function reviveSealed(event: StoredEvent): RecordedEvent {
+  return recorded(event, deserialize(event.data));
+}
+
+function recorded(event: OpenedEvent, data: unknown): RecordedEvent {
+  const erased = event.opened?.erased;
   return {
     id: event.eventId,
     type: event.type,
@@ -240,6 +257,7 @@ function recorded(event: StoredEvent, data: unknown): RecordedEvent {
     storedSchemaVersion: event.schemaVersion,
     recordedAt: event.recordedAt,
     tags: event.tags,
+    ...(erased && erased.length > 0 && { erased }),
   };
 }
 

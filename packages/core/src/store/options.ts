@@ -8,6 +8,7 @@ import type {
 import type { AppendCondition } from '../dcb/query.js';
 import type { AnyEventDefinition, DomainEvent } from '../events/defineEvent.js';
 import type { EventMetadata } from '../events/metadata.js';
+import type { PersonalDataOptions } from '../personal/personalData.js';
 import type { StreamKey } from '../streams/index.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { TransactionContext } from './ambient.js';
@@ -46,6 +47,12 @@ export interface EventStoreOptions<TEvents extends AnyEventDefinition, THandle> 
    * publishes (e.g. `openTelemetry()` from `@es/opentelemetry`); default: none.
    */
   readonly telemetry?: Telemetry;
+  /**
+   * Keys for the events' personal fields (declared with `personal(...)`): master keys wrapping
+   * per-subject data keys in the keys table, or a `KeyStore` of your own. Required when an event
+   * type declares personal fields.
+   */
+  readonly personalData?: PersonalDataOptions;
 }
 
 /** What a projection handler gets besides the events. */
@@ -201,4 +208,17 @@ export interface Snapshot<TState> {
   /** The shape of `state`; a snapshot at another schema version is ignored by repositories. */
   readonly schemaVersion: number;
   readonly takenAt: Date;
+  /** The personal fields of `state` whose subject was forgotten (they hold their erased values); absent when none. */
+  readonly erased?: readonly string[];
+}
+
+/**
+ * The personal fields of a snapshot's state (top-level fields of an object): stored encrypted
+ * with the key of the subject `subject` returns, read as the erased value given here once that
+ * subject is forgotten.
+ */
+export interface SnapshotPersonalFields<TState> {
+  readonly subject: (state: TState) => string;
+  /** Field name -> the value a reader sees once the subject is forgotten. */
+  readonly fields: { readonly [K in keyof TState]?: TState[K] };
 }

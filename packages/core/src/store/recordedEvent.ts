@@ -21,6 +21,11 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   readonly recordedAt: Date;
   /** Its tags (dynamic consistency boundaries), in code-unit order; none: `[]`. */
   readonly tags: readonly string[];
+  /**
+   * The stored personal fields whose subject was forgotten (`store.forget`): their values are the
+   * declared `erased` ones. In code-unit order; absent when none was.
+   */
+  readonly erased?: readonly string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: distributes over a union of definitions.

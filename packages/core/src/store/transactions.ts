@@ -43,10 +43,14 @@ export class StoreTransactions<THandle> {
     return currentAtomic<THandle>(this.backend) ?? ambientTransaction(this.settings.transactionContext);
   }
 
-  /** In the enclosing session, a joined transaction or one of the store's own. */
-  write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
+  /**
+   * In the enclosing session, a joined transaction or one of the store's own. `onCommit` runs once
+   * the transaction is known to have committed (never where that cannot be told: an enclosing
+   * session, an explicit handle, a context without `afterCommit`).
+   */
+  write<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
-    return this.open(work);
+    return this.open(work, onCommit);
   }
 
   /** Outside a transaction unless the store is in or joins one. */
@@ -60,15 +64,17 @@ export class StoreTransactions<THandle> {
    * Joins the transaction, or opens one of the store's own: refused under `requireTransaction`
    * (a repository's save and `store.transaction` too: only `atomic` opens one there).
    */
-  private async open<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
+  private async open<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
     const joined = this.joined();
     if (joined) {
       const result = await this.backend.transaction(work, { handle: joined.handle });
       joined.afterCommit?.(() => appendCommitted(this.backend));
+      if (onCommit) joined.afterCommit?.(onCommit);
       return result;
     }
     this.refuseOwnTransaction();
     const result = await this.backend.transaction(work);
+    onCommit?.();
     // A consumer's or relay's own transaction (a lease, a checkpoint, a claim) wakes no one: if it
     // did, a consumer and a relay in one process would wake each other for ever, never idle.
     if (!this.scope.detached) appendCommitted(this.backend);

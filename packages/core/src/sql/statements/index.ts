@@ -4,6 +4,7 @@ import type { TableNames } from '../tables.js';
 import { appendStatements } from './append.js';
 import { checkpointStatements } from './checkpoints.js';
 import type { StatementContext } from './context.js';
+import { keyStatements } from './keys.js';
 import { logStatements } from './log.js';
 import { outboxStatements } from './outbox.js';
 import { parkedStatements } from './parked.js';
@@ -33,6 +34,7 @@ export function createStatements(dialect: SqlDialect, tables: TableNames, notify
     parkedStatements,
     outboxStatements,
     tagStatements,
+    keyStatements,
     writeLockStatements,
   );
 }
