@@ -347,4 +347,18 @@ describe.each(['postgres', 'mysql', 'sqlite'] as const)('the shipped models on %
       ];
     expect(await readShape[dialect](query, table)).toEqual(expectedShape(dialect, tables[name]!));
   });
+
+  // A Prisma model cannot set a collation: mysqlCollationMigration (core's nameColumns) must reach
+  // every name column, a table added later included, or names differing in case would be one.
+  if (dialect === 'mysql')
+    it('every name column compares byte for byte', async () => {
+      const names = Object.values(tableNames());
+      const columns = await query<{ name: string; collation: string }>(
+        `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME) AS name, COLLATION_NAME AS collation FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'varchar' AND TABLE_NAME IN (${names.map(() => '?').join()})`,
+        ...names,
+      );
+      expect(columns.map((column) => column.name)).toContain(`${tableNames().dataKeys}.subject`);
+      expect(columns.filter((column) => column.collation !== 'utf8mb4_bin')).toEqual([]);
+    });
 });

@@ -21,7 +21,7 @@ export interface MemoryBackend extends EventStoreBackend<MemoryTransaction> {
   /** Runs `work` in a host-owned transaction, committed when it resolves, rolled back when it throws. */
   runInTransaction<T>(work: (transaction: MemoryTransaction) => Promise<T>): Promise<T>;
   /** Row counts, for tests that check nothing was written. */
-  counts(): { events: number; streams: number; snapshots: number; outbox: number; tags: number; dataKeys: number };
+  counts(): { events: number; streams: number; snapshots: number; outbox: number; tags: number };
 }
 
 export interface MemoryBackendOptions {
@@ -82,7 +82,6 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         snapshots: state.snapshots.size,
         outbox: state.outbox.length,
         tags: state.events.reduce((count, event) => count + event.tags.length, 0),
-        dataKeys: state.dataKeys.length,
       };
     },
   };

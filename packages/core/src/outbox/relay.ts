@@ -190,6 +190,18 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     return { claimed: entries.length, published: delivered.length, failed };
   }
 
+  /** Events as this relay publishes them: personal values opened (`'decrypted'`) or as stored. */
+  private async published(
+    events: readonly StoredEvent[],
+    unknownTypes: 'throw' | 'raw' = 'throw',
+  ): Promise<(RecordedEventOf<TEvents> | UnknownRecordedEvent)[]> {
+    if (this.options.personalData !== 'decrypted') {
+      return events.map((event) => this.store.reviveKeepingSealed(event, unknownTypes));
+    }
+    const opened = await this.store.readOnly((session) => this.store.openStored(events, session));
+    return opened.map((event) => this.store.reviveStored(event, unknownTypes));
+  }
+
   private async openOne(event: StoredEvent): Promise<StoredEvent> {
     const [opened] = await this.store.readOnly((session) => this.store.openStored([event], session));
     return opened ?? event;
@@ -242,14 +254,19 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         ...(this.tenant !== undefined && { tenant: this.tenant }),
       }),
     );
-    return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event, 'raw') }));
+    const events = await this.published(
+      rows.map((row) => row.event),
+      'raw',
+    );
+    return rows.map((row, index) => ({ ...row, event: events[index] as RecordedEventOf<TEvents> }));
   }
 
   /** The operator's view of parked rows. */
   readonly dead = {
     list: async (limit = 100): Promise<DeadLetter<TEvents>[]> => {
       const rows = await this.store.readOnly((session) => session.listDeadOutbox(limit, this.tenant));
-      return rows.map((row) => ({ ...row, event: this.store.reviveStored(row.event) }));
+      const events = await this.published(rows.map((row) => row.event));
+      return rows.map((row, index) => ({ ...row, event: events[index] as RecordedEventOf<TEvents> }));
     },
     /** Makes dead rows (all, or these) pending again with a fresh attempt count. */
     retry: (ids?: readonly bigint[]): Promise<number> =>

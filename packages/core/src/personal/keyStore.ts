@@ -63,7 +63,7 @@ export function checkMasterKeys(masterKeys: unknown): readonly MasterKey[] {
 }
 
 /** Tries at most this many versions when concurrent rotations of one subject race. */
-const ROTATION_ATTEMPTS = 3;
+const ROTATION_ATTEMPTS = 10;
 
 /**
  * The default key store: data keys in the backend's keys table, wrapped by the first master key

@@ -1,5 +1,11 @@
 import type { BackendSession, StoredEvent } from '../backend/index.js';
-import { EventValidationError, InvalidArgumentError, InvalidSubjectError } from '../errors/index.js';
+import {
+  EventValidationError,
+  InvalidArgumentError,
+  InvalidSubjectError,
+  PersonalDataTamperedError,
+} from '../errors/index.js';
+import { isUuid } from '../ids/uuid.js';
 import { deserialize, serialize } from '../serialization/index.js';
 import { isPlainObject } from '../store/input.js';
 import { isWellFormed } from '../util/unicode.js';
@@ -265,6 +271,9 @@ function sealedFields(json: string): SealedFields | undefined {
   const data = deserialize(json);
   if (!isPlainObject(data)) return undefined;
   const envelopes = Object.entries(data).filter((entry): entry is [string, Envelope] => isEnvelope(entry[1]));
+  // A key id that is no uuid was never written here: refused before it reaches a uuid column.
+  const forged = envelopes.find(([, envelope]) => !isUuid(envelope.kid));
+  if (forged) throw new PersonalDataTamperedError(forged[0], forged[1].kid);
   return envelopes.length === 0 ? undefined : { data, envelopes };
 }
 
@@ -286,5 +295,6 @@ function openFields(
       erased.push(field);
     }
   }
-  return { data, erased };
+  // In code-unit order: PostgreSQL's jsonb keeps an object's keys in an order of its own.
+  return { data, erased: erased.sort() };
 }

@@ -571,8 +571,13 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   /** @internal An event whose personal values stay encrypted (the relay's `personalData: 'encrypted'`): as stored when it holds any. */
-  reviveKeepingSealed(event: StoredEvent, unknownTypes: 'throw' | 'raw' = 'throw') {
-    return this.personal && holdsEnvelopes(event.data) ? reviveSealed(event) : this.reviveAs(event, unknownTypes);
+  reviveKeepingSealed(
+    event: StoredEvent,
+    unknownTypes: 'throw' | 'raw' = 'throw',
+  ): RecordedEventOf<TEvents> | UnknownRecordedEvent {
+    return this.personal && holdsEnvelopes(event.data)
+      ? (reviveSealed(event) as RecordedEventOf<TEvents>)
+      : this.reviveAs(event, unknownTypes);
   }
 
   /** @internal The log filter of this store's tenant scope. */

@@ -23,7 +23,7 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   readonly tags: readonly string[];
   /**
    * The stored personal fields whose subject was forgotten (`store.forget`): their values are the
-   * declared `erased` ones. Absent when none was.
+   * declared `erased` ones. In code-unit order; absent when none was.
    */
   readonly erased?: readonly string[];
 }
