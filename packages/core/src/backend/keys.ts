@@ -1,9 +1,11 @@
 /** Data keys of personal data (crypto-shredding): one per (tenant, subject) and version, stored wrapped. */
 
 export interface DataKeyRow {
+  /** Keys are per tenant: a tenant's lookups never find another's. */
   readonly tenant: string;
   /** A uuid, lower-case. */
   readonly keyId: string;
+  /** The data subject's id (at most 200 characters). */
   readonly subject: string;
   /** 1 for a subject's first key, +1 per rotation. */
   readonly version: number;
@@ -13,6 +15,7 @@ export interface DataKeyRow {
   readonly masterKeyId: string;
   /** base64url of the wrapping's iv (12 bytes), ciphertext and tag (16 bytes). */
   readonly wrappedKey: string;
+  /** When it was made (the store's clock). */
   readonly createdAt: Date;
 }
 

@@ -6,7 +6,9 @@ import { MASTER_KEY_ID_MAX_LENGTH } from './limits.js';
 
 /** Where a key is looked up or made: a tenant, and the session (transaction) of the operation asking. */
 export interface KeyScope {
+  /** Keys are per tenant and subject. */
   readonly tenant: string;
+  /** The operation's session: keys are made, read and deleted in its transaction. */
   readonly session: BackendSession<unknown>;
 }
 
@@ -14,7 +16,9 @@ export interface KeyScope {
 export interface DataKey {
   /** A uuid: stored in every envelope it sealed (`kid`). */
   readonly id: string;
+  /** The data subject it belongs to. */
   readonly subject: string;
+  /** `A256GCM`, stored with every value it seals. */
   readonly algorithm: Algorithm;
   /** 32 bytes. */
   readonly key: Uint8Array;
@@ -29,7 +33,7 @@ export interface KeyStore {
   currentKey(scope: KeyScope, subject: string): Promise<DataKey>;
   /** The key with this id; undefined when it is gone (the subject was forgotten). */
   findKey(scope: KeyScope, keyId: string): Promise<DataKey | undefined>;
-  /** Adds a new version of the subject's key: new writes use it, older data stays readable. */
+  /** Adds a new version of the subject's key: new writes use it, older data stays readable. Its version is returned with it. */
   rotateKey(scope: KeyScope, subject: string): Promise<DataKey & { readonly version: number }>;
   /** Deletes every key of the subject; returns how many. */
   forget(scope: KeyScope, subject: string): Promise<number>;

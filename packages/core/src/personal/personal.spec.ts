@@ -282,6 +282,17 @@ describe('personal data', () => {
         }),
       ).rejects.toBeInstanceOf(EventValidationError);
     }
+    const Noted = defineEvent('Noted', z.object({ note: z.unknown() }));
+    const noting = createEventStore({ backend, events: [Noted], personalData: { masterKeys: [masterKey('m1')] } });
+    await expect(
+      noting.append(
+        { category: 'n', id: '1' },
+        Noted.create({ note: { [ENVELOPE_MARK]: 1, kid: 'k', iv: 'i', ct: 'c' } }),
+        {
+          expectedVersion: 'any',
+        },
+      ),
+    ).rejects.toBeInstanceOf(EventValidationError);
     await expect(store.forget('')).rejects.toBeInstanceOf(InvalidSubjectError);
     await expect(store.rotateKey('x'.repeat(201))).rejects.toBeInstanceOf(InvalidSubjectError);
     const plainBytes = Buffer.byteLength(JSON.stringify(ada));

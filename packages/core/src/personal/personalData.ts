@@ -129,6 +129,21 @@ export class PersonalData {
     return fields.length === 0 ? undefined : planOf(data, fields);
   }
 
+  /**
+   * Refuses data whose top-level field (not sealed here) holds an object shaped like an envelope:
+   * readers would take it for one.
+   */
+  refuseLookalikes(type: string, json: string, plan: SealPlan | undefined): void {
+    if (!mayHoldEnvelopes(json)) return;
+    const sealed = sealedFields(json, false);
+    const lookalike = sealed?.envelopes.find(([name]) => !plan?.fields.some((field) => field.name === name));
+    if (lookalike) {
+      throw new EventValidationError(type, [
+        { path: [lookalike[0]], message: `an object with a "${ENVELOPE_MARK}" key is reserved for encrypted values` },
+      ]);
+    }
+  }
+
   /** What to seal of a snapshot's state (`fields` of a top-level object, for the subject `subjectOf` names). */
   planState(state: unknown, fields: readonly string[], subjectOf: (state: unknown) => string): SealPlan | undefined {
     if (!isPlainObject(state)) {
@@ -267,12 +282,12 @@ interface SealedFields {
 }
 
 /** The top-level envelopes of stored data; undefined when it has none. */
-function sealedFields(json: string): SealedFields | undefined {
+function sealedFields(json: string, checkKeyIds = true): SealedFields | undefined {
   const data = deserialize(json);
   if (!isPlainObject(data)) return undefined;
   const envelopes = Object.entries(data).filter((entry): entry is [string, Envelope] => isEnvelope(entry[1]));
   // A key id that is no uuid was never written here: refused before it reaches a uuid column.
-  const forged = envelopes.find(([, envelope]) => !isUuid(envelope.kid));
+  const forged = checkKeyIds && envelopes.find(([, envelope]) => !isUuid(envelope.kid));
   if (forged) throw new PersonalDataTamperedError(forged[0], forged[1].kid);
   return envelopes.length === 0 ? undefined : { data, envelopes };
 }

@@ -153,6 +153,7 @@ export function prepareEvent(
   const metadata = { ...shared, ...event.metadata, ...context.trace };
   const dataJson = serialize(data, `data of '${event.type}'`);
   const seal = definition.personal && context.personal?.planEvent(event.type, definition.personal, data);
+  context.personal?.refuseLookalikes(event.type, dataJson, seal);
   // The limit is on the data as stored: with its personal values encrypted.
   const dataBytes = byteLength(seal ? seal.sized : dataJson);
   if (dataBytes > limits.maxEventBytes) {
