@@ -10,6 +10,7 @@ import {
   LOG_START,
   type MasterKey,
   MasterKeyError,
+  PayloadTooLargeError,
   PersonalDataTamperedError,
   personal,
   type RecordedEvent,
@@ -351,7 +352,10 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
       await s.append(c.stream, registered(c), { expectedVersion: 'no_stream' });
       await expect(
         ctx.target.hostTransaction(async (handle) => {
-          expect(await s.withTransaction(handle).forget(c.customerId)).toEqual({ keysDeleted: 1 });
+          const inHost = s.withTransaction(handle);
+          expect(await inHost.forget(c.customerId)).toEqual({ keysDeleted: 1 });
+          // The transaction's own reads look keys up in it: the key is gone there.
+          expect(field((await inHost.readStream(c.stream))[0], 'email')).toBe('[erased]');
           throw new KitError('the host changes its mind');
         }),
       ).rejects.toBeInstanceOf(KitError);
@@ -589,6 +593,21 @@ export function personalDataSuite<H>(ctx: SuiteContext<H>): void {
     });
 
     describe('refusals', () => {
+      it('checks the size limit on the stored (encrypted) data, writing nothing', async () => {
+        const c = customer();
+        const data = { customerId: c.customerId, email: c.email, name: c.name, plan: 'pro' };
+        // The data in clear fits; with its two values sealed (an envelope is over 100 bytes) it does not.
+        const s = ctx.storeOf(customerEvents, {
+          personalData: { masterKeys: [current] },
+          limits: { maxEventBytes: Buffer.byteLength(JSON.stringify(data)) + 50 },
+        });
+        await expect(s.append(c.stream, registered(c), { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
+          PayloadTooLargeError,
+        );
+        expect((await ctx.target.countRows()).events).toBe(0);
+        expect((await ctx.target.storedRows()).dataKeys ?? []).toEqual([]);
+      });
+
       it('a store of events with personal fields and no personalData option is refused', () => {
         expect(() => ctx.storeOf(customerEvents)).toThrow(InvalidArgumentError);
       });
