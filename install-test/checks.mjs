@@ -51,6 +51,7 @@ export const storeTables = [
   'es_checkpoints',
   'es_parked',
   'es_event_tags',
+  'es_data_keys',
 ];
 
 /** Every table of the store's models, created by the ORM's own migration tool from the shipped models. */

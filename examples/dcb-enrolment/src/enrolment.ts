@@ -102,7 +102,9 @@ export function enrolmentModel(studentLimit: number): DecisionModel<EnrolState, 
 export async function openEnrolment(url: string, migrationsFolder: string, options: { studentLimit: number }) {
   const pool = new pg.Pool({ connectionString: url, max: 16 });
   const db = drizzle(pool);
-  await migrate(db, { migrationsFolder });
+  // Its own journal: drizzle's migrator skips a migration older than the newest it recorded, and
+  // another app migrating the same database (the drizzle-postgres example) would hide this one's.
+  await migrate(db, { migrationsFolder, migrationsTable: '__enrol_migrations' });
   const store = createEventStore({ backend: createDrizzleBackend(db, { tablePrefix: 'enrol_es_' }), events });
   const enrolments = createDecisionRepository(store, enrolmentModel(options.studentLimit));
 

@@ -3,7 +3,7 @@ import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 // The event store's tables live in the application's own schema, so drizzle-kit migrates them
 // with everything else.
-export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked, esTags } =
+export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked, esTags, esDataKeys } =
   configureModels('sqlite');
 
 /** A read model kept by an inline projection, in the same transaction as each append. */

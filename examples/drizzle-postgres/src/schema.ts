@@ -2,10 +2,8 @@ import { configureModels } from '@es/drizzle';
 import { integer, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 // 1. The event store's tables join the app's own schema: drizzle-kit migrates them with the rest.
-export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked, esTags } = configureModels(
-  'postgresql',
-  { tablePrefix: 'shop_es_' },
-);
+export const { esStreams, esEvents, esSnapshots, esOutbox, esCheckpoints, esParked, esTags, esDataKeys } =
+  configureModels('postgresql', { tablePrefix: 'shop_es_' });
 
 /** The app's own table, written in the same transaction as the order's events. */
 export const orders = pgTable('shop_orders', {

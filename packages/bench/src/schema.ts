@@ -2,12 +2,9 @@ import { type TableNames, tableNames } from '@es/core/sql';
 import { configureModels } from '@es/drizzle';
 import type { Dialect } from './system.ts';
 
-/**
- * The store's tables of one dialect (MySQL's log-head row is not among them, nor the data keys
- * table, which no ORM package's models create yet).
- */
-export function storeTables(prefix: string): Omit<TableNames, 'logHead' | 'dataKeys'> {
-  const { logHead: _, dataKeys: __, ...tables } = tableNames(prefix);
+/** The store's tables of one dialect (MySQL's log-head row is not among them). */
+export function storeTables(prefix: string): Omit<TableNames, 'logHead'> {
+  const { logHead: _, ...tables } = tableNames(prefix);
   return tables;
 }
 

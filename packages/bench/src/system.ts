@@ -1,5 +1,5 @@
 import type { EventStore } from '@es/core';
-import type { Account, Deposit, Deposited } from './fixtures.ts';
+import type { Account, Contact, Deposit, Deposited } from './fixtures.ts';
 
 export type Role = 'backend' | 'floor' | 'peer';
 
@@ -15,6 +15,13 @@ export interface ImportedStream {
   readonly id: string;
   readonly events: readonly Deposit[];
 }
+
+/**
+ * How the personal-data workloads store a contact: its two personal fields encrypted with the
+ * customer's data key (`personal`), the same with the store's key cache off (`personal-uncached`),
+ * or the same event with no field declared personal (`clear`).
+ */
+export type ContactMode = 'personal' | 'personal-uncached' | 'clear';
 
 /** Called once per consumer / relay batch with its size (for batch cycle times). */
 export type OnBatch = (count: number) => void;
@@ -105,6 +112,14 @@ export interface BenchSystem {
    * count after. Resolves to the events written. Every backend and floor has it.
    */
   importStreams?(streams: readonly ImportedStream[]): Promise<number>;
+  /** Personal data (issue #24): contacts appended and read in each `ContactMode`. */
+  readonly contacts?: {
+    append(mode: ContactMode, stream: string, events: readonly Contact[], expectedVersion: number): Promise<void>;
+    /** Reads a whole stream of contacts forwards; resolves to the events read. */
+    readStream(mode: ContactMode, stream: string): Promise<number>;
+    /** The data keys looked up through the backend (found or made) since the system opened. */
+    keyLookups(): number;
+  };
   /** The store itself (an @es backend's), for a workload that hands it to a tool: the event browser. */
   readonly eventStore?: () => EventStore<typeof Deposited, unknown>;
 }

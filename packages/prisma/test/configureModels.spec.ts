@@ -40,6 +40,7 @@ describe('configureModels', () => {
     expect(await sqliteTables(await schemaFolder(join(project, 'db/schema')))).toEqual([
       'User',
       'es_checkpoints',
+      'es_data_keys',
       'es_event_tags',
       'es_events',
       'es_outbox',
@@ -64,6 +65,8 @@ describe('configureModels', () => {
     expect(models).toContain('map: "billing_events_stream_version_key"');
     expect(models).toContain('model BillingEventTag {');
     expect(models).toContain('map: "billing_event_tags_tag_log_idx"');
+    expect(models).toContain('model BillingDataKey {');
+    expect(models).toContain('map: "billing_data_keys_subject_version_key"');
     expect(models).not.toMatch(/"es_|model Es/);
   });
 
@@ -106,6 +109,7 @@ describe('configureModels', () => {
     const statements = mysqlMigrationStatements([{ path: 'schema.prisma', content: schema }]);
     expect(statements.map((statement) => /CREATE TABLE `(\w+)`/.exec(statement)?.[1]).sort()).toEqual([
       'billing_checkpoints',
+      'billing_data_keys',
       'billing_event_tags',
       'billing_events',
       'billing_log_head',
@@ -114,6 +118,7 @@ describe('configureModels', () => {
       'billing_snapshots',
       'billing_streams',
       'es_checkpoints',
+      'es_data_keys',
       'es_event_tags',
       'es_events',
       'es_log_head',

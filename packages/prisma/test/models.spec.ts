@@ -140,6 +140,21 @@ function spec(dialect: Dialect): Record<string, TableSpec> {
       },
       primaryKey: ['tenant_id', 'consumer', 'position'],
     },
+    data_keys: {
+      // Personal data: a subject's data keys, one per version, wrapped by a master key.
+      columns: {
+        tenant_id: { kind: 'varchar(100)' },
+        key_id: { kind: 'uuid' },
+        subject: { kind: 'varchar(200)' },
+        version: { kind: 'int' },
+        algorithm: { kind: 'varchar(32)' },
+        master_key_id: { kind: 'varchar(100)' },
+        wrapped_key: { kind: 'text' },
+        created_at: { kind: 'timestamp' },
+      },
+      primaryKey: ['tenant_id', 'key_id'],
+      uniques: [['tenant_id', 'subject', 'version']],
+    },
     ...(dialect === 'mysql' && {
       log_head: { columns: { id: { kind: 'int' }, position: { kind: 'bigint' } }, primaryKey: ['id'] },
     }),
@@ -326,7 +341,24 @@ describe.each(['postgres', 'mysql', 'sqlite'] as const)('the shipped models on %
 
   const tables = spec(dialect);
   it.each(Object.keys(tables))('%s matches the spec', async (name) => {
-    const table = tableNames()[({ log_head: 'logHead', event_tags: 'tags' } as const)[name] ?? (name as 'events')];
+    const table =
+      tableNames()[
+        ({ log_head: 'logHead', event_tags: 'tags', data_keys: 'dataKeys' } as const)[name] ?? (name as 'events')
+      ];
     expect(await readShape[dialect](query, table)).toEqual(expectedShape(dialect, tables[name]!));
   });
+
+  // A Prisma model cannot set a collation: mysqlCollationMigration (core's nameColumns) must reach
+  // every name column, a table added later included, or names differing in case would be one.
+  if (dialect === 'mysql')
+    it('every name column compares byte for byte', async () => {
+      const names = Object.values(tableNames());
+      const columns = await query<{ name: string; collation: string }>(
+        `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME) AS name, COLLATION_NAME AS collation FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'varchar' AND TABLE_NAME IN (${names.map(() => '?').join()})`,
+        ...names,
+      );
+      expect(columns.map((column) => column.name)).toContain(`${tableNames().dataKeys}.subject`);
+      expect(columns.filter((column) => column.collation !== 'utf8mb4_bin')).toEqual([]);
+    });
 });

@@ -21,5 +21,6 @@ export type {
   AmbientHost,
   ConcurrentTransactions,
   ConformanceTarget,
+  StoredRows,
   StoreRowCounts,
 } from './conformance/target.js';

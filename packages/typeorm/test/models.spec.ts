@@ -36,6 +36,8 @@ const expected: Record<string, RegExp[]> = {
     /CREATE TABLE "md_event_tags" \("position" bigint NOT NULL, "transaction_id" bigint NOT NULL, "tenant_id" character varying\(100\) NOT NULL, "tag" character varying\(200\) NOT NULL, "type" character varying\(200\) NOT NULL, CONSTRAINT "md_event_tags_pkey" PRIMARY KEY \("position", "tag"\)\)/,
     /CREATE INDEX "md_event_tags_tag_log_idx" ON "md_event_tags" +\("tenant_id", "tag", "transaction_id", "position"\)/,
     /CREATE INDEX "md_events_tenant_type_log_idx" ON "md_events" +\("tenant_id", "type", "transaction_id", "position"\)/,
+    // Data keys of personal data: key (tenant, key id), one key per version of a subject.
+    /CREATE TABLE "md_data_keys" \("tenant_id" character varying\(100\) NOT NULL, "key_id" uuid NOT NULL, "subject" character varying\(200\) NOT NULL, "version" integer NOT NULL, "algorithm" character varying\(32\) NOT NULL, "master_key_id" character varying\(100\) NOT NULL, "wrapped_key" text NOT NULL, "created_at" TIMESTAMP\(3\) WITH TIME ZONE NOT NULL, CONSTRAINT "md_data_keys_subject_version_key" UNIQUE \("tenant_id", "subject", "version"\), CONSTRAINT "md_data_keys_pkey" PRIMARY KEY \("tenant_id", "key_id"\)\)/,
   ],
   mysql: [
     // Not AUTO_INCREMENT: the store assigns positions in commit order.
@@ -52,6 +54,7 @@ const expected: Record<string, RegExp[]> = {
     /CREATE TABLE `md_parked` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `consumer` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `position` bigint NOT NULL, `attempts` int NOT NULL, `last_error` text NULL, `status` varchar\(16\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `parked_at` datetime\(3\) NOT NULL, PRIMARY KEY \(`tenant_id`, `consumer`, `position`\)\)/,
     /CREATE TABLE `md_event_tags` \(`position` bigint NOT NULL, `tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `tag` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `type` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, INDEX `md_event_tags_tag_log_idx` \(`tenant_id`, `tag`, `position`\), PRIMARY KEY \(`position`, `tag`\)\)/,
     /INDEX `md_events_tenant_type_log_idx` \(`tenant_id`, `type`, `position`\)/,
+    /CREATE TABLE `md_data_keys` \(`tenant_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `key_id` char\(36\) NOT NULL, `subject` varchar\(200\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `version` int NOT NULL, `algorithm` varchar\(32\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `master_key_id` varchar\(100\) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NOT NULL, `wrapped_key` text NOT NULL, `created_at` datetime\(3\) NOT NULL, UNIQUE INDEX `md_data_keys_subject_version_key` \(`tenant_id`, `subject`, `version`\), PRIMARY KEY \(`tenant_id`, `key_id`\)\)/,
   ],
   sqlite: [
     /"position" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "event_id" text NOT NULL/,
@@ -65,6 +68,7 @@ const expected: Record<string, RegExp[]> = {
     /CREATE TABLE "md_event_tags" \("position" integer NOT NULL, "tenant_id" varchar\(100\) NOT NULL, "tag" varchar\(200\) NOT NULL, "type" varchar\(200\) NOT NULL, PRIMARY KEY \("position", "tag"\)\)/,
     /CREATE INDEX "md_event_tags_tag_log_idx" ON "md_event_tags" +\("tenant_id", "tag", "position"\)/,
     /CREATE INDEX "md_events_tenant_type_log_idx" ON "md_events" +\("tenant_id", "type", "position"\)/,
+    /CREATE TABLE "md_data_keys" \("tenant_id" varchar\(100\) NOT NULL, "key_id" text NOT NULL, "subject" varchar\(200\) NOT NULL, "version" integer NOT NULL, "algorithm" varchar\(32\) NOT NULL, "master_key_id" varchar\(100\) NOT NULL, "wrapped_key" text NOT NULL, "created_at" text NOT NULL, CONSTRAINT "md_data_keys_subject_version_key" UNIQUE \("tenant_id", "subject", "version"\), PRIMARY KEY \("tenant_id", "key_id"\)\)/,
   ],
 };
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import {
   createConsumer,
   createEventStore,
@@ -7,10 +8,19 @@ import {
   type EventStore,
   type EventStoreBackend,
 } from '@es/core';
+import type { BackendSession, SessionOptions } from '@es/core/backend';
 import type { SqlBackend } from '@es/core/sql';
 import { openTelemetry } from '@es/opentelemetry';
-import { type Account, accountDecider, type Deposit, Deposited } from '../fixtures.ts';
-import type { BenchSystem, Dialect } from '../system.ts';
+import {
+  type Account,
+  accountDecider,
+  type Contact,
+  ContactRecorded,
+  ContactRecordedInClear,
+  type Deposit,
+  Deposited,
+} from '../fixtures.ts';
+import type { BenchSystem, ContactMode, Dialect } from '../system.ts';
 import { inMemorySdk } from '../telemetry.ts';
 
 /** What an @es backend adapter hands over once connected. */
@@ -37,6 +47,36 @@ function appendDeposits(
 }
 
 /**
+ * `backend` counting the data keys its sessions look up (`findDataKey`, `currentDataKey`): what the
+ * store's key cache saves.
+ */
+function countingKeyLookups<THandle>(backend: EventStoreBackend<THandle>) {
+  let lookups = 0;
+  const counted = <S extends object>(session: S): S =>
+    new Proxy(session, {
+      get(target, key) {
+        if (key === 'findDataKey' || key === 'currentDataKey') lookups++;
+        return Reflect.get(target, key);
+      },
+    });
+  const proxy = new Proxy(backend, {
+    get(target, key) {
+      type Work<T> = (session: BackendSession<THandle>) => Promise<T>;
+      if (key === 'transaction') {
+        return <T>(work: Work<T>, options?: SessionOptions<THandle>) =>
+          target.transaction((session) => work(counted(session)), options);
+      }
+      if (key === 'read') {
+        return <T>(work: Work<T>, options?: SessionOptions<THandle>) =>
+          target.read((session) => work(counted(session)), options);
+      }
+      return Reflect.get(target, key);
+    },
+  });
+  return { backend: proxy, lookups: () => lookups };
+}
+
+/**
  * Any @es backend as a bench system, through the public API a user calls: `store.append`,
  * `readStream`, a repository with snapshots, `createConsumer(...).catchUp()`, and
  * `createOutboxRelay(...).drain()`. Backend adapters only connect and create tables.
@@ -48,6 +88,8 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
   let ambientStore: EventStore<typeof Deposited, unknown>;
   let apiOnlyStore: EventStore<typeof Deposited, unknown>;
   let sdkStore: EventStore<typeof Deposited, unknown>;
+  let contactStores: Record<ContactMode, EventStore<typeof ContactRecorded | typeof ContactRecordedInClear, unknown>>;
+  let keyLookups: () => number;
   const sdk = inMemorySdk();
   const ambient = new AsyncLocalStorage<unknown>();
   const connected = () => {
@@ -79,6 +121,22 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
         events: [Deposited],
         telemetry: openTelemetry({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }),
       });
+      const counting = countingKeyLookups(opened.backend);
+      keyLookups = counting.lookups;
+      const masterKeys = [{ id: 'bench', key: new Uint8Array(randomBytes(32)) }];
+      contactStores = {
+        personal: createEventStore({
+          backend: counting.backend,
+          events: [ContactRecorded],
+          personalData: { masterKeys },
+        }),
+        'personal-uncached': createEventStore({
+          backend: counting.backend,
+          events: [ContactRecorded],
+          personalData: { masterKeys, cacheTtlMs: 0 },
+        }),
+        clear: createEventStore({ backend: opened.backend, events: [ContactRecordedInClear] }),
+      };
     },
     async roundTrip(inTransaction) {
       const connection = sqlConnection();
@@ -138,6 +196,20 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       return (await store.import(source, { batchSize })).events;
     },
     eventStore: () => store,
+    contacts: {
+      async append(mode, id, events: readonly Contact[], expectedVersion) {
+        const definition = mode === 'clear' ? ContactRecordedInClear : ContactRecorded;
+        await contactStores[mode].append(
+          stream(id),
+          events.map((event) => definition.create(event)),
+          { expectedVersion },
+        );
+      },
+      async readStream(mode, id) {
+        return (await contactStores[mode].readStream(stream(id))).length;
+      },
+      keyLookups: () => keyLookups(),
+    },
     snapshots: {
       async save(id, version, state: Account) {
         await store.saveSnapshot(stream(id), { version, state });

@@ -9,6 +9,7 @@ import { browseStream } from './browseStream.ts';
 import { catchUp } from './catchUp.ts';
 import { importHistory } from './import.ts';
 import { outboxDrain } from './outboxDrain.ts';
+import { appendClear, appendPersonal, readClear, readPersonal, readPersonalUncached } from './personal.ts';
 import { readStream } from './readStream.ts';
 import { statementRoundTrip, transactionRoundTrip } from './roundTrip.ts';
 import type { Workload } from './workload.ts';
@@ -16,7 +17,8 @@ import type { Workload } from './workload.ts';
 /** The issue's workloads, in its order, after the two that price the driver path itself; (1) is
  * followed by its production path, the append inside the application's transaction, and by (1)
  * with OpenTelemetry (the API alone, then the SDK recording); conditional appends (DCB, issue #26)
- * follow the concurrent ones; bulk import (issue #27) after the outbox; last, the event browser's page. */
+ * follow the concurrent ones; bulk import (issue #27) after the outbox; then the event browser's page;
+ * last, personal data (issue #24): encrypted appends and reads against the same event in clear. */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
@@ -35,6 +37,11 @@ export const workloads: readonly Workload[] = [
   outboxDrain,
   importHistory,
   browseStream,
+  appendPersonal,
+  appendClear,
+  readPersonal,
+  readPersonalUncached,
+  readClear,
 ];
 
 export type { Workload } from './workload.ts';

@@ -2,6 +2,7 @@ import { CONSUMER_NAME_MAX_LENGTH } from '../consumers/consumer.js';
 import { TAG_MAX_LENGTH } from '../dcb/tags.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { EVENT_TYPE_MAX_LENGTH } from '../events/defineEvent.js';
+import { KEY_ALGORITHM_MAX_LENGTH, MASTER_KEY_ID_MAX_LENGTH, SUBJECT_MAX_LENGTH } from '../personal/limits.js';
 import { DEFAULT_TENANT, STREAM_LIMITS } from '../streams/stream.js';
 import { OWNER_MAX_LENGTH } from '../util/owner.js';
 
@@ -32,9 +33,7 @@ export interface TableNames {
  * The store's tables as an ORM's models (`T`: an EntitySchema, a Drizzle table ...), keyed like
  * `TableNames`; the log-head table exists on MySQL/MariaDB only.
  */
-export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead' | 'dataKeys'>]: T } & {
-  /** The data keys of personal data (crypto-shredding). */
-  readonly dataKeys?: T;
+export type StoreModels<T> = { readonly [K in Exclude<keyof TableNames, 'logHead'>]: T } & {
   /** MySQL/MariaDB only: the row whose lock orders global positions by commit. */
   readonly logHead?: T;
 };
@@ -89,6 +88,10 @@ export function nameColumns(names: TableNames): NameColumn[] {
     required(names.tags, 'tenant_id', STREAM_LIMITS.tenant),
     required(names.tags, 'tag', TAG_MAX_LENGTH),
     required(names.tags, 'type', EVENT_TYPE_MAX_LENGTH),
+    required(names.dataKeys, 'tenant_id', STREAM_LIMITS.tenant),
+    required(names.dataKeys, 'subject', SUBJECT_MAX_LENGTH),
+    required(names.dataKeys, 'algorithm', KEY_ALGORITHM_MAX_LENGTH),
+    required(names.dataKeys, 'master_key_id', MASTER_KEY_ID_MAX_LENGTH),
   ];
 }
 

@@ -2,8 +2,11 @@ import {
   CONSUMER_NAME_MAX_LENGTH,
   DEFAULT_TENANT,
   EVENT_TYPE_MAX_LENGTH,
+  KEY_ALGORITHM_MAX_LENGTH,
+  MASTER_KEY_ID_MAX_LENGTH,
   OWNER_MAX_LENGTH,
   STREAM_LIMITS,
+  SUBJECT_MAX_LENGTH,
   TAG_MAX_LENGTH,
 } from '@es/core';
 import type { TableNames } from '@es/core/sql';
@@ -176,6 +179,25 @@ export function storeTables<
         parkedAt: c.time('parked_at').notNull(),
       },
       primaryKey: primaryKey(names.parked, 'tenantId', 'consumer', 'position'),
+    }),
+    dataKeys: table({
+      name: names.dataKeys,
+      columns: {
+        tenantId: c.name('tenant_id', STREAM_LIMITS.tenant).notNull(),
+        keyId: c.uuid('key_id').notNull(),
+        subject: c.name('subject', SUBJECT_MAX_LENGTH).notNull(),
+        // 1 for a subject's first key, +1 per rotation; new data is encrypted with the newest.
+        version: c.int('version').notNull(),
+        algorithm: c.name('algorithm', KEY_ALGORITHM_MAX_LENGTH).notNull(),
+        // The master key that wraps this one (master keys rotate: every configured one unwraps).
+        masterKeyId: c.name('master_key_id', MASTER_KEY_ID_MAX_LENGTH).notNull(),
+        // base64url(iv, ciphertext, tag): the data key wrapped by the master key.
+        wrappedKey: c.text('wrapped_key').notNull(),
+        createdAt: c.time('created_at').notNull(),
+      },
+      primaryKey: primaryKey(names.dataKeys, 'tenantId', 'keyId'),
+      // One key per version of a subject: two writers creating a subject's first key insert one.
+      uniques: named(names.dataKeys, { subject_version_key: ['tenantId', 'subject', 'version'] }),
     }),
   };
 }

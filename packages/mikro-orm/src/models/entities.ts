@@ -1,4 +1,12 @@
-import { DEFAULT_TENANT, EVENT_TYPE_MAX_LENGTH, STREAM_LIMITS, TAG_MAX_LENGTH } from '@es/core';
+import {
+  DEFAULT_TENANT,
+  EVENT_TYPE_MAX_LENGTH,
+  KEY_ALGORITHM_MAX_LENGTH,
+  MASTER_KEY_ID_MAX_LENGTH,
+  STREAM_LIMITS,
+  SUBJECT_MAX_LENGTH,
+  TAG_MAX_LENGTH,
+} from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { defineEntity, type EntitySchema } from '@mikro-orm/core';
 import { columns } from './columns.js';
@@ -149,6 +157,25 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
     },
   });
 
+  const dataKeys = defineEntity({
+    ...entity(names.dataKeys),
+    properties: {
+      tenantId: c.varchar('tenant_id', STREAM_LIMITS.tenant).primary(),
+      keyId: c.uuid('key_id').primary(),
+      subject: c.varchar('subject', SUBJECT_MAX_LENGTH),
+      // 1 for a subject's first key, +1 per rotation; new data is encrypted with the newest.
+      version: c.integer('version'),
+      algorithm: c.varchar('algorithm', KEY_ALGORITHM_MAX_LENGTH),
+      // The master key that wraps this one (master keys rotate: every configured one unwraps).
+      masterKeyId: c.varchar('master_key_id', MASTER_KEY_ID_MAX_LENGTH),
+      // base64url(iv, ciphertext, tag): the data key wrapped by the master key.
+      wrappedKey: c.text('wrapped_key'),
+      createdAt: c.timestamp('created_at'),
+    },
+    // One key per version of a subject: two writers creating a subject's first key insert one.
+    uniques: [{ name: `${names.dataKeys}_subject_version_key`, properties: ['tenantId', 'subject', 'version'] }],
+  });
+
   const logHead =
     dialect === 'mysql'
       ? defineEntity({
@@ -168,6 +195,7 @@ export function esEntities(dialect: SqlDialectName, options: EntitiesOptions = {
     checkpoints,
     parked,
     tags,
+    dataKeys,
     ...(logHead && { logHead }),
   } as EsEntities;
 }

@@ -16,6 +16,7 @@ import { mysqlReadViewsSuite } from './suites/mysqlReadViews.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
 import { operationsSuite } from './suites/operations.js';
 import { outboxSuite } from './suites/outbox.js';
+import { personalDataSuite } from './suites/personalData.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
 import { tenancySuite } from './suites/tenancy.js';
@@ -42,6 +43,7 @@ export const conformanceSuites = [
   outboxSuite,
   dcbSuite,
   importSuite,
+  personalDataSuite,
   operationsSuite,
   mysqlSchemaSuite,
   mysqlReadViewsSuite,

@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EventStoreBackend } from '@es/core';
+import type { EventStoreBackend, StreamKey } from '@es/core';
 import { type SqlDialectName, type SqlExecutor, type TableNames, tableNames } from '@es/core/sql';
 import { KitError } from './fixtures.js';
-import type { AmbientContext, AmbientHost, ConformanceTarget, StoreRowCounts } from './target.js';
+import type { AmbientContext, AmbientHost, ConformanceTarget, StoredRows, StoreRowCounts } from './target.js';
 
 /** What the kit needs of an ORM package's backend: the store's, its connection, its own transactions. */
 export interface SqlTargetBackend<THandle> extends EventStoreBackend<THandle> {
@@ -184,6 +184,8 @@ function sqlTarget<THandle, TConnection extends SqlTargetConnection<THandle>>(
     },
     reset: () => rootTables().reset(),
     countRows: () => rootTables().countRows(),
+    storedRows: () => rootTables().storedRows(),
+    editStoredEvents: (stream, edit) => rootTables().editStoredEvents(stream, edit),
     hostRowIds: () => rootTables().hostRowIds(),
     hostTransaction: (work) =>
       definition.hostTransaction ? definition.hostTransaction(rooted(), work) : rooted().backend.runInTransaction(work),
@@ -264,7 +266,10 @@ function sqlTargetTables(executor: SqlExecutor, tables: TableNames, hostTable: s
     tables.streams,
     tables.snapshots,
     tables.checkpoints,
+    tables.dataKeys,
   ];
+  const placeholders = (count: number) =>
+    Array.from({ length: count }, (_, n) => (executor.dialect === 'postgres' ? `$${n + 1}` : '?'));
   return {
     async drop(): Promise<void> {
       for (const table of [...Object.values(tables), hostTable])
@@ -287,7 +292,54 @@ function sqlTargetTables(executor: SqlExecutor, tables: TableNames, hostTable: s
       const rows = await executor.query<{ id: unknown }>(`SELECT id FROM ${hostTable}`);
       return rows.map((row) => String(row.id));
     },
+    async storedRows(): Promise<StoredRows> {
+      const { logHead: _, ...byName } = tables;
+      const rows: Record<string, string[]> = {};
+      for (const [name, table] of Object.entries(byName)) {
+        rows[name] = (await executor.query(`SELECT * FROM ${table}`)).map(rowText);
+      }
+      return rows;
+    },
+    async editStoredEvents(stream: StreamKey, edit: (data: string) => string): Promise<number> {
+      const [tenant, category, id] = placeholders(3);
+      const inStream = `tenant_id = ${tenant} AND category = ${category} AND stream_id = ${id}`;
+      const events = await executor.query<{ stream_version: unknown; data: unknown }>(
+        `SELECT stream_version, data FROM ${tables.events} WHERE ${inStream}`,
+        [stream.tenant, stream.category, stream.id],
+      );
+      // PostgreSQL types a parameter by its use: say what the data column is (json or jsonb).
+      const cast =
+        executor.dialect === 'postgres' ? `::${await postgresColumnType(executor, tables.events, 'data')}` : '';
+      const [data, tenantAt, categoryAt, idAt, version] = placeholders(5);
+      for (const event of events) {
+        const stored = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+        await executor.execute(
+          `UPDATE ${tables.events} SET data = ${data}${cast} WHERE tenant_id = ${tenantAt} AND category = ${categoryAt} AND stream_id = ${idAt} AND stream_version = ${version}`,
+          [edit(stored), stream.tenant, stream.category, stream.id, Number(event.stream_version)],
+        );
+      }
+      return events.length;
+    },
   };
+}
+
+/** A row as text: its values as the driver returns them, binary ones read as UTF-8 (where text could hide). */
+function rowText(row: Record<string, unknown>): string {
+  return JSON.stringify(row, function (key, value: unknown) {
+    const raw: unknown = key === '' ? value : (this as Record<string, unknown>)[key];
+    if (typeof raw === 'bigint') return raw.toString();
+    if (raw instanceof Uint8Array) return Buffer.from(raw).toString('utf8');
+    return value;
+  });
+}
+
+async function postgresColumnType(executor: SqlExecutor, table: string, column: string): Promise<string> {
+  const [row] = await executor.query<{ data_type: string }>(
+    'SELECT data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = $2',
+    [table, column],
+  );
+  if (!row) throw new KitError(`no column ${table}.${column}`);
+  return row.data_type;
 }
 
 /** Connection settings for the test databases (override with ES_PG_URL / ES_MYSQL_URL). */

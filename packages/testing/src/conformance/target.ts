@@ -1,4 +1,4 @@
-import type { EventStoreBackend, TransactionContext } from '@es/core';
+import type { EventStoreBackend, StreamKey, TransactionContext } from '@es/core';
 
 export interface StoreRowCounts {
   readonly events: number;
@@ -8,6 +8,9 @@ export interface StoreRowCounts {
   /** Rows of the tags table (dynamic consistency boundaries). */
   readonly tags: number;
 }
+
+/** Each store table's rows as text (see `ConformanceTarget.storedRows`). */
+export type StoredRows = Readonly<Record<string, readonly string[]>>;
 
 /**
  * What a backend supplies to run the conformance kit: a store over real tables (created by the
@@ -25,6 +28,18 @@ export interface ConformanceTarget<THandle> {
   /** Empty every store table and the host table. */
   reset(): Promise<void>;
   countRows(): Promise<StoreRowCounts>;
+  /**
+   * Every row of every store table as text, one line per row, by table (`TableNames`' keys), read
+   * around the library: what a backup or a DBA sees. The memory target, which has no tables, gives
+   * what the store handed the backend to write (its events, snapshots and inserted data keys).
+   */
+  storedRows(): Promise<StoredRows>;
+  /**
+   * Rewrites the stored data of every event of `stream` around the library (raw SQL on a SQL
+   * target): `edit` gets the JSON text as stored and returns the text to store instead. Resolves
+   * to the events rewritten.
+   */
+  editStoredEvents(stream: StreamKey, edit: (data: string) => string): Promise<number>;
   /** Runs `work` in the host's own transaction: commits when it resolves, rolls back when it throws. */
   hostTransaction<T>(work: (handle: THandle) => Promise<T>): Promise<T>;
   /** Writes one row of the host's own table with the host's ORM, inside the transaction `handle`

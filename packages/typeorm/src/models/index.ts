@@ -1,4 +1,12 @@
-import { DEFAULT_TENANT, EVENT_TYPE_MAX_LENGTH, STREAM_LIMITS, TAG_MAX_LENGTH } from '@es/core';
+import {
+  DEFAULT_TENANT,
+  EVENT_TYPE_MAX_LENGTH,
+  KEY_ALGORITHM_MAX_LENGTH,
+  MASTER_KEY_ID_MAX_LENGTH,
+  STREAM_LIMITS,
+  SUBJECT_MAX_LENGTH,
+  TAG_MAX_LENGTH,
+} from '@es/core';
 import { type SqlDialectName, type StoreModels, tableNames } from '@es/core/sql';
 import { EntitySchema } from 'typeorm';
 import { columnTypes } from './columns.js';
@@ -134,6 +142,23 @@ export function createModels(dialect: SqlDialectName, options: ModelOptions = {}
         status: c.varchar(16),
         parked_at: c.timestamp(),
       },
+    }),
+    dataKeys: table(names.dataKeys, {
+      columns: {
+        tenant_id: c.varchar(STREAM_LIMITS.tenant, primary(names.dataKeys)),
+        key_id: c.uuid(primary(names.dataKeys)),
+        subject: c.varchar(SUBJECT_MAX_LENGTH),
+        // 1 for a subject's first key, +1 per rotation; new data is encrypted with the newest.
+        version: c.integer(),
+        algorithm: c.varchar(KEY_ALGORITHM_MAX_LENGTH),
+        // The master key that wraps this one (master keys rotate: every configured one unwraps).
+        master_key_id: c.varchar(MASTER_KEY_ID_MAX_LENGTH),
+        // base64url(iv, ciphertext, tag): the data key wrapped by the master key.
+        wrapped_key: c.text(),
+        created_at: c.timestamp(),
+      },
+      // One key per version of a subject: two writers creating a subject's first key insert one.
+      uniques: [{ name: `${names.dataKeys}_subject_version_key`, columns: ['tenant_id', 'subject', 'version'] }],
     }),
   };
   if (dialect !== 'mysql') return models;
