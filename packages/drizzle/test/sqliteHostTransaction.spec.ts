@@ -134,9 +134,11 @@ test("on the driver's own Database, a throw in runInTransaction rolls back the h
     expect(
       backend.runInTransaction(async (tx) => {
         tx.insert(invoices).values({ id: 'inv-5' }).run();
-        await store.withTransaction(tx).append({ category: 'invoice', id: 'inv-5' }, InvoiceIssued.create({ cents: 5 }), {
-          expectedVersion: 'no_stream',
-        });
+        await store
+          .withTransaction(tx)
+          .append({ category: 'invoice', id: 'inv-5' }, InvoiceIssued.create({ cents: 5 }), {
+            expectedVersion: 'no_stream',
+          });
         appended = client.prepare('SELECT count(*) AS n FROM es_events').pluck().get() as number;
         throw new Error('host fails after the append');
       }),
