@@ -2,9 +2,12 @@ import { type TableNames, tableNames } from '@es/core/sql';
 import { configureModels } from '@es/drizzle';
 import type { Dialect } from './system.ts';
 
-/** The store's tables of one dialect (MySQL's log-head row is not among them). */
-export function storeTables(prefix: string): Omit<TableNames, 'logHead'> {
-  const { logHead: _, ...tables } = tableNames(prefix);
+/**
+ * The store's tables of one dialect (MySQL's log-head row is not among them), as the ORM packages'
+ * models create them: the data keys table is not modelled yet, and no workload writes it.
+ */
+export function storeTables(prefix: string): Omit<TableNames, 'logHead' | 'dataKeys'> {
+  const { logHead: _, dataKeys: __, ...tables } = tableNames(prefix);
   return tables;
 }
 
