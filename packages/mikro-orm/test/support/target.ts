@@ -38,16 +38,14 @@ const nodeSqliteConnection = (database: string): Partial<Options> => ({
 });
 
 /**
- * `nodeSqlite`: on SQLite, through node:sqlite instead of better-sqlite3: its own report row, in a
- * file of its own (so the bench can open both rows at once), which the crash tests' child
- * processes learn from the environment.
+ * `nodeSqlite`: on SQLite, through node:sqlite instead of better-sqlite3: its own report row (and
+ * so its own file), which the crash tests' child processes learn from the environment.
  */
 export interface MikroOrmTargetOptions {
   readonly nodeSqlite?: boolean;
 }
 
 const NODE_SQLITE_VARIABLE = 'ES_MIKRO_ORM_NODE_SQLITE';
-const nodeSqliteFile = (database: string) => database.replace(/\.sqlite$/, '-node-sqlite.sqlite');
 
 /**
  * MikroORM on the test database, configured the way a host configures it: its own entity, plus the
@@ -79,7 +77,7 @@ export const mikroOrmTarget: SqlTargetFactory<MikroOrmHandle, MikroOrmTargetOpti
       ...(dialect === 'sqlite' && nodeSqlite && { row: 'mikro-orm-node-sqlite' }),
       open(database) {
         if (!childProcess) process.env[NODE_SQLITE_VARIABLE] = nodeSqlite ? '1' : '';
-        const orm = openOrm(dialect, nodeSqlite ? nodeSqliteFile(database) : database, nodeSqlite);
+        const orm = openOrm(dialect, database, nodeSqlite);
         return {
           orm,
           backend: createMikroOrmBackend(orm.em as MikroOrmHandle, { tablePrefix: CONFORMANCE_TABLE_PREFIX }),
