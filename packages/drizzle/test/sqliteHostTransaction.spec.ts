@@ -165,3 +165,27 @@ test('cached statements survive the store tables being dropped and created again
   expect(events.map((event) => [event.version, event.data.cents])).toEqual([[1, 3]]);
   expect(events[0]?.position).toBe(1n);
 });
+
+test("a single-event append's statements are prepared once on the driver, then reused", async () => {
+  // A connection of its own: the statements cached on `client` by the tests above would hide it.
+  const own = new Database(file);
+  const prepared: string[] = [];
+  const prepare = own.prepare;
+  own.prepare = ((text: string) => {
+    prepared.push(text);
+    return prepare.call(own, text);
+  }) as typeof own.prepare;
+  try {
+    const store = createEventStore({ backend: createDrizzleBackend(drizzle(own)), events: [InvoiceIssued] });
+    const stream = { category: 'invoice', id: 'inv-7' };
+    for (let version = 0; version < 3; version++) {
+      await store.append(stream, InvoiceIssued.create({ cents: version }), { expectedVersion: version });
+    }
+  } finally {
+    own.close();
+  }
+  // The first append's bump differs (a new stream is inserted); later ones share one text.
+  expect(prepared.filter((text) => text.startsWith('INSERT INTO es_events'))).toHaveLength(1);
+  expect(prepared.filter((text) => text.startsWith('UPDATE es_streams'))).toHaveLength(1);
+  expect(rows().events).toBe(3);
+});
