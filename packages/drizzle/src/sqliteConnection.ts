@@ -1,6 +1,6 @@
-import type { SqlConnection, SqlExecutor, SqlParam } from '@es/core/sql';
-import { retryWhileBusy, SqliteGate } from '@es/core/sql';
-import { type SQL, sql } from 'drizzle-orm';
+import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
+import { isSqliteDriverDatabase, PREPARED, retryWhileBusy, SqliteGate, sqliteDriverExecutor } from '@es/core/sql';
+import type { SQL } from 'drizzle-orm';
 import { BetterSQLiteTransaction } from 'drizzle-orm/better-sqlite3/session';
 import { toDrizzleSql } from './connection.js';
 import { type OpenCheck, sqliteOpenCheck, transactionEnded, transactionOpened } from './openTransactions.js';
@@ -18,7 +18,27 @@ export interface DrizzleSqliteDatabase extends DrizzleSqliteHandle {
   readonly session: { readonly schema?: unknown };
 }
 
+/** Drizzle's BetterSQLiteSession, as far as it is read here: the driver's database and the query logger. */
+interface BetterSqliteSessionLike {
+  readonly client?: unknown;
+  readonly logger?: { logQuery(query: string, params: unknown[]): void };
+}
+
+/**
+ * Core's statements on the better-sqlite3 `Database` under a Drizzle database or transaction
+ * (`session.client`: the same connection, so inside the same transaction), prepared once per
+ * database where core marks them reusable, and logged through the database's Drizzle logger.
+ * Rebuilding each text as a Drizzle `SQL` and preparing it anew cost most of an append
+ * (BENCHMARKS.md). Drizzle's own raw-SQL path remains for a session without a reachable client.
+ */
 function sqliteExecutor(handle: DrizzleSqliteHandle, check?: OpenCheck): SqlExecutor {
+  const { client, logger } = (handle as { session?: BetterSqliteSessionLike }).session ?? {};
+  if (isSqliteDriverDatabase(client)) {
+    return sqliteDriverExecutor(client, {
+      beforeStatement: check,
+      log: logger && ((text: string, values: unknown[]) => logger.logQuery(text, values)),
+    });
+  }
   return {
     dialect: 'sqlite',
     async query<Row>(text: string, params?: readonly SqlParam[]) {
@@ -52,24 +72,24 @@ export class DrizzleSqliteConnection implements SqlConnection<DrizzleSqliteHandl
     this.gate = new SqliteGate(db.$client.name);
   }
 
-  query<Row>(text: string, params?: readonly SqlParam[]): Promise<Row[]> {
-    return this.gate.exclusive(() => this.executor.query<Row>(text, params));
+  query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<Row[]> {
+    return this.gate.exclusive(() => this.executor.query<Row>(text, params, options));
   }
 
-  execute(text: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.gate.exclusive(() => this.executor.execute(text, params));
+  execute(text: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number> {
+    return this.gate.exclusive(() => this.executor.execute(text, params, options));
   }
 
   transaction<T>(work: (executor: SqlExecutor, handle: DrizzleSqliteHandle) => Promise<T>): Promise<T> {
     return this.gate.writeTransaction(async () => {
-      await retryWhileBusy(() => this.db.run(sql.raw('BEGIN IMMEDIATE')));
+      await retryWhileBusy(() => this.executor.execute('BEGIN IMMEDIATE', [], PREPARED));
       const tx = this.openTransaction();
       try {
         const result = await work(this.executor, tx);
-        this.db.run(sql.raw('COMMIT'));
+        await this.executor.execute('COMMIT', [], PREPARED);
         return result;
       } catch (error) {
-        this.db.run(sql.raw('ROLLBACK'));
+        await this.executor.execute('ROLLBACK', [], PREPARED);
         throw error;
       } finally {
         transactionEnded(tx);

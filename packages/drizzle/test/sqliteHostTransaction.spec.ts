@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore, defineEvent, TransactionNotOpenError } from '@es/core';
 import Database from 'better-sqlite3';
-import { count } from 'drizzle-orm';
+import { count, getTableName } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
@@ -103,4 +103,89 @@ test('a handle of an ended runInTransaction is refused while the next one is ope
     ).rejects.toBeInstanceOf(TransactionNotOpenError);
   });
   expect(rows()).toEqual({ invoices: 0, events: 0 });
+});
+
+// The store runs its statements on the better-sqlite3 Database under Drizzle (core's
+// sqliteDriverExecutor), not through Drizzle's session: the same connection, so the same transaction.
+
+/** The texts Drizzle's session prepared (its `prepareQuery`), recorded while `work` runs. */
+async function preparedByDrizzle<T>(work: () => Promise<T>): Promise<string[]> {
+  const session = (db as unknown as { session: { prepareQuery(query: { sql: string }, ...rest: unknown[]): unknown } })
+    .session;
+  const original = session.prepareQuery;
+  const texts: string[] = [];
+  session.prepareQuery = function (this: unknown, query, ...rest) {
+    texts.push(query.sql);
+    return original.call(this, query, ...rest);
+  };
+  try {
+    await work();
+  } finally {
+    session.prepareQuery = original;
+  }
+  return texts;
+}
+
+test("on the driver's own Database, a throw in runInTransaction rolls back the host's row and the append together", async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  let appended = 0;
+  const texts = await preparedByDrizzle(() =>
+    expect(
+      backend.runInTransaction(async (tx) => {
+        tx.insert(invoices).values({ id: 'inv-5' }).run();
+        await store
+          .withTransaction(tx)
+          .append({ category: 'invoice', id: 'inv-5' }, InvoiceIssued.create({ cents: 5 }), {
+            expectedVersion: 'no_stream',
+          });
+        appended = client.prepare('SELECT count(*) AS n FROM es_events').pluck().get() as number;
+        throw new Error('host fails after the append');
+      }),
+    ).rejects.toThrow('host fails after the append'),
+  );
+  expect(appended).toBe(1); // the append ran, inside the transaction
+  expect(rows()).toEqual({ invoices: 0, events: 0 });
+  // Only the host's insert went through Drizzle's session; the store's statements did not.
+  expect(texts.some((text) => text.includes('invoices'))).toBe(true);
+  expect(texts.filter((text) => text.includes('es_'))).toEqual([]);
+});
+
+test('cached statements survive the store tables being dropped and created again (better-sqlite3 re-prepares them)', async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  const stream = { category: 'invoice', id: 'inv-6' };
+  await store.append(stream, InvoiceIssued.create({ cents: 1 }), { expectedVersion: 'no_stream' });
+  await store.append(stream, InvoiceIssued.create({ cents: 2 }), { expectedVersion: 1 });
+  expect((await store.readStream(stream)).map((event) => event.data.cents)).toEqual([1, 2]);
+  for (const table of Object.values(models)) client.exec(`DROP TABLE ${getTableName(table)}`);
+  for (const statement of await generateMigrationSql('sqlite', models)) client.exec(statement);
+  await store.append(stream, InvoiceIssued.create({ cents: 3 }), { expectedVersion: 'no_stream' });
+  const events = await store.readStream(stream);
+  expect(events.map((event) => [event.version, event.data.cents])).toEqual([[1, 3]]);
+  expect(events[0]?.position).toBe(1n);
+});
+
+test("a single-event append's statements are prepared once on the driver, then reused", async () => {
+  // A connection of its own: the statements cached on `client` by the tests above would hide it.
+  const own = new Database(file);
+  const prepared: string[] = [];
+  const prepare = own.prepare;
+  own.prepare = ((text: string) => {
+    prepared.push(text);
+    return prepare.call(own, text);
+  }) as typeof own.prepare;
+  try {
+    const store = createEventStore({ backend: createDrizzleBackend(drizzle(own)), events: [InvoiceIssued] });
+    const stream = { category: 'invoice', id: 'inv-7' };
+    for (let version = 0; version < 3; version++) {
+      await store.append(stream, InvoiceIssued.create({ cents: version }), { expectedVersion: version });
+    }
+  } finally {
+    own.close();
+  }
+  // The first append's bump differs (a new stream is inserted); later ones share one text.
+  expect(prepared.filter((text) => text.startsWith('INSERT INTO es_events'))).toHaveLength(1);
+  expect(prepared.filter((text) => text.startsWith('UPDATE es_streams'))).toHaveLength(1);
+  expect(rows().events).toBe(3);
 });

@@ -1,8 +1,22 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { driverStatement, type NodePostgresQueryable, nodePostgresExecutor, SqliteGate } from '@es/core/sql';
-import { BaseMySqlPlatform, BasePostgreSqlPlatform, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
+import {
+  driverStatement,
+  isSqliteDriverDatabase,
+  type NodePostgresQueryable,
+  nodePostgresExecutor,
+  type SqliteDriverDatabase,
+  SqliteGate,
+  sqliteDriverExecutor,
+} from '@es/core/sql';
+import {
+  BaseMySqlPlatform,
+  BasePostgreSqlPlatform,
+  NodeSqliteDialect,
+  type SqlEntityManager,
+  SqlitePlatform,
+} from '@mikro-orm/sql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { openTransactionOf, watchSavepoints } from './hostTransaction.js';
 
@@ -121,8 +135,9 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
 
   constructor(em: MikroOrmHandle) {
     super(em);
-    const timeout = (em.config.get('driverOptions') as { timeout?: unknown } | undefined)?.timeout;
-    if (timeout !== 0) {
+    // node:sqlite (`driverOptions: new NodeSqliteDialect(file)`) opens with no busy timeout.
+    const driverOptions = em.config.get('driverOptions') as { timeout?: unknown } | undefined;
+    if (!(driverOptions instanceof NodeSqliteDialect) && driverOptions?.timeout !== 0) {
       throw new InvalidArgumentError(
         "@es/mikro-orm on SQLite needs `driverOptions: { timeout: 0 }` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
       );
@@ -131,14 +146,18 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
     this.gate = new SqliteGate(file === ':memory:' || file === '' ? file : resolve(file));
   }
 
-  override query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
+  override query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: StatementOptions,
+  ): Promise<Row[]> {
     this.refuseInsideHostTransaction();
-    return this.gate.exclusive(() => super.query<Row>(sql, params));
+    return this.gate.exclusive(async () => (await this.autocommitExecutor()).query<Row>(sql, params, options));
   }
 
-  override execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+  override execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number> {
     this.refuseInsideHostTransaction();
-    return this.gate.exclusive(() => super.execute(sql, params));
+    return this.gate.exclusive(async () => (await this.autocommitExecutor()).execute(sql, params, options));
   }
 
   /**
@@ -158,4 +177,61 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
     this.refuseInsideHostTransaction();
     return this.gate.writeTransaction(() => this.em.fork().transactional((em) => work(this.join(em), em)));
   }
+
+  /**
+   * On better-sqlite3 (`@mikro-orm/sqlite`), core's statements run on the `Database` under the
+   * connection `em` belongs to (your ORM's, which need not be this backend's), inside the
+   * transaction `em` is in, prepared once per database where core marks them reusable: Kysely's
+   * per-statement work (a compiled query, the connection mutex, the result object) was most of a
+   * statement's cost (BENCHMARKS.md). Where MikroORM does not expose its database (the generic
+   * driver with a dialect of yours, such as node:sqlite's), Kysely's path.
+   */
+  override join(em: MikroOrmHandle): SqlExecutor {
+    const { transaction, assertOpen } = openTransactionOf(em);
+    const database = driverDatabaseOf(em);
+    let executor: SqlExecutor | undefined;
+    const resolved = async () => {
+      if (executor) return executor;
+      const found = await database;
+      executor = found
+        ? sqliteDriverExecutor(found, { beforeStatement: assertOpen })
+        : kyselyExecutor('sqlite', transaction, assertOpen);
+      return executor;
+    };
+    return {
+      dialect: 'sqlite',
+      query: async (sql, params, options) => (await resolved()).query(sql, params, options),
+      execute: async (sql, params, options) => (await resolved()).execute(sql, params, options),
+    };
+  }
+
+  /**
+   * An autocommit statement: on the driver's database while no transaction is open on it; while
+   * one is (yours, on another EntityManager), through Kysely, which queues it behind that
+   * transaction instead of running it inside.
+   */
+  private async autocommitExecutor(): Promise<SqlExecutor> {
+    const database = await driverDatabaseOf(this.em);
+    if (database && (database as { inTransaction?: unknown }).inTransaction === false) {
+      return sqliteDriverExecutor(database);
+    }
+    return this.pool();
+  }
+}
+
+/** The driver's database under each MikroORM connection, looked up once (MikroORM connects lazily). */
+const driverDatabases = new WeakMap<object, Promise<SqliteDriverDatabase | undefined>>();
+
+/** better-sqlite3's Database under the write connection of `em`, or undefined where MikroORM does not expose it. */
+function driverDatabaseOf(em: MikroOrmHandle): Promise<SqliteDriverDatabase | undefined> {
+  const connection = em.getConnection('write') as { getNativeClient?(): Promise<unknown> };
+  let database = driverDatabases.get(connection);
+  if (!database) {
+    database = (async () => {
+      const client = await connection.getNativeClient?.().catch(() => undefined);
+      return isSqliteDriverDatabase(client) ? client : undefined;
+    })();
+    driverDatabases.set(connection, database);
+  }
+  return database;
 }

@@ -84,6 +84,34 @@ describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {
       expect(await store.streamVersion({ category: 'account', id })).toBe(0);
     });
 
+    test("on SQLite the store runs on better-sqlite3's Database inside em.transactional, not through Kysely: a throw leaves neither the entity nor the events", async () => {
+      const id = newId();
+      const throughKysely: string[] = [];
+      let appended: number | undefined;
+      await expect(
+        orm.em.transactional(async (em) => {
+          // The Kysely transaction MikroORM holds: every statement sent through it.
+          const transaction = em.getTransactionContext<{ executeQuery(query: { sql: string }): Promise<unknown> }>();
+          if (!transaction) throw new Error('no transaction');
+          const executeQuery = transaction.executeQuery;
+          transaction.executeQuery = function (this: unknown, query) {
+            throughKysely.push(query.sql);
+            return executeQuery.call(this, query);
+          };
+          await openAccount(em, id, 'edsger');
+          appended = await store.withTransaction(em as MikroOrmHandle).streamVersion({ category: 'account', id });
+          await em.flush();
+          throw new Error('the host gives up');
+        }),
+      ).rejects.toThrow('the host gives up');
+      expect(appended).toBe(1);
+      expect(await accounts(id)).toBe(0);
+      expect(await store.streamVersion({ category: 'account', id })).toBe(0);
+      // The host's flush went through Kysely; none of the store's statements did.
+      expect(throughKysely.some((sql) => sql.includes('hj_accounts'))).toBe(true);
+      expect(throughKysely.filter((sql) => /hj_(events|streams)/.test(sql))).toEqual([]);
+    });
+
     test('on SQLite the backend refuses a busy timeout, which would block the event loop', async () => {
       const { MikroORM, defineConfig } = await import('@mikro-orm/sqlite');
       const blocking = new MikroORM(defineConfig({ dbName: ':memory:', entities: [Account] }));

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
-import { type SqlExecutor, SqliteGate } from '@es/core/sql';
+import { isSqliteDriverDatabase, type SqlExecutor, SqliteGate, sqliteDriverExecutor } from '@es/core/sql';
 import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
 import { runnerExecutor, TypeOrmSqlConnection } from './connection.js';
+import { assertTransactionOpen, joinedRunner, type TypeOrmHandle } from './handle.js';
 
 type BetterSqlite3Options = Extract<DataSourceOptions, { type: 'better-sqlite3' }>;
 
@@ -19,6 +20,24 @@ function gateOf(dataSource: DataSource): SqliteGate {
     gates.set(dataSource, gate);
   }
   return gate;
+}
+
+/**
+ * Core's statements on the better-sqlite3 `Database` under `runner` (the DataSource's one
+ * connection, so inside the transaction the runner holds), prepared once per database where core
+ * marks them reusable and logged through the DataSource's logger. TypeORM's `runner.query` caches
+ * statements too, but its per-statement work around them (the subscribers' broadcasts, the
+ * structured result, the error wrapping) is most of a statement's cost on SQLite (BENCHMARKS.md).
+ * A driver of another kind keeps the runner's own path.
+ */
+function driverExecutor(runner: QueryRunner, beforeStatement?: () => void): SqlExecutor {
+  const { driver, logger } = runner.connection;
+  const database = (driver as { databaseConnection?: unknown }).databaseConnection;
+  if (!isSqliteDriverDatabase(database)) return runnerExecutor('sqlite', runner, beforeStatement);
+  return sqliteDriverExecutor(database, {
+    beforeStatement,
+    log: (text, values) => logger.logQuery(text, values, runner),
+  });
 }
 
 /**
@@ -55,7 +74,7 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
       const runner = await this.idleRunner();
       await runner.startTransaction();
       try {
-        const result = await work(runnerExecutor('sqlite', runner), runner.manager);
+        const result = await work(driverExecutor(runner), runner.manager);
         await runner.commitTransaction();
         return result;
       } catch (error) {
@@ -67,7 +86,13 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
   }
 
   protected override autocommit<T>(statement: (executor: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.gate.exclusive(async () => statement(runnerExecutor('sqlite', await this.idleRunner())));
+    return this.gate.exclusive(async () => statement(driverExecutor(await this.idleRunner())));
+  }
+
+  /** Refuses a handle whose transaction is not open (TransactionNotOpenError), now and at every statement. */
+  override join(handle: TypeOrmHandle): SqlExecutor {
+    const runner = joinedRunner(handle);
+    return driverExecutor(runner, () => assertTransactionOpen(runner));
   }
 
   /** The DataSource's QueryRunner, once no transaction is open on it (a host's, outside the gate). */

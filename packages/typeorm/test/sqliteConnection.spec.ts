@@ -75,4 +75,36 @@ describe('@es/typeorm on SQLite', () => {
     expect(await dataSource.manager.findOneBy(Note, { id: 'n-2' })).toBeNull();
     expect(await store.streamVersion(stream('note', 'n-3'))).toBe(1);
   });
+
+  it("joined to dataSource.transaction, the store runs on the better-sqlite3 Database itself, and a throw rolls back the host's row and the append together", async () => {
+    // Every statement TypeORM's QueryRunner runs, while the transaction is open.
+    const runner = dataSource.createQueryRunner();
+    const original = runner.query;
+    const texts: string[] = [];
+    runner.query = function (this: typeof runner, query: string, ...rest: unknown[]) {
+      texts.push(query);
+      return (original as (...args: unknown[]) => Promise<unknown>).call(this, query, ...rest);
+    } as typeof runner.query;
+    let appended: unknown;
+    try {
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await manager.save(Note, { id: 'n-4' });
+          await store.withTransaction(manager).append(stream('note', 'n-4'), Noted.create({ text: 'gone' }), {
+            expectedVersion: 'no_stream',
+          });
+          appended = await store.withTransaction(manager).streamVersion(stream('note', 'n-4'));
+          throw new Error('the host fails after the append');
+        }),
+      ).rejects.toThrow('the host fails after the append');
+    } finally {
+      runner.query = original;
+    }
+    expect(appended).toBe(1);
+    expect(await dataSource.manager.findOneBy(Note, { id: 'n-4' })).toBeNull();
+    expect(await store.streamVersion(stream('note', 'n-4'))).toBe(0);
+    // The host's statements went through the QueryRunner; the store's did not.
+    expect(texts.some((text) => text.includes('notes'))).toBe(true);
+    expect(texts.filter((text) => text.includes('es_'))).toEqual([]);
+  });
 });

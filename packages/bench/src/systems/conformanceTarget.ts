@@ -24,16 +24,22 @@ export function conformanceTargetSystem(
   orm: string,
   dialect: Dialect,
   factory: string,
+  /** Another configuration of the package: its row's name and the target's options. */
+  variant?: { readonly name: string; readonly options: object },
 ): BenchSystem {
-  return esSystem(orm, dialect, async () => {
+  return esSystem(variant?.name ?? orm, dialect, async () => {
     const specifier = new URL(`../../../${orm}/test/support/index.ts`, import.meta.url).href;
     const module = (await import(specifier)) as Record<string, unknown>;
     const create = module[factory];
     if (typeof create !== 'function') throw new Error(`${specifier} exports no ${factory}()`);
-    const target = create(dialect) as Target;
+    const target = create(dialect, variant?.options) as Target;
     // SQLite: the target's own file in the temporary directory.
     await (dialect === 'postgres' ? inOwnDatabase(config, orm, () => target.setup()) : target.setup());
-    return { backend: target.backendInstance(), reset: () => target.reset(), close: () => target.teardown() };
+    const backend = target.backendInstance();
+    // A SQLite backend instance connects asynchronously, and the statement workloads use its raw
+    // connection, which does not wait: a read through the backend does.
+    await backend.read(async () => undefined);
+    return { backend, reset: () => target.reset(), close: () => target.teardown() };
   });
 }
 

@@ -4,7 +4,7 @@ import { drizzlePostgres, drizzleSqlite } from './drizzle.ts';
 import { emmettPostgres } from './emmett.ts';
 import { floorPostgres } from './floorPostgres.ts';
 import { floorSqlite } from './floorSqlite.ts';
-import { mikroOrmPostgres, mikroOrmSqlite } from './mikroOrm.ts';
+import { mikroOrmNodeSqlite, mikroOrmPostgres, mikroOrmSqlite } from './mikroOrm.ts';
 import { prismaPostgres, prismaSqlite } from './prisma.ts';
 import { typeormPostgres, typeormSqlite } from './typeorm.ts';
 
@@ -22,5 +22,6 @@ export function allSystems(config: BenchConfig): BenchSystem[] {
     typeormSqlite(config),
     prismaSqlite(config),
     mikroOrmSqlite(config),
+    mikroOrmNodeSqlite(config),
   ];
 }

@@ -8,3 +8,10 @@ export const mikroOrmPostgres = (config: BenchConfig): BenchSystem =>
 
 export const mikroOrmSqlite = (config: BenchConfig): BenchSystem =>
   conformanceTargetSystem(config, 'mikro-orm', 'sqlite', 'mikroOrmTarget');
+
+/** The same through Node's built-in node:sqlite (MikroORM's generic driver and NodeSqliteDialect). */
+export const mikroOrmNodeSqlite = (config: BenchConfig): BenchSystem =>
+  conformanceTargetSystem(config, 'mikro-orm', 'sqlite', 'mikroOrmTarget', {
+    name: 'mikro-orm-node-sqlite',
+    options: { nodeSqlite: true },
+  });

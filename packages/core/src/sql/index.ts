@@ -1,6 +1,13 @@
 export { type DialectCapabilities, type SqlDialect, sqlDialect } from './dialects/index.js';
 export { classifySqlError, type SqlErrorKind } from './errors.js';
-export type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+export {
+  PREPARED,
+  type SqlConnection,
+  type SqlDialectName,
+  type SqlExecutor,
+  type SqlParam,
+  type StatementOptions,
+} from './executor.js';
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
 export { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor } from './nodePostgres.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
@@ -12,6 +19,13 @@ export {
   type SqlStoreOptions,
 } from './sqlBackend.js';
 export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
+export {
+  isSqliteDriverDatabase,
+  SQLITE_STATEMENT_CACHE_SIZE,
+  type SqliteDriverDatabase,
+  type SqliteDriverStatement,
+  sqliteDriverExecutor,
+} from './sqliteStatements.js';
 export type { SchemaMismatch } from './statements/index.js';
 export {
   DEFAULT_TABLE_PREFIX,

@@ -2,10 +2,17 @@ import type { SqlDialectName } from '@es/core/sql';
 // The package as a user's app gets it (its built dist): the child processes of the crash tests load
 // this file with Node's type stripping, which cannot follow src's `.js` imports to `.ts` files.
 import { configureModels, createMikroOrmBackend, type MikroOrmHandle, mikroOrmContext } from '@es/mikro-orm';
-import { CONFORMANCE_TABLE_PREFIX, defineSqlTarget, hostTableName, type SqlTargetFactory } from '@es/testing/targets';
+import {
+  CONFORMANCE_TABLE_PREFIX,
+  defineSqlTarget,
+  hostTableName,
+  type SqlTargetFactory,
+  type SqlTargetOptions,
+} from '@es/testing/targets';
 import { defineEntity, MikroORM, type Options, p } from '@mikro-orm/core';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver as GenericSqliteDriver, NodeSqliteDialect } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 
 /** The host's own table, modelled with MikroORM like any entity of the host application. */
@@ -23,13 +30,32 @@ const connections: Record<SqlDialectName, (database: string) => Partial<Options>
   sqlite: (database) => ({ driver: SqliteDriver, dbName: database, driverOptions: { timeout: 0 } }),
 };
 
+/** SQLite through Node's built-in node:sqlite: MikroORM's generic driver with its NodeSqliteDialect. */
+const nodeSqliteConnection = (database: string): Partial<Options> => ({
+  driver: GenericSqliteDriver,
+  dbName: database,
+  driverOptions: new NodeSqliteDialect(database),
+});
+
+/**
+ * `nodeSqlite`: on SQLite, through node:sqlite instead of better-sqlite3: its own report row (and
+ * so its own file), which the crash tests' child processes learn from the environment.
+ */
+export interface MikroOrmTargetOptions {
+  readonly nodeSqlite?: boolean;
+}
+
+const NODE_SQLITE_VARIABLE = 'ES_MIKRO_ORM_NODE_SQLITE';
+
 /**
  * MikroORM on the test database, configured the way a host configures it: its own entity, plus the
  * store's via configureModels. Opened synchronously (`new MikroORM`), so the kit can get a new
  * connection for each backend instance.
  */
-function openOrm(dialect: SqlDialectName, database: string): MikroORM {
-  const options: Partial<Options> = { ...connections[dialect](database), entities: [HostRow] };
+function openOrm(dialect: SqlDialectName, database: string, nodeSqlite = false): MikroORM {
+  const connection =
+    dialect === 'sqlite' && nodeSqlite ? nodeSqliteConnection(database) : connections[dialect](database);
+  const options: Partial<Options> = { ...connection, entities: [HostRow] };
   return new MikroORM(configureModels(options, { tablePrefix: CONFORMANCE_TABLE_PREFIX }));
 }
 
@@ -40,38 +66,47 @@ function openOrm(dialect: SqlDialectName, database: string): MikroORM {
  * through the EntityManager, host transactions through `em.transactional` (on SQLite through the
  * backend's `runInTransaction`, which queues writers).
  */
-export const mikroOrmTarget: SqlTargetFactory<MikroOrmHandle> = defineSqlTarget({
+export const mikroOrmTarget: SqlTargetFactory<MikroOrmHandle, MikroOrmTargetOptions> = defineSqlTarget({
   name: 'mikro-orm',
   processModule: new URL('./process.ts', import.meta.url),
-  onDialect: (dialect) => ({
-    open(database) {
-      const orm = openOrm(dialect, database);
-      return {
-        orm,
-        backend: createMikroOrmBackend(orm.em as MikroOrmHandle, { tablePrefix: CONFORMANCE_TABLE_PREFIX }),
-        close: () => orm.close(),
-      };
-    },
-    migrate: ({ orm }) => orm.schema.create(),
-    hostTransaction: ({ orm, backend }, work) =>
-      dialect === 'sqlite' ? backend.runInTransaction(work) : orm.em.transactional((em) => work(em as MikroOrmHandle)),
-    async writeHostRow(em, id) {
-      em.create(HostRow, { id });
-      await em.flush();
-    },
-    async clearHostRows(em) {
-      await em.nativeDelete(HostRow, {});
-    },
-    ambientContexts: [
-      {
-        name: 'mikroOrmContext, in em.transactional',
-        // SQLite: MikroORM's one connection runs one transaction at a time.
-        concurrentTransactions: dialect === 'sqlite' ? 'queued' : 'isolated',
-        join: async ({ orm }) => ({
-          transactionContext: mikroOrmContext(orm.em as MikroOrmHandle),
-          transaction: (work) => orm.em.transactional((em) => work(em as MikroOrmHandle)),
-        }),
+  onDialect: (dialect, options: MikroOrmTargetOptions & SqlTargetOptions) => {
+    // A crash test's child process (tables in place) runs on the parent's row.
+    const childProcess = options.createTables === false;
+    const nodeSqlite = options.nodeSqlite ?? (childProcess && process.env[NODE_SQLITE_VARIABLE] === '1');
+    return {
+      ...(dialect === 'sqlite' && nodeSqlite && { row: 'mikro-orm-node-sqlite' }),
+      open(database) {
+        if (!childProcess) process.env[NODE_SQLITE_VARIABLE] = nodeSqlite ? '1' : '';
+        const orm = openOrm(dialect, database, nodeSqlite);
+        return {
+          orm,
+          backend: createMikroOrmBackend(orm.em as MikroOrmHandle, { tablePrefix: CONFORMANCE_TABLE_PREFIX }),
+          close: () => orm.close(),
+        };
       },
-    ],
-  }),
+      migrate: ({ orm }) => orm.schema.create(),
+      hostTransaction: ({ orm, backend }, work) =>
+        dialect === 'sqlite'
+          ? backend.runInTransaction(work)
+          : orm.em.transactional((em) => work(em as MikroOrmHandle)),
+      async writeHostRow(em, id) {
+        em.create(HostRow, { id });
+        await em.flush();
+      },
+      async clearHostRows(em) {
+        await em.nativeDelete(HostRow, {});
+      },
+      ambientContexts: [
+        {
+          name: 'mikroOrmContext, in em.transactional',
+          // SQLite: MikroORM's one connection runs one transaction at a time.
+          concurrentTransactions: dialect === 'sqlite' ? 'queued' : 'isolated',
+          join: async ({ orm }) => ({
+            transactionContext: mikroOrmContext(orm.em as MikroOrmHandle),
+            transaction: (work) => orm.em.transactional((em) => work(em as MikroOrmHandle)),
+          }),
+        },
+      ],
+    };
+  },
 });

@@ -124,7 +124,8 @@ export function defineSqlTarget<THandle, TConnection extends SqlTargetConnection
       ...onDialect,
       backend: row ?? definition.name,
       dialect,
-      database: targetDatabase(definition.name, dialect),
+      // SQLite: a file per row, so that rows of one package can be open at once (the bench).
+      database: targetDatabase(dialect === 'sqlite' ? (row ?? definition.name) : definition.name, dialect),
       hostTable: hostTableName(tablePrefix),
       tables: tableNames(tablePrefix),
       processModule: fileURLToPath(definition.processModule),

@@ -163,7 +163,7 @@ const sqliteAppend =
       const condition = expected === 'stream_exists' ? sql`version > 0` : sql`version = ${expected}`;
       bump = sql`UPDATE ${streams} SET version = version + ${count} WHERE ${streamWhere(stream)} AND ${condition} RETURNING version`;
     }
-    const bumped = await query<{ version: unknown }>(executor, context, bump);
+    const bumped = await query<{ version: unknown }>(executor, context, bump, PREPARED);
     if (!bumped[0]) return undefined;
     const version = toNumber(bumped[0].version);
     const firstVersion = version - count + 1;
@@ -171,6 +171,7 @@ const sqliteAppend =
       executor,
       context,
       sql`INSERT INTO ${table(context, 'events')} (${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion)} RETURNING event_id, position`,
+      count === 1 ? PREPARED : undefined,
     );
     const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
     const positions = request.events.map((event) => byId.get(event.eventId) as bigint);

@@ -1,0 +1,98 @@
+import type { SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+
+/**
+ * A synchronous SQLite driver's database, as far as the store runs statements on it: better-sqlite3's
+ * `Database` and node:sqlite's `DatabaseSync` both fit.
+ */
+export interface SqliteDriverDatabase {
+  prepare(text: string): SqliteDriverStatement;
+}
+
+export interface SqliteDriverStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { readonly changes: number | bigint };
+  /** better-sqlite3: whether the statement returns rows (`all` throws on one that does not). */
+  readonly reader?: boolean;
+}
+
+/** Prepared statements kept per database; the least recently used goes first beyond this. */
+export const SQLITE_STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * One cache per database object (one connection), shared by every executor on it: the store's
+ * own transactions, joined ones and autocommit reads. Only texts core marks `PREPARED` go in,
+ * so the cache holds a fixed few; the bound is a guard, not a tuning knob. A prepared statement
+ * outlives schema changes: SQLite re-prepares it on its next run (sqlite3_prepare_v2), and a
+ * statement on a table that no longer exists fails as the unprepared text would.
+ */
+const caches = new WeakMap<SqliteDriverDatabase, Map<string, SqliteDriverStatement>>();
+
+function prepared(database: SqliteDriverDatabase, text: string): SqliteDriverStatement {
+  let cache = caches.get(database);
+  if (!cache) {
+    cache = new Map();
+    caches.set(database, cache);
+  }
+  let statement = cache.get(text);
+  if (statement) {
+    // Most recently used last: a Map iterates in insertion order.
+    cache.delete(text);
+  } else {
+    statement = database.prepare(text);
+    if (cache.size >= SQLITE_STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(text, statement);
+  return statement;
+}
+
+/** Both drivers refuse to bind booleans; SQLite stores them as 0/1 anyway. */
+const bind = (params: readonly SqlParam[]) =>
+  params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+
+/**
+ * Core's statements straight on an ORM's SQLite driver (better-sqlite3 or node:sqlite), for an
+ * ORM package that can reach it: what that skips is the ORM's per-statement machinery (rebuilding
+ * the text as a query object, its logger and result mapping), which on SQLite, where a statement
+ * costs microseconds, was most of an append (BENCHMARKS.md). A statement core marks reusable
+ * (`PREPARED`) is prepared once per database and reused. Rows come back as the driver gives them,
+ * exactly as through the ORM's raw-SQL path (the ORMs hand raw statements to the same `all`).
+ *
+ * It runs on the database's one connection, so inside whatever transaction is open there: the
+ * ORM package decides when that is the caller's (its transaction, or a joined one checked by
+ * `beforeStatement`). `log` sees each statement first (the ORM's own query logger).
+ */
+export function sqliteDriverExecutor(
+  database: SqliteDriverDatabase,
+  options: { readonly beforeStatement?: () => void; readonly log?: (text: string, values: unknown[]) => void } = {},
+): SqlExecutor {
+  const { beforeStatement, log } = options;
+  const statementFor = (text: string, params: readonly SqlParam[], statementOptions?: StatementOptions) => {
+    beforeStatement?.();
+    const values = bind(params);
+    log?.(text, values);
+    return { statement: statementOptions?.prepare ? prepared(database, text) : database.prepare(text), values };
+  };
+  return {
+    dialect: 'sqlite',
+    async query<Row>(text: string, params: readonly SqlParam[] = [], statementOptions?: StatementOptions) {
+      const { statement, values } = statementFor(text, params, statementOptions);
+      if (statement.reader === false) {
+        statement.run(...values);
+        return [];
+      }
+      return statement.all(...values) as Row[];
+    },
+    async execute(text: string, params: readonly SqlParam[] = [], statementOptions?: StatementOptions) {
+      const { statement, values } = statementFor(text, params, statementOptions);
+      return Number(statement.run(...values).changes);
+    },
+  };
+}
+
+/** Whether `value` looks like a synchronous SQLite driver's database (has `prepare` and `exec`). */
+export function isSqliteDriverDatabase(value: unknown): value is SqliteDriverDatabase {
+  return (
+    typeof (value as { prepare?: unknown } | undefined)?.prepare === 'function' &&
+    typeof (value as { exec?: unknown }).exec === 'function'
+  );
+}
