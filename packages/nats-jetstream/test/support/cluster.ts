@@ -54,6 +54,8 @@ export class NatsCluster {
       };
     });
     const cluster = new NatsCluster(nodes, root);
+    // If the test process ends without stop() (jest exits on a hung test), the nodes go with it.
+    process.once('exit', () => cluster.killNow());
     for (const node of nodes) cluster.run(node);
     return cluster;
   }
@@ -86,6 +88,11 @@ export class NatsCluster {
   /** Starts a killed node again on its ports and store directory; it rejoins and catches up. */
   restart(name: string): void {
     this.run(this.node(name));
+  }
+
+  private killNow(): void {
+    for (const node of this.nodes) node.process?.kill('SIGKILL');
+    rmSync(this.root, { recursive: true, force: true });
   }
 
   /** Kills every node and removes their stores (for afterAll, whatever the test did). */
