@@ -1,0 +1,133 @@
+// A 3-node NATS JetStream cluster on loopback, for the cluster test: three `nats-server`
+// processes with their own ports, names and store directories, routed to each other.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+
+const NATS_SERVER = process.env.ES_NATS_SERVER ?? '/usr/sbin/nats-server';
+
+interface ClusterNode {
+  readonly name: string;
+  readonly clientPort: number;
+  readonly args: readonly string[];
+  process: ChildProcess | undefined;
+}
+
+/** A port nobody listens on now (the OS picks it), so the cluster never meets the machine's NATS. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export class NatsCluster {
+  private constructor(
+    private readonly nodes: readonly ClusterNode[],
+    private readonly root: string,
+  ) {}
+
+  /** Starts three routed nodes with JetStream, each storing in a temp directory of its own. */
+  static async start(size = 3): Promise<NatsCluster> {
+    const root = mkdtempSync(join(tmpdir(), 'es-nats-cluster-'));
+    const ports: number[] = [];
+    for (let i = 0; i < size * 2; i++) ports.push(await freePort());
+    const routePorts = ports.slice(size);
+    const nodes = Array.from({ length: size }, (_, i): ClusterNode => {
+      const name = `es-n${i + 1}`;
+      const routes = routePorts.filter((_, j) => j !== i).map((port) => `nats://127.0.0.1:${port}`);
+      return {
+        name,
+        clientPort: ports[i]!,
+        process: undefined,
+        args: [
+          ...['-a', '127.0.0.1', '-p', String(ports[i]), '-n', name],
+          ...['-js', '-sd', join(root, name)],
+          ...['--cluster_name', 'es-test', '--cluster', `nats://127.0.0.1:${routePorts[i]}`],
+          ...['--routes', routes.join(',')],
+        ],
+      };
+    });
+    const cluster = new NatsCluster(nodes, root);
+    // If the test process ends without stop() (jest exits on a hung test), the nodes go with it.
+    process.once('exit', () => cluster.killNow());
+    for (const node of nodes) cluster.run(node);
+    return cluster;
+  }
+
+  /** `127.0.0.1:<port>` of every node: what a client should be given. */
+  get servers(): string[] {
+    return this.nodes.map((node) => `127.0.0.1:${node.clientPort}`);
+  }
+
+  private node(name: string): ClusterNode {
+    const node = this.nodes.find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`no node named ${name}`);
+    return node;
+  }
+
+  private run(node: ClusterNode): void {
+    // Its log goes nowhere: the test reads the cluster's state through the client.
+    node.process = spawn(NATS_SERVER, node.args, { stdio: 'ignore' });
+  }
+
+  /** SIGKILL: no shutdown, no leadership handed over, as when a machine dies. */
+  async kill(name: string): Promise<void> {
+    const child = this.node(name).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts a killed node again on its ports and store directory; it rejoins and catches up. */
+  restart(name: string): void {
+    this.run(this.node(name));
+  }
+
+  private killNow(): void {
+    for (const node of this.nodes) node.process?.kill('SIGKILL');
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Kills every node and removes their stores (for afterAll, whatever the test did). */
+  async stop(): Promise<void> {
+    for (const node of this.nodes) await this.kill(node.name);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Waits until JetStream answers with a meta leader elected (account info fails until then). */
+export async function waitForMetaLeader(connection: NatsConnection, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      // Making the manager asks for the account info, which only a meta leader gives.
+      await jetstreamManager(connection);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error('the cluster elected no JetStream meta leader', { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** Runs `check` until it returns a value (not undefined), or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch {
+      // The cluster may be between leaders: ask again.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
