@@ -1,10 +1,10 @@
 export { createPrismaBackend, type PrismaBackend, type PrismaBackendOptions } from './backend.js';
 export { type ConfiguredModels, type ConfigureModelsOptions, configureModels } from './configureModels.js';
-export {
-  type PrismaClientLike,
-  type PrismaRawClient,
-  type PrismaTransactionClient,
-  type PrismaTransactionOptions,
+export type {
+  PrismaClientLike,
+  PrismaRawClient,
+  PrismaTransactionClient,
+  PrismaTransactionOptions,
 } from './connection.js';
 export {
   type ModelsOptions,
