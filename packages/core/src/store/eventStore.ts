@@ -21,6 +21,7 @@ import {
   type PendingKeys,
   PersonalData,
 } from '../personal/personalData.js';
+import type { PersonalField } from '../personal/personal.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
@@ -122,6 +123,15 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   get backend(): EventStoreBackend<THandle> {
     return this.options.backend;
+  }
+
+  /**
+   * The personal fields the store's definition of `type` declares (field name -> subject field and
+   * erased value); undefined when it declares none or the store was not given the type. For tools
+   * that show events: the event browser masks these fields.
+   */
+  personalFields(type: string): Readonly<Record<string, PersonalField>> | undefined {
+    return this.registry.personalFields(type);
   }
 
   /** The same store scoped to another tenant: it reads and writes only that tenant's streams. */
