@@ -14,6 +14,7 @@ import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from 
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
+import type { PersonalField } from '../personal/personal.js';
 import {
   checkSubject,
   holdsEnvelopes,
@@ -21,7 +22,6 @@ import {
   type PendingKeys,
   PersonalData,
 } from '../personal/personalData.js';
-import type { PersonalField } from '../personal/personal.js';
 import { byteLength, deserialize, serialize } from '../serialization/index.js';
 import {
   DEFAULT_TENANT,
