@@ -151,6 +151,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--port <port>', 'the port to listen on').argParser(portNumber).default(4000))
     .option('--token <token>', 'every request must carry it (default: ES_UI_TOKEN; none on loopback)')
     .option('--actions', "allow the page's actions: retry and purge dead outbox rows, rebuild a consumer")
+    .option('--show-personal', "show personal fields' values (default: masked as [personal])")
     .addOption(jsonOption())
     .action(action<UiOptions>(async (options) => (await import('./commands/ui.js')).ui(options)));
 

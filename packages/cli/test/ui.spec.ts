@@ -15,7 +15,8 @@ describe('es ui', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(actions).toBe(false);
     const meta = (await (await fetch(`${url}api/meta`)).json()) as { dialect: string; actions: boolean };
-    expect(meta).toMatchObject({ dialect: 'sqlite', actions: false });
+    // Personal fields masked unless --show-personal.
+    expect(meta).toMatchObject({ dialect: 'sqlite', actions: false, masking: true });
     const streams = (await (await fetch(`${url}api/streams?tenant=default&category=payment`)).json()) as {
       streams: { id: string }[];
     };
@@ -30,10 +31,14 @@ describe('es ui', () => {
     expect((await ui.result).code).toBe(0);
   });
 
-  it('with --actions and a token, off loopback: the token is required, and the actions answer', async () => {
-    const ui = startEs(scenario.target, ['ui', '--host', '0.0.0.0', '--port', '0', '--actions', '--json'], {
-      env: { ES_UI_TOKEN: 'the-token-of-this-test' },
-    });
+  it('with --actions, --show-personal and a token, off loopback: the token is required, the actions answer, nothing is masked', async () => {
+    const ui = startEs(
+      scenario.target,
+      ['ui', '--host', '0.0.0.0', '--port', '0', '--actions', '--show-personal', '--json'],
+      {
+        env: { ES_UI_TOKEN: 'the-token-of-this-test' },
+      },
+    );
     const [line] = await ui.waitFor('stdout', /\{.*\}\n/);
     const { url, token } = JSON.parse(line) as { url: string; token: boolean };
     expect(token).toBe(true);
@@ -41,7 +46,7 @@ describe('es ui', () => {
     expect((await fetch(`${local}api/meta`)).status).toBe(401);
     const headers = { Authorization: 'Bearer the-token-of-this-test', 'Content-Type': 'application/json' };
     const meta = (await (await fetch(`${local}api/meta`, { headers })).json()) as { actions: boolean };
-    expect(meta.actions).toBe(true);
+    expect(meta).toMatchObject({ actions: true, masking: false });
     const retried = await fetch(`${local}api/outbox/retry`, { method: 'POST', headers, body: '{}' });
     expect(await retried.json()).toEqual({ retried: 1 });
     ui.child.kill('SIGINT');

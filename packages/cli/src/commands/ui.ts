@@ -7,6 +7,8 @@ export interface UiOptions extends CommonOptions {
   readonly port: number;
   readonly token?: string;
   readonly actions?: boolean;
+  /** Show personal fields' values (masked as `[personal]` by default). */
+  readonly showPersonal?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function ui(options: UiOptions) {
       host: options.host,
       port: options.port,
       actions: options.actions === true,
+      personalData: options.showPersonal === true ? 'visible' : 'masked',
       ...(token !== undefined && { token }),
     }).catch((error: unknown) => {
       const code = (error as { code?: unknown }).code;
@@ -43,7 +46,13 @@ export async function ui(options: UiOptions) {
       }
       throw error;
     });
-    if (out.json) out.record({ url: served.url, actions: options.actions === true, token: token !== undefined });
+    if (out.json)
+      out.record({
+        url: served.url,
+        actions: options.actions === true,
+        token: token !== undefined,
+        personalData: options.showPersonal === true ? 'visible' : 'masked',
+      });
     else {
       out.line(`event browser on ${out.colors.bold(served.url)} (${options.actions ? 'actions on' : 'read-only'})`);
       if (token !== undefined)

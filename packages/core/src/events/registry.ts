@@ -42,6 +42,11 @@ export class EventRegistry {
     return false;
   }
 
+  /** The personal fields `type`'s definition declares; undefined for none, or a type not registered. */
+  personalFields(type: string): AnyEventDefinition['personal'] {
+    return this.byType.get(type)?.personal;
+  }
+
   /**
    * What a reader sees of a stored personal field whose key is gone: the current definition's
    * erased value for that field, or null when the type or field declares none (any more).

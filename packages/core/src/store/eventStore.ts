@@ -14,6 +14,7 @@ import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from 
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
+import type { PersonalField } from '../personal/personal.js';
 import {
   type ImportContext,
   type ImportOptions,
@@ -129,6 +130,15 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
 
   get backend(): EventStoreBackend<THandle> {
     return this.options.backend;
+  }
+
+  /**
+   * The personal fields the store's definition of `type` declares (field name -> subject field and
+   * erased value); undefined when it declares none or the store was not given the type. For tools
+   * that show events: the event browser masks these fields.
+   */
+  personalFields(type: string): Readonly<Record<string, PersonalField>> | undefined {
+    return this.registry.personalFields(type);
   }
 
   /** The same store scoped to another tenant: it reads and writes only that tenant's streams. */

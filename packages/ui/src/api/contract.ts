@@ -63,8 +63,12 @@ export interface MetaResponse {
   readonly actions: boolean;
   /** How often the server samples consumers' lag, and how far back it keeps the samples. */
   readonly lagSampling: { readonly everyMs: number; readonly keepMs: number };
-  /** Personal data masking arrives with crypto-shredding (issue #24): always false until then. */
-  readonly masking: false;
+  /**
+   * Whether personal fields (declared with `personal(...)`) are masked: their values arrive as
+   * `[personal]` and are named in each event's `masked`. False when the browser was created with
+   * `personalData: 'visible'` (`es ui --show-personal`).
+   */
+  readonly masking: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +130,13 @@ export interface EventJson {
   /** The store was not given this event type: data and metadata are shown as stored. */
   readonly unknownType: boolean;
   readonly data: Json;
+  /**
+   * Personal fields whose subject was forgotten: they hold the declared erased value (stored field
+   * names; absent when none was erased).
+   */
+  readonly erased?: string[];
+  /** Personal fields whose values are masked as `[personal]` (absent when none was; see `meta.masking`). */
+  readonly masked?: string[];
   /** `correlationId` and `causationId` name other events (links: GET api/events/<id>). */
   readonly metadata: {
     readonly correlationId?: string;

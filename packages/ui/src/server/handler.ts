@@ -9,6 +9,7 @@ import { staticFiles } from './http/staticFiles.js';
 import { type AnyStore, consumerEntries } from './operator/application.js';
 import type { EventBrowserOptions } from './options.js';
 import { ConsumerWatch } from './routes/consumers.js';
+import { eventPresenter } from './routes/eventJson.js';
 import { live, log } from './routes/log.js';
 import { outbox, purge, retry } from './routes/outbox.js';
 import { Query } from './routes/query.js';
@@ -66,6 +67,11 @@ export function createEventBrowser<TEvents extends AnyEventDefinition, THandle>(
   const consumers = new ConsumerWatch(store, consumerEntries(application), lagSampling, onError);
   const page = staticFiles(PAGE_ROOT);
   const closing = new AbortController();
+  const personalData = options.personalData ?? 'masked';
+  if (personalData !== 'masked' && personalData !== 'visible') {
+    throw new TypeError(`the event browser's personalData must be 'masked' or 'visible'; got ${String(personalData)}`);
+  }
+  const present = eventPresenter(store, personalData);
 
   const meta: MetaResponse = {
     storeName: store.backend.name,
@@ -74,7 +80,7 @@ export function createEventBrowser<TEvents extends AnyEventDefinition, THandle>(
     tenantScoped: store.isTenantScoped,
     actions,
     lagSampling,
-    masking: false,
+    masking: personalData === 'masked',
   };
 
   const api = async (req: IncomingMessage, res: ServerResponse, route: string, query: Query): Promise<void> => {
@@ -101,15 +107,15 @@ export function createEventBrowser<TEvents extends AnyEventDefinition, THandle>(
       meta: async () => meta,
       categories: () => categories(store, query),
       streams: () => streams(store, query),
-      stream: () => stream(store, query),
-      log: () => log(store, query),
+      stream: () => stream(store, query, present),
+      log: () => log(store, query, present),
       consumers: () => consumers.report(),
-      outbox: () => outbox(store, query),
+      outbox: () => outbox(store, query, present),
     };
-    const reader = eventId ? () => event(store, decodeURIComponent(eventId[1] as string)) : reads[route];
+    const reader = eventId ? () => event(store, decodeURIComponent(eventId[1] as string), present) : reads[route];
     if (!reader && route !== 'log/live') throw new ApiError(404, 'NOT_FOUND', `no endpoint api/${route}`);
     if (!read) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `api/${route} takes GET`);
-    if (route === 'log/live') return live(store, query, req, res, closing.signal);
+    if (route === 'log/live') return live(store, query, req, res, closing.signal, present);
     answer(await (reader as () => Promise<unknown>)());
   };
 

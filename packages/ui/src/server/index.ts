@@ -4,4 +4,5 @@ export type * from '../api/contract.js';
 export { createEventBrowser, type EventBrowser, type EventBrowserHandler } from './handler.js';
 export type { Application, ConsumerEntry } from './operator/application.js';
 export type { EventBrowserOptions } from './options.js';
+export { PERSONAL_MASK, type PersonalDataView } from './routes/eventJson.js';
 export { isLoopback, type ServedEventBrowser, type ServeOptions, serveEventBrowser } from './serve.js';

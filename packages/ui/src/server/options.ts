@@ -1,5 +1,6 @@
 import type { AnyEventDefinition } from '@es/core';
 import type { Application } from './operator/application.js';
+import type { PersonalDataView } from './routes/eventJson.js';
 
 export interface EventBrowserOptions<TEvents extends AnyEventDefinition = AnyEventDefinition, THandle = unknown>
   extends Application<TEvents, THandle> {
@@ -20,6 +21,12 @@ export interface EventBrowserOptions<TEvents extends AnyEventDefinition = AnyEve
   readonly basePath?: string;
   /** How often consumers' lag is sampled for the page's chart (default every 5 s), and for how long it is kept (10 min). */
   readonly lagSampling?: { readonly everyMs?: number; readonly keepMs?: number };
+  /**
+   * Personal fields (declared with `personal(...)`): 'masked' (the default) sends `[personal]` in
+   * place of their values, so the page never holds them; 'visible' shows them as the store reads
+   * them. Fields whose subject was forgotten are marked erased either way.
+   */
+  readonly personalData?: PersonalDataView;
   /** Failures of background work (lag sampling, a rebuild after it was answered). Default: console.error. */
   readonly onError?: (error: unknown) => void;
 }

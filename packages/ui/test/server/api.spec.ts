@@ -42,14 +42,14 @@ describe.each(DIALECTS)('the event browser API on %s', (dialect: Dialect) => {
     await seed?.app.close();
   });
 
-  test('meta names the store and says whether actions are on', async () => {
+  test('meta names the store and says whether actions are on and personal data masked', async () => {
     expect((await get('api/meta')).body).toMatchObject({
       storeName: 'drizzle',
       dialect,
       tenant: 'default',
       tenantScoped: false,
       actions: false,
-      masking: false,
+      masking: true,
     });
     expect((await request(`${acting.url}api/meta`)).body).toMatchObject({ actions: true });
   });

@@ -61,12 +61,36 @@ export function eventFacts(event: EventJson, meta: MetaResponse): HTMLElement {
   );
 }
 
+/**
+ * Its personal fields' marks: `erased` (the subject was forgotten: the value is the declared
+ * erased one) or `personal` (masked by the server: `meta.masking`).
+ */
+function personalMark(event: EventJson): (key: string) => HTMLElement | null {
+  const erased = new Set(event.erased);
+  const masked = new Set(event.masked);
+  return (key) => {
+    if (erased.has(key))
+      return h(
+        'span',
+        { class: 'badge warn mark', 'data-mark': 'erased', title: 'its subject was forgotten' },
+        'erased',
+      );
+    if (masked.has(key))
+      return h(
+        'span',
+        { class: 'badge info mark', 'data-mark': 'personal', title: 'personal data, masked' },
+        'personal',
+      );
+    return null;
+  };
+}
+
 /** Data and metadata side by side (stacked on narrow screens). */
 export function eventPayload(event: EventJson, open = 2): HTMLElement {
   return h(
     'div',
     { class: 'payload' },
-    h('section', null, h('h3', null, 'Data'), jsonView(event.data, { open })),
+    h('section', null, h('h3', null, 'Data'), jsonView(event.data, { open, mark: personalMark(event) })),
     h('section', null, h('h3', null, 'Metadata'), jsonView(event.metadata as never, { open, link: referenceLink })),
   );
 }

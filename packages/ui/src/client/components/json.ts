@@ -10,16 +10,18 @@ export interface JsonOptions {
   readonly open?: number;
   /** A link for a string member (e.g. an event id in metadata), or null for plain text. */
   readonly link?: (key: string, value: string) => string | null;
+  /** A badge after a member of the top-level object (e.g. an event's erased or masked personal fields). */
+  readonly mark?: (key: string) => HTMLElement | null;
 }
 
 /** Members shown before a "show more" button, for long arrays and objects. */
 const PAGE = 200;
 
 export function jsonView(value: Json | undefined, options: JsonOptions = {}): HTMLElement {
-  return h('div', { class: 'json' }, node(value ?? null, '', options.open ?? 1, options));
+  return h('div', { class: 'json' }, node(value ?? null, '', options.open ?? 1, options, true));
 }
 
-function node(value: Json, key: string, open: number, options: JsonOptions): Child {
+function node(value: Json, key: string, open: number, options: JsonOptions, top = false): Child {
   if (value === null) return h('span', { class: 'j-null' }, 'null');
   if (typeof value === 'string') {
     const link = options.link?.(key, value);
@@ -54,13 +56,15 @@ function node(value: Json, key: string, open: number, options: JsonOptions): Chi
     const stop = Math.min(entries.length, shown + PAGE);
     for (; shown < stop; shown++) {
       const [name, member] = entries[shown]!;
+      const mark = top && !Array.isArray(value) ? (options.mark?.(name) ?? null) : null;
       members.append(
         h(
           'div',
-          { class: 'j-member' },
+          { class: 'j-member', ...(mark && { 'data-key': name }) },
           Array.isArray(value) ? null : h('span', { class: 'j-key' }, JSON.stringify(name)),
           Array.isArray(value) ? null : h('span', { class: 'j-punct' }, ': '),
           node(member, name, open - 1, options),
+          mark,
         ),
       );
     }

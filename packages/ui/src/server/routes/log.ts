@@ -3,30 +3,36 @@ import type { LogPosition } from '@es/core';
 import type { LogResponse } from '../../api/contract.js';
 import { toJson } from '../http/respond.js';
 import type { AnyStore } from '../operator/application.js';
-import { eventJson, formatCursor, parseCursor } from './eventJson.js';
+import { type EventPresenter, formatCursor, parseCursor } from './eventJson.js';
 import { type Query, tenantScope } from './query.js';
 
 interface LogRead {
   readonly store: AnyStore;
+  readonly present: EventPresenter;
   readonly allTenants: boolean;
   readonly categories?: string[];
   readonly types?: string[];
 }
 
-function logRead(root: AnyStore, query: Query): LogRead {
+function logRead(root: AnyStore, query: Query, present: EventPresenter): LogRead {
   const category = query.string('category');
   const type = query.string('type');
   return {
     ...tenantScope(root, query.string('tenant')),
+    present,
     ...(category !== undefined && { categories: [category] }),
     ...(type !== undefined && { types: [type] }),
   };
 }
 
 /** A page of the log after `after`, as consumers read it: never skipping a late commit, never repeating. */
-async function readPage({ store, ...filter }: LogRead, after: LogPosition, limit: number): Promise<LogResponse> {
+async function readPage(
+  { store, present, ...filter }: LogRead,
+  after: LogPosition,
+  limit: number,
+): Promise<LogResponse> {
   const page = await store.readAll({ ...filter, after, limit, unknownTypes: 'raw' });
-  return { events: page.events.map(eventJson), next: formatCursor(page.next), heldBack: page.heldBack === true };
+  return { events: page.events.map(present), next: formatCursor(page.next), heldBack: page.heldBack === true };
 }
 
 /**
@@ -45,8 +51,8 @@ async function tailStart(store: AnyStore, count: number): Promise<LogPosition> {
 const startOfLog = (store: AnyStore) => store.backend.read((session) => session.logPositionAt(0n));
 
 /** GET api/log */
-export async function log(root: AnyStore, query: Query): Promise<LogResponse> {
-  const read = logRead(root, query);
+export async function log(root: AnyStore, query: Query, present: EventPresenter): Promise<LogResponse> {
+  const read = logRead(root, query, present);
   const after = query.string('after');
   const tail = query.integer('tail', 0, 0, 1000);
   const limit = query.integer('limit', tail || 100, 1, 1000);
@@ -85,8 +91,9 @@ export async function live(
   req: IncomingMessage,
   res: ServerResponse,
   signal: AbortSignal,
+  present: EventPresenter,
 ): Promise<void> {
-  const read = logRead(root, query);
+  const read = logRead(root, query, present);
   const resume = req.headers['last-event-id'];
   const given = typeof resume === 'string' && resume !== '' ? resume : query.string('after');
   let after =

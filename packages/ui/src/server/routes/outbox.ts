@@ -2,7 +2,7 @@ import type { OutboxActionRequest, OutboxResponse, PurgeResponse, RetryResponse 
 import { badRequest } from '../http/errors.js';
 import type { AnyStore } from '../operator/application.js';
 import { operatorRelay } from '../operator/outbox.js';
-import { eventJson } from './eventJson.js';
+import type { EventPresenter } from './eventJson.js';
 import { type Query, tenantScope } from './query.js';
 
 /** The relay an outbox request works through: every tenant's rows, or the tenant's it names. */
@@ -12,7 +12,7 @@ function relayFor(root: AnyStore, tenant: string | undefined) {
 }
 
 /** GET api/outbox */
-export async function outbox(root: AnyStore, query: Query): Promise<OutboxResponse> {
+export async function outbox(root: AnyStore, query: Query, present: EventPresenter): Promise<OutboxResponse> {
   const status = query.string('status') ?? 'pending';
   if (status !== 'pending' && status !== 'dead') throw badRequest("status must be 'pending' or 'dead'");
   const after = query.string('after');
@@ -30,7 +30,7 @@ export async function outbox(root: AnyStore, query: Query): Promise<OutboxRespon
       attempts: row.attempts,
       lastError: row.lastError,
       nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
-      event: eventJson(row.event),
+      event: present(row.event),
     })),
     next: rows.length === limit ? String(rows.at(-1)?.id) : null,
     counts: {

@@ -8,7 +8,7 @@ import type {
 } from '../../api/contract.js';
 import { notFound } from '../http/errors.js';
 import type { AnyStore } from '../operator/application.js';
-import { eventJson } from './eventJson.js';
+import type { EventPresenter } from './eventJson.js';
 import { pageCursor, type Query, tenantScope } from './query.js';
 
 /** Stream counts stop at this many (contract: CategorySummary.streams). */
@@ -59,7 +59,7 @@ export async function streams(root: AnyStore, query: Query): Promise<StreamsResp
 }
 
 /** GET api/stream: a page of its events in version order, its snapshot, its version and last write. */
-export async function stream(root: AnyStore, query: Query): Promise<StreamResponse> {
+export async function stream(root: AnyStore, query: Query, present: EventPresenter): Promise<StreamResponse> {
   const { store } = tenantScope(root, query.string('tenant') ?? root.tenant);
   const name = { category: query.required('category'), id: query.required('id') };
   const fromVersion = query.integer('fromVersion', 1, 1, Number.MAX_SAFE_INTEGER);
@@ -84,7 +84,7 @@ export async function stream(root: AnyStore, query: Query): Promise<StreamRespon
   };
   return {
     stream: summary,
-    events: events.map(eventJson),
+    events: events.map(present),
     snapshot: snapshot
       ? {
           version: snapshot.version,
@@ -98,8 +98,8 @@ export async function stream(root: AnyStore, query: Query): Promise<StreamRespon
 }
 
 /** GET api/events/<id> */
-export async function event(root: AnyStore, eventId: string): Promise<EventResponse> {
+export async function event(root: AnyStore, eventId: string, present: EventPresenter): Promise<EventResponse> {
   const found = await root.readEvent(eventId, { allTenants: !root.isTenantScoped, unknownTypes: 'raw' });
   if (!found) throw notFound('EVENT_NOT_FOUND', `no event has id ${eventId}`);
-  return { event: eventJson(found) };
+  return { event: present(found) };
 }
