@@ -14,7 +14,6 @@ import type { AnyEventDefinition, DomainEvent, EventInputOf, EventTypeOf } from 
 import type { EventMetadata } from '../events/metadata.js';
 import { EventRegistry } from '../events/registry.js';
 import { isUuid, uuidv7 } from '../ids/uuid.js';
-import type { PersonalField } from '../personal/personal.js';
 import {
   type ImportContext,
   type ImportOptions,
@@ -22,6 +21,7 @@ import {
   type ImportSource,
   importEvents,
 } from '../import/importEvents.js';
+import type { PersonalField } from '../personal/personal.js';
 import {
   checkSubject,
   holdsEnvelopes,
