@@ -68,8 +68,11 @@ export class StoreTransactions<THandle> {
     const joined = this.joined();
     if (joined) {
       const result = await this.backend.transaction(work, { handle: joined.handle });
-      joined.afterCommit?.(() => appendCommitted(this.backend));
-      if (onCommit) joined.afterCommit?.(onCommit);
+      // One hook per transaction: the host's context may count or order them.
+      joined.afterCommit?.(() => {
+        onCommit?.();
+        appendCommitted(this.backend);
+      });
       return result;
     }
     this.refuseOwnTransaction();
