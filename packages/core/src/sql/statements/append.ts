@@ -2,9 +2,9 @@ import type { AppendOutcome, AppendRequest } from '../../backend/index.js';
 import { expectedVersionHolds } from '../../backend/index.js';
 import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { bigint, empty, join, json, list, type SqlFragment, type SqlJoin, sql, time, uuid } from '../template.js';
+import { bigint, join, list, type SqlFragment, type SqlJoin, sql, time, uuid } from '../template.js';
 import { appendInOneStatement } from './appendPostgres.js';
-import { execute, INSERT_COLUMNS, query, type StatementContext, streamWhere, table } from './context.js';
+import { eventRow, execute, INSERT_COLUMNS, query, type StatementContext, streamWhere, table } from './context.js';
 import { tagStatements } from './tags.js';
 
 type TagStatements = ReturnType<typeof tagStatements>;
@@ -21,21 +21,7 @@ export type AppendEvents = (executor: SqlExecutor, request: AppendRequest) => Pr
 function eventRows(request: AppendRequest, firstVersion: number, positions?: readonly bigint[]): SqlJoin {
   const { stream, recordedAt } = request;
   return join(
-    request.events.map((event, index) => {
-      const position = positions ? sql`${bigint(positions[index] as bigint)}, ` : empty;
-      return sql`(${position}${list([
-        uuid(event.eventId),
-        stream.tenant,
-        stream.category,
-        stream.id,
-        firstVersion + index,
-        event.type,
-        event.schemaVersion,
-        json(event.data),
-        json(event.metadata),
-        time(recordedAt),
-      ])})`;
-    }),
+    request.events.map((event, index) => eventRow(stream, event, firstVersion + index, recordedAt, positions?.[index])),
     ', ',
   );
 }

@@ -1,10 +1,23 @@
-import type { ConsumerKey, LogFilter } from '../../backend/index.js';
+import type { ConsumerKey, EventToStore, LogFilter } from '../../backend/index.js';
 import { TAG_SEPARATOR } from '../../dcb/tags.js';
 import type { StreamKey } from '../../streams/index.js';
 import type { SqlDialect } from '../dialects/index.js';
 import type { SqlExecutor, StatementOptions } from '../executor.js';
 import type { TableNames } from '../tables.js';
-import { empty, ident, list, raw, render, type SqlFragment, sql, value } from '../template.js';
+import {
+  bigint,
+  empty,
+  ident,
+  json,
+  list,
+  raw,
+  render,
+  type SqlFragment,
+  sql,
+  time,
+  uuid,
+  value,
+} from '../template.js';
 
 /** What every statement module works with: the dialect's syntax and the store's table names. */
 export interface StatementContext {
@@ -44,6 +57,32 @@ export function table(context: StatementContext, role: keyof TableNames): SqlFra
 export const INSERT_COLUMNS = raw(
   'event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at',
 );
+
+/**
+ * One VALUES row of an event insert, in the order of `INSERT_COLUMNS`, led by the event's explicit
+ * position where the dialect assigns positions itself (MySQL/MariaDB).
+ */
+export function eventRow(
+  stream: StreamKey,
+  event: EventToStore,
+  version: number,
+  recordedAt: Date,
+  position?: bigint,
+): SqlFragment {
+  const explicit = position === undefined ? empty : sql`${bigint(position)}, `;
+  return sql`(${explicit}${list([
+    uuid(event.eventId),
+    stream.tenant,
+    stream.category,
+    stream.id,
+    version,
+    event.type,
+    event.schemaVersion,
+    json(event.data),
+    json(event.metadata),
+    time(recordedAt),
+  ])})`;
+}
 
 /**
  * The select list of an event row, optionally qualified by a table alias. A stream read leaves

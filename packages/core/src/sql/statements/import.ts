@@ -8,8 +8,8 @@ import { ConcurrencyError, DuplicateEventIdError } from '../../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { bigint, empty, join, json, list, raw, type SqlFragment, sql, time, uuid, value } from '../template.js';
-import { execute, INSERT_COLUMNS, query, type StatementContext, table } from './context.js';
+import { bigint, empty, join, list, raw, type SqlFragment, sql, time, uuid, value } from '../template.js';
+import { eventRow, execute, INSERT_COLUMNS, query, type StatementContext, table } from './context.js';
 import { lockKey } from './tags.js';
 
 /**
@@ -224,21 +224,7 @@ function versionsOf(rows: readonly { tenant_id: string; category: string; stream
 /** The VALUES rows of an event insert; with explicit positions where the dialect assigns them (MySQL). */
 function eventValues(rows: readonly Flat[], recordedAt: Date, positions?: readonly bigint[]): SqlFragment {
   return sql`${join(
-    rows.map(({ stream, event, version }, index) => {
-      const position = positions ? sql`${bigint(positions[index] as bigint)}, ` : empty;
-      return sql`(${position}${list([
-        uuid(event.eventId),
-        stream.tenant,
-        stream.category,
-        stream.id,
-        version,
-        event.type,
-        event.schemaVersion,
-        json(event.data),
-        json(event.metadata),
-        time(recordedAt),
-      ])})`;
-    }),
+    rows.map(({ stream, event, version }, index) => eventRow(stream, event, version, recordedAt, positions?.[index])),
     ', ',
   )}`;
 }
