@@ -2,8 +2,8 @@
 // Runs the conformance kit against every backend present (each package's
 // test/*.conformance.spec.ts), then writes conformance-report.json at the repository root and
 // prints the same as a table. Exits non-zero if any row failed or skipped a test.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,28 +25,68 @@ const HOST_CONTEXT_TITLE = "the host's context: ";
 
 const rows = new Map();
 let runnerFailed = false;
-for (const dir of packages) {
+
+/**
+ * Runs one package's conformance suites with jest in a child process, its output kept until it
+ * ends so that two packages running side by side do not interleave their logs. Resolves to the
+ * jest JSON report file, or undefined when jest wrote none.
+ */
+function runPackage(dir) {
   const name = relative(join(root, 'packages'), dir);
   const outputFile = join(outDir, `${name}.json`);
-  console.log(`conformance: running ${name}`);
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--experimental-vm-modules',
-      jest,
-      '--runInBand',
-      '--json',
-      `--outputFile=${outputFile}`,
-      '--testPathPatterns',
-      'conformance',
-    ],
-    { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
-  );
-  if (!existsSync(outputFile)) {
-    console.error(`conformance: ${name} produced no results (exit ${run.status})`);
-    runnerFailed = true;
-    continue;
-  }
+  rmSync(outputFile, { force: true });
+  const started = Date.now();
+  return new Promise((resolvePackage) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        jest,
+        '--runInBand',
+        '--json',
+        `--outputFile=${outputFile}`,
+        '--testPathPatterns',
+        'conformance',
+      ],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: process.env },
+    );
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('close', (code) => {
+      process.stdout.write(Buffer.concat(output));
+      console.log(`conformance: ${name} took ${Math.round((Date.now() - started) / 1000)}s (exit ${code})`);
+      if (!existsSync(outputFile)) {
+        console.error(`conformance: ${name} produced no results (exit ${code})`);
+        runnerFailed = true;
+        resolvePackage(undefined);
+      } else resolvePackage(outputFile);
+    });
+  });
+}
+
+// Each package runs against databases of its own (scripts/databases.sh), so packages can run side
+// by side; two at a time keeps a two-core machine busy while a suite waits on its database.
+const CONCURRENCY = Number(process.env.ES_CONFORMANCE_CONCURRENCY ?? 2);
+// The packages with the most rows first, so that the last one to start is a short one.
+const LONGEST_FIRST = ['prisma', 'mikro-orm', 'typeorm', 'drizzle'];
+const rank = (dir) => {
+  const index = LONGEST_FIRST.indexOf(relative(join(root, 'packages'), dir));
+  return index === -1 ? LONGEST_FIRST.length : index;
+};
+const queue = [...packages].sort((a, b) => rank(a) - rank(b));
+const outputFiles = [];
+await Promise.all(
+  Array.from({ length: Math.max(1, CONCURRENCY) }, async () => {
+    for (let dir = queue.shift(); dir; dir = queue.shift()) {
+      console.log(`conformance: running ${relative(join(root, 'packages'), dir)}`);
+      const file = await runPackage(dir);
+      if (file) outputFiles.push(file);
+    }
+  }),
+);
+
+for (const outputFile of outputFiles) {
   const report = JSON.parse(readFileSync(outputFile, 'utf8'));
   for (const file of report.testResults) {
     if (file.assertionResults.length === 0) {
