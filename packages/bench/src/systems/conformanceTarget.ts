@@ -32,9 +32,14 @@ export function conformanceTargetSystem(
     const module = (await import(specifier)) as Record<string, unknown>;
     const create = module[factory];
     if (typeof create !== 'function') throw new Error(`${specifier} exports no ${factory}()`);
-    const target = create(dialect, variant?.options) as Target;
+    // The target names its database when it is created, so it is created inside the override.
     // SQLite: the target's own file in the temporary directory.
-    await (dialect === 'postgres' ? inOwnDatabase(config, orm, () => target.setup()) : target.setup());
+    const setUp = async () => {
+      const target = create(dialect, variant?.options) as Target;
+      await target.setup();
+      return target;
+    };
+    const target = await (dialect === 'postgres' ? inOwnDatabase(config, orm, setUp) : setUp());
     const backend = target.backendInstance();
     // A SQLite backend instance connects asynchronously, and the statement workloads use its raw
     // connection, which does not wait: a read through the backend does.
