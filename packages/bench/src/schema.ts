@@ -36,7 +36,13 @@ async function firstMigrationSql(dialect: Dialect, prefix: string): Promise<stri
 
 /** Empties the tables and restarts positions. */
 export function resetSql(dialect: Dialect, prefix: string): string[] {
-  const tables = Object.values(storeTables(prefix));
-  if (dialect === 'postgres') return [`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`];
-  return tables.map((table) => `DELETE FROM ${table}`);
+  return resetTablesSql(dialect, storeTables(prefix));
+}
+
+/** `resetSql` for the store tables named `tables` (a backend's own, whatever its prefix). */
+export function resetTablesSql(dialect: Dialect, tables: TableNames | Omit<TableNames, 'logHead'>): string[] {
+  const { logHead: _, ...store } = tables as TableNames;
+  const names = Object.values(store);
+  if (dialect === 'postgres') return [`TRUNCATE ${names.join(', ')} RESTART IDENTITY`];
+  return names.map((table) => `DELETE FROM ${table}`);
 }
