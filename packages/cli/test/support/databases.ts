@@ -41,6 +41,31 @@ async function migrationSql(dialect: Dialect): Promise<string[]> {
   }
 }
 
+/**
+ * The database of this jest worker on a server: `base` for the first (and when run in band),
+ * `base_w<N>` for the others, created when missing, so that spec files running side by side in
+ * jest's workers never drop each other's tables.
+ */
+async function workerDatabase(dialect: Dialect, base: string): Promise<string> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  if (worker <= 1 || dialect === 'sqlite') return base;
+  const database = `${base}_w${worker}`;
+  if (dialect === 'mysql') {
+    const client = await mysql.createConnection({ uri: testDatabases.mysql('') });
+    await client.query(`CREATE DATABASE IF NOT EXISTS ${database}`).finally(() => client.end());
+    return database;
+  }
+  const client = new pg.Client({ connectionString: testDatabases.postgres('postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+  return database;
+}
+
 /** Every table of the store (core's names, so a table the models gain is dropped too) and the read model's. */
 const TABLES = [...Object.values(tableNames()), 'cli_handled'];
 
@@ -50,8 +75,9 @@ const TABLES = [...Object.values(tableNames()), 'cli_handled'];
  * tables dropped first. Returns what `ES_CLI_DATABASE` names it by. The event browser's tests
  * (packages/ui) open this same application in their own database.
  */
-export async function freshDatabase(dialect: Dialect, database = DATABASE): Promise<string> {
+export async function freshDatabase(dialect: Dialect, base = DATABASE): Promise<string> {
   const statements = await migrationSql(dialect);
+  const database = await workerDatabase(dialect, base);
   switch (dialect) {
     case 'sqlite': {
       const file = join(mkdtempSync(join(tmpdir(), 'es-cli-')), 'app.db');
