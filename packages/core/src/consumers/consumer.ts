@@ -112,10 +112,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
             report: (error) => this.reportError(error),
           });
     this.parked = this.partitioned?.parked ?? parked;
-    const throttle = lane?.throttle ?? ((round) => round());
+    const throttle: ConsumerLane['throttle'] = lane?.throttle ?? ((round) => round());
     this.loop = new PollingLoop(
       async () => {
-        const outcome = await throttle(() => this.processBatch());
+        // A partition given back while it waited for a slot runs no batch.
+        const outcome = await throttle(async () => (this.loop.isRunning ? this.processBatch() : undefined));
+        if (!outcome) return 'idle';
         if (outcome.status === 'processed' || outcome.status === 'parked') return 'worked';
         return outcome.status === 'idle' && outcome.heldBack ? 'held-back' : 'idle';
       },

@@ -88,6 +88,8 @@ async function forEachAtMost<T, R>(items: readonly T[], size: number, task: (ite
 export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
   readonly lanes: readonly Lane[];
   private readonly held = new Set<number>();
+  /** Partitions given back whose loop is still finishing its batch: not claimed again until done. */
+  private readonly stopping = new Map<number, Promise<void>>();
   private readonly balancer: PollingLoop;
   private readonly memberKey: ConsumerKey;
   private readonly leaseMs: number;
@@ -158,6 +160,7 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
       await unsubscribe?.();
     }
     this.held.clear();
+    await Promise.all(this.stopping.values());
     await Promise.all(this.lanes.map((lane) => lane.stop()));
     await this.setup.store.write((session) => session.deleteConsumer(this.memberKey, this.setup.owner));
   }
@@ -175,11 +178,11 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
       const share = shareOf(owners.includes(owner) ? owners : [...owners, owner].sort(), owner, partitions);
       for (const partition of this.heldPartitions) {
         const row = layout.partitions.get(partition);
-        if (row?.leaseLive && row.leaseOwner !== owner) await this.letGo(partition); // taken over meanwhile
+        if (row?.leaseLive && row.leaseOwner !== owner) this.letGo(partition); // taken over meanwhile
       }
-      while (this.held.size > share) await this.letGo(Math.max(...this.held));
+      while (this.held.size > share) this.letGo(Math.max(...this.held));
       for (let partition = 0; partition < partitions && this.held.size < share; partition++) {
-        if (this.held.has(partition) || !this.balancer.isRunning) continue;
+        if (this.held.has(partition) || this.stopping.has(partition) || !this.balancer.isRunning) continue;
         const row = layout.partitions.get(partition);
         if (row?.leaseLive && row.leaseOwner !== owner) continue;
         const lane = this.lanes[partition];
@@ -191,15 +194,25 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
     } catch (error) {
       if (error instanceof ConsumerPartitionsChangedError) {
         this.refused = error;
-        await Promise.all(this.heldPartitions.map((partition) => this.letGo(partition)));
+        for (const partition of this.heldPartitions) this.letGo(partition);
       }
       throw error;
     }
   }
 
-  private async letGo(partition: number): Promise<void> {
+  /**
+   * Stops a partition's loop and gives its lease up, without waiting here for its batch in
+   * flight: the tick goes on (and renews the membership in time) however long that batch runs.
+   */
+  private letGo(partition: number): void {
     this.held.delete(partition);
-    await this.lanes[partition]?.stop();
+    const lane = this.lanes[partition];
+    if (!lane) return;
+    const stopped = lane
+      .stop()
+      .catch((error: unknown) => this.setup.report(error))
+      .finally(() => this.stopping.delete(partition));
+    this.stopping.set(partition, stopped);
   }
 
   /** Every row of the consumer, sorted out; refuses rows of another partition count. */
