@@ -342,9 +342,10 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
   /**
    * The consumer's status with each partition's. The top level's checkpoint is the lowest
    * partition's, its lag the matching events after it (an upper bound of the partitions' total).
-   * Each partition's lag takes one read of the log after the lowest checkpoint, sorted in JS.
+   * Each partition's lag takes one read of the log after the lowest checkpoint, sorted in JS:
+   * `{ partitions: false }` leaves the partitions out (a telemetry's periodic look needs the top level).
    */
-  status(): Promise<ConsumerStatus> {
+  status(options: { partitions?: boolean } = {}): Promise<ConsumerStatus> {
     const { store, partitions } = this.setup;
     const filter = this.setup.filter();
     return store.readOnly(async (session) => {
@@ -360,12 +361,12 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
             checkpoint && low && compareLogPositions(checkpoint, low) < 0 ? checkpoint : low,
           );
       const after = lowest ?? LOG_START;
-      const lags = await partitionLags(session, after, filter, checkpoints);
+      const lags = options.partitions === false ? [] : await partitionLags(session, after, filter, checkpoints);
       const parked = (await Promise.all(this.lanes.map((lane) => session.listParked(lane.key, 100))))
         .flat()
         .sort((a, b) => (a.event.position < b.event.position ? -1 : 1))
         .slice(0, 100);
-      return {
+      const summary: ConsumerStatus = {
         name: this.name,
         checkpoint: lowest,
         head: await session.logHead(),
@@ -375,6 +376,10 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
         leaseExpiresAt: null,
         oldestOpenTransaction: await session.oldestOpenTransaction(),
         parked: parked.map(summarizeParked),
+      };
+      if (options.partitions === false) return summary;
+      return {
+        ...summary,
         partitions: this.lanes.map((_, partition) => {
           const row = layout.partitions.get(partition);
           return {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineEvent } from '../../events/index.js';
 import { createMemoryBackend } from '../../memory/index.js';
 import { createEventStore } from '../../store/index.js';
+import { NO_TELEMETRY, type ObservedConsumer } from '../../telemetry/telemetry.js';
 import { type Consumer, createConsumer } from '../consumer.js';
 import type { ConsumerOptions } from '../options.js';
 import { partitionOf } from './partitionOf.js';
@@ -280,6 +281,32 @@ describe('partitioned consumer on the memory backend', () => {
     expect(status.checkpoint).toEqual(start);
     expect(status.lag).toBe(36);
     expect(status.partitions?.reduce((sum, partition) => sum + partition.lag, 0)).toBe(36);
+  });
+
+  it('is observed by a telemetry once, by its name, with its top-level status only', async () => {
+    const observed: ObservedConsumer[] = [];
+    const telemetry = {
+      instrument: () => ({
+        ...NO_TELEMETRY,
+        observeConsumer: (consumer: ObservedConsumer) => {
+          observed.push(consumer);
+          return () => void observed.splice(observed.indexOf(consumer), 1);
+        },
+      }),
+    };
+    const store = createEventStore({ backend: createMemoryBackend(), events: [Pinged], telemetry });
+    await appendStreams(store, 4, 2);
+    const consumer = partitioned(store, 'a', []);
+    consumer.start();
+    try {
+      await consumer.whenCaughtUp({ timeoutMs: 10_000 });
+      expect(observed.map((target) => target.key.name)).toEqual(['shipping']);
+      const status = await observed[0]?.status();
+      expect([status?.lag, status?.partitions]).toEqual([0, undefined]);
+    } finally {
+      await consumer.stop();
+    }
+    expect(observed).toEqual([]);
   });
 
   it('parks a failing event in its partition and lists, retries and skips across partitions', async () => {
