@@ -178,7 +178,12 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
       const share = shareOf(owners.includes(owner) ? owners : [...owners, owner].sort(), owner, partitions);
       for (const partition of this.heldPartitions) {
         const row = layout.partitions.get(partition);
-        if (row?.leaseLive && row.leaseOwner !== owner) this.letGo(partition); // taken over meanwhile
+        if (row?.leaseLive && row.leaseOwner !== owner) {
+          this.letGo(partition); // taken over meanwhile
+          continue;
+        }
+        // Renewed here too: a partition waiting its turn for a slot runs no batch that renews it.
+        if (!(await this.lanes[partition]?.claimLease())) this.letGo(partition);
       }
       while (this.held.size > share) this.letGo(Math.max(...this.held));
       for (let partition = 0; partition < partitions && this.held.size < share; partition++) {
