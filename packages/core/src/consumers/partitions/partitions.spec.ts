@@ -283,6 +283,34 @@ describe('partitioned consumer on the memory backend', () => {
     expect(status.partitions?.reduce((sum, partition) => sum + partition.lag, 0)).toBe(36);
   });
 
+  it('keeps the leases of partitions waiting their turn for a slot while the others run long batches', async () => {
+    const { store } = setup();
+    await appendStreams(store, 40, 6);
+    const consumer = partitioned(store, 'a', [], {
+      leaseMs: 1_000,
+      batchSize: 16,
+      concurrency: 1,
+      async handle() {
+        // Eight partitions taking turns at this pace wait longer than a lease for their next batch.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      },
+    });
+    consumer.start();
+    try {
+      await eventually(() => consumer.heldPartitions.length === 8, 'every partition held');
+      const lapsed = new Set<number>();
+      for (let look = 0; look < 12; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        for (const partition of (await consumer.status()).partitions ?? []) {
+          if (!partition.held) lapsed.add(partition.partition);
+        }
+      }
+      expect([...lapsed]).toEqual([]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('is observed by a telemetry once, by its name, with its top-level status only', async () => {
     const observed: ObservedConsumer[] = [];
     const telemetry = {
