@@ -20,6 +20,12 @@ export interface ConsumerCheckpoint {
   readonly isNew: boolean;
 }
 
+/** A checkpoint row found by `listConsumers`: its name, and whether its lease is live by the database's clock. */
+export interface ConsumerRow extends ConsumerCheckpoint {
+  readonly name: string;
+  readonly leaseLive: boolean;
+}
+
 /** An event a consumer set aside after its failure policy's retries, with the error. */
 export interface ParkedEvent {
   readonly event: StoredEvent;
@@ -58,6 +64,17 @@ export interface CheckpointSession {
   /** Gives the lease up if `owner` holds it. */
   releaseConsumer(consumer: ConsumerKey, owner: string): Promise<void>;
   readCheckpoint(consumer: ConsumerKey): Promise<ConsumerCheckpoint | undefined>;
+  /**
+   * Every checkpoint row of `tenant` whose name starts with `prefix` (matched literally: no
+   * wildcards), ordered by name, with whether its lease is live by the database's clock: how a
+   * partitioned consumer sees its partitions and live members.
+   */
+  listConsumers(tenant: string, prefix: string): Promise<ConsumerRow[]>;
+  /**
+   * Deletes the row if `owner` holds it, or (no owner) if its lease is free or has run out by the
+   * database's clock (pruning a dead member). True if it deleted the row.
+   */
+  deleteConsumer(consumer: ConsumerKey, owner?: string): Promise<boolean>;
 }
 
 /** The events a consumer set aside (`park`) or stopped at (`halt`). */

@@ -49,6 +49,18 @@ export interface ConsumerOptions<TEvents extends AnyEventDefinition, THandle> {
   /** A wake-up hint (e.g. PostgreSQL LISTEN): call `wake` when new events may be there. The
    * consumer still reads by position; the hint only cuts the polling delay. */
   readonly wakeUp?: (wake: () => void) => Promise<() => Promise<void>>;
+  /**
+   * Splits the consumer into this many partitions (an integer 2..256), each with its own
+   * checkpoint and lease, shared out among the running instances: an event goes to the partition
+   * of its stream (`partitionOf`), so each stream is still handled in order by one instance at a
+   * time. Absent: one checkpoint, one instance at a time. The count is fixed for a name.
+   */
+  readonly partitions?: number;
+  /**
+   * Partitioned only: how many of the partitions it holds this instance handles at once (default
+   * 1). Each holds a connection while its batch runs.
+   */
+  readonly concurrency?: number;
 }
 
 export type BatchOutcome =
@@ -77,6 +89,30 @@ export interface ConsumerStatus {
   readonly oldestOpenTransaction: OldestTransaction | undefined;
   /** Events set aside by the failure policy (the first 100, in log order); a halted one stops the consumer. */
   readonly parked: readonly ParkedSummary[];
+  /** A partitioned consumer's partitions, in order (absent when unpartitioned). */
+  readonly partitions?: readonly PartitionStatus[];
+  /** A partitioned consumer's live instances, by owner (absent when unpartitioned). */
+  readonly instances?: readonly ConsumerInstance[];
+}
+
+/** Where one partition of a partitioned consumer stands, and who holds it. */
+export interface PartitionStatus {
+  /** 0 to the count - 1. */
+  readonly partition: number;
+  /** Undefined until the partition stored a checkpoint. */
+  readonly checkpoint: LogPosition | undefined;
+  /** Events of this partition committed after its checkpoint. */
+  readonly lag: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+  /** A lease owner is set and its lease has not run out, by the database's clock. */
+  readonly held: boolean;
+}
+
+/** A live instance of a partitioned consumer: its owner, and when its membership runs out unless renewed. */
+export interface ConsumerInstance {
+  readonly owner: string;
+  readonly expiresAt: Date;
 }
 
 /** A parked event as `status()` and `consumer.parked.list()` show it. */

@@ -59,6 +59,29 @@ export function memoryCheckpoints(scope: MemoryScope): CheckpointSession {
       const stored = scope.state.checkpoints.get(checkpointKey(consumer));
       return stored && toCheckpoint({ ...stored });
     },
+    async listConsumers(tenant, prefix) {
+      const now = clock();
+      const keyPrefix = checkpointKey({ tenant, name: prefix });
+      return [...scope.state.checkpoints]
+        .filter(([key]) => key.startsWith(keyPrefix))
+        .map(([key, stored]) => ({
+          ...toCheckpoint({ ...stored }),
+          name: key.slice(tenant.length + 1),
+          leaseLive: stored.leaseOwner !== null && stored.leaseExpiresAt !== null && stored.leaseExpiresAt > now,
+        }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async deleteConsumer(consumer, owner) {
+      assertWritable(scope);
+      const key = checkpointKey(consumer);
+      const stored = scope.state.checkpoints.get(key);
+      if (!stored) return false;
+      const deletable =
+        owner === undefined
+          ? stored.leaseExpiresAt === null || stored.leaseExpiresAt <= clock()
+          : stored.leaseOwner === owner;
+      return deletable && scope.state.checkpoints.delete(key);
+    },
   };
 }
 

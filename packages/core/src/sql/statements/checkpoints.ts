@@ -1,4 +1,4 @@
-import type { ConsumerCheckpoint, ConsumerKey, LogPosition } from '../../backend/index.js';
+import type { ConsumerCheckpoint, ConsumerKey, ConsumerRow, LogPosition } from '../../backend/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
 import { toBigInt, toDate } from '../rows.js';
 import { bigint, raw, type SqlFragment, sql, time } from '../template.js';
@@ -139,6 +139,43 @@ export function checkpointStatements(context: StatementContext) {
         PREPARED,
       );
       return row ? toCheckpoint(row) : undefined;
+    },
+
+    /**
+     * The prefix is compared as a substring, not with LIKE, so `_` and `%` in a name match only
+     * themselves. Liveness is judged against the database's time, read in the same statement.
+     */
+    async listConsumers(executor: SqlExecutor, tenant: string, prefix: string): Promise<ConsumerRow[]> {
+      const rows = await query<CheckpointRow & { consumer: unknown; now: unknown }>(
+        executor,
+        context,
+        sql`SELECT consumer, ${columns}, ${selectNow} AS now FROM ${checkpoints}
+       WHERE tenant_id = ${tenant} AND SUBSTR(consumer, 1, ${prefix.length}) = ${prefix} ORDER BY consumer`,
+        PREPARED,
+      );
+      return rows.map((row) => {
+        const checkpoint = toCheckpoint(row);
+        const expiresAt = checkpoint.leaseExpiresAt?.getTime();
+        return {
+          ...checkpoint,
+          name: String(row.consumer),
+          leaseLive: checkpoint.leaseOwner !== null && expiresAt !== undefined && expiresAt > toDate(row.now).getTime(),
+        };
+      });
+    },
+
+    async deleteConsumer(executor: SqlExecutor, consumer: ConsumerKey, owner?: string): Promise<boolean> {
+      const holds =
+        owner === undefined
+          ? sql`(lease_expires_at IS NULL OR lease_expires_at <= ${now})`
+          : sql`lease_owner = ${owner}`;
+      const deleted = await execute(
+        executor,
+        context,
+        sql`DELETE FROM ${checkpoints} WHERE ${consumerWhere(consumer)} AND ${holds}`,
+        PREPARED,
+      );
+      return deleted > 0;
     },
   };
 }
