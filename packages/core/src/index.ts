@@ -13,7 +13,12 @@ export { compareLogPositions, LOG_START, type LogPosition, type OldestTransactio
 export type { OutboxCounts } from './backend/outbox.js';
 export type { CategorySummary, ExpectedVersion, StreamSummary } from './backend/streams.js';
 // Consumers and projections
-export { CONSUMER_NAME_MAX_LENGTH, Consumer, createConsumer } from './consumers/consumer.js';
+export {
+  CONSUMER_NAME_MAX_LENGTH,
+  Consumer,
+  createConsumer,
+  PARTITIONED_CONSUMER_NAME_MAX_LENGTH,
+} from './consumers/consumer.js';
 export {
   ConsumerHaltedError,
   ConsumerHeldError,
@@ -29,6 +34,7 @@ export type {
   ParkedSummary,
   PartitionStatus,
 } from './consumers/options.js';
+export type { ParkedView } from './consumers/partitions/partitioned.js';
 export { PARTITIONS_RANGE, partitionOf } from './consumers/partitions/partitionOf.js';
 // Dynamic consistency boundaries
 export * from './dcb/index.js';

@@ -2,6 +2,8 @@
 import { expectTypeOf } from 'expect-type';
 import { z } from 'zod';
 import {
+  type ConsumerStatus,
+  createConsumer,
   createEventStore,
   createMemoryBackend,
   createRepository,
@@ -12,6 +14,8 @@ import {
   type ImportStream,
   type LogPosition,
   type MemoryTransaction,
+  type PartitionStatus,
+  partitionOf,
   type RecordedEventOf,
   type StreamName,
   type UnknownRecordedEvent,
@@ -113,4 +117,17 @@ expectTypeOf(repository.handle).parameter(1).toEqualTypeOf<{ add: number }>();
   void importing.import([
     { stream: { category: 'account', id: 'a' }, events: [{ type: 'Deposited', data: { amount: '1' } }] },
   ]);
+}
+
+// Partitioned consumers: the count is on the consumer, each partition's state in its status.
+{
+  const store = createEventStore({ backend: createMemoryBackend(), events: [Opened] });
+  const consumer = createConsumer(store, { name: 'p', partitions: 4, concurrency: 2, handle: async () => {} });
+  expectTypeOf(consumer.partitions).toEqualTypeOf<number | undefined>();
+  expectTypeOf(consumer.heldPartitions).toEqualTypeOf<number[]>();
+  expectTypeOf<ConsumerStatus['partitions']>().toEqualTypeOf<readonly PartitionStatus[] | undefined>();
+  expectTypeOf<PartitionStatus['held']>().toEqualTypeOf<boolean>();
+  expectTypeOf(partitionOf).returns.toEqualTypeOf<number>();
+  // @ts-expect-error: the partition count is a number
+  createConsumer(store, { name: 'p', partitions: '4', handle: async () => {} });
 }

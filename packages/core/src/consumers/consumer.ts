@@ -86,7 +86,13 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
     this.partitions = lane ? undefined : validPartitions(options);
-    this.lease = new ConsumerLease(this.store, this.key, this.owner, options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs);
+    this.lease = new ConsumerLease(
+      this.store,
+      this.key,
+      this.owner,
+      options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs,
+      lane ? undefined : (session) => this.refusePartitionRows(session),
+    );
     this.readAhead = new ReadAhead((after) => this.readPage(after, this.batchSize));
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.failures = options.onFailure && new FailureTracker(options.onFailure);
@@ -112,10 +118,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
             report: (error) => this.reportError(error),
           });
     this.parked = this.partitioned?.parked ?? parked;
-    const throttle = lane?.throttle ?? ((round) => round());
+    const throttle: ConsumerLane['throttle'] = lane?.throttle ?? ((round) => round());
     this.loop = new PollingLoop(
       async () => {
-        const outcome = await throttle(() => this.processBatch());
+        // A partition given back while it waited for a slot runs no batch.
+        const outcome = await throttle(async () => (this.loop.isRunning ? this.processBatch() : undefined));
+        if (!outcome) return 'idle';
         if (outcome.status === 'processed' || outcome.status === 'parked') return 'worked';
         return outcome.status === 'idle' && outcome.heldBack ? 'held-back' : 'idle';
       },
@@ -170,7 +178,6 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const ahead = await this.readAhead.take();
     const claimed = await this.lease.claim();
     if (!claimed) return { status: 'not-holder', holder: await this.lease.holder() };
-    if (claimed.isNew && !this.lane) await this.refusePartitionRows();
     const { batchSize } = this;
     const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
     let page: LogPage | undefined;
@@ -285,7 +292,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   /** Starts polling in the background (idempotent). */
   start(): void {
     if (this.partitioned) {
-      if (!this.partitioned.isRunning) this.unobserve = this.store.telemetry.observeConsumer(this);
+      if (!this.partitioned.isRunning) {
+        // Observed for its top-level lag: each partition's would read the log at every look.
+        const { partitioned, key } = this;
+        this.unobserve = this.store.telemetry.observeConsumer({
+          key,
+          status: () => partitioned.status({ partitions: false }),
+        });
+      }
       this.partitioned.start();
       return;
     }
@@ -345,9 +359,8 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   }
 
   /** An unpartitioned consumer refuses to start over rows of a partitioned one of its name. */
-  private async refusePartitionRows(): Promise<void> {
-    const { tenant } = this.store;
-    const rows = await this.store.readOnly((session) => session.listConsumers(tenant, rowsPrefix(this.name)));
+  private async refusePartitionRows(session: BackendSession<THandle>): Promise<void> {
+    const rows = await session.listConsumers(this.store.tenant, rowsPrefix(this.name));
     const stored = storedPartitionCount(this.name, rows);
     if (stored !== undefined) throw new ConsumerPartitionsChangedError(this.name, stored, undefined);
   }

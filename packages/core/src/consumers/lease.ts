@@ -1,4 +1,4 @@
-import type { ConsumerCheckpoint, ConsumerKey } from '../backend/index.js';
+import type { BackendSession, ConsumerCheckpoint, ConsumerKey } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
 
@@ -15,6 +15,8 @@ export class ConsumerLease<TEvents extends AnyEventDefinition, THandle> {
     private readonly key: ConsumerKey,
     private readonly owner: string,
     private readonly leaseMs: number,
+    /** Runs in the claim's transaction when the consumer's row was never stored; throwing undoes the claim. */
+    private readonly checkNew?: (session: BackendSession<THandle>) => Promise<void>,
   ) {}
 
   /**
@@ -27,7 +29,11 @@ export class ConsumerLease<TEvents extends AnyEventDefinition, THandle> {
     // Taken from another instance, the lease had run out: a takeover, which a telemetry may count.
     // Who held it is looked up only then, and only for a telemetry that counts takeovers.
     const previous = telemetry.leaseTakenOver && !this.holding ? await this.holder() : null;
-    const claimed = await this.store.write((session) => session.claimConsumer(this.key, this.owner, this.leaseMs));
+    const claimed = await this.store.write(async (session) => {
+      const claim = await session.claimConsumer(this.key, this.owner, this.leaseMs);
+      if (claim?.isNew) await this.checkNew?.(session);
+      return claim;
+    });
     this.holding = claimed !== undefined;
     if (claimed && previous !== null && previous !== this.owner) telemetry.leaseTakenOver?.(this.key, previous);
     return claimed;

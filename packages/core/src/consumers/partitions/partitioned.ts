@@ -88,6 +88,8 @@ async function forEachAtMost<T, R>(items: readonly T[], size: number, task: (ite
 export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
   readonly lanes: readonly Lane[];
   private readonly held = new Set<number>();
+  /** Partitions given back whose loop is still finishing its batch: not claimed again until done. */
+  private readonly stopping = new Map<number, Promise<void>>();
   private readonly balancer: PollingLoop;
   private readonly memberKey: ConsumerKey;
   private readonly leaseMs: number;
@@ -158,6 +160,7 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
       await unsubscribe?.();
     }
     this.held.clear();
+    await Promise.all(this.stopping.values());
     await Promise.all(this.lanes.map((lane) => lane.stop()));
     await this.setup.store.write((session) => session.deleteConsumer(this.memberKey, this.setup.owner));
   }
@@ -175,11 +178,16 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
       const share = shareOf(owners.includes(owner) ? owners : [...owners, owner].sort(), owner, partitions);
       for (const partition of this.heldPartitions) {
         const row = layout.partitions.get(partition);
-        if (row?.leaseLive && row.leaseOwner !== owner) await this.letGo(partition); // taken over meanwhile
+        if (row?.leaseLive && row.leaseOwner !== owner) {
+          this.letGo(partition); // taken over meanwhile
+          continue;
+        }
+        // Renewed here too: a partition waiting its turn for a slot runs no batch that renews it.
+        if (!(await this.lanes[partition]?.claimLease())) this.letGo(partition);
       }
-      while (this.held.size > share) await this.letGo(Math.max(...this.held));
+      while (this.held.size > share) this.letGo(Math.max(...this.held));
       for (let partition = 0; partition < partitions && this.held.size < share; partition++) {
-        if (this.held.has(partition) || !this.balancer.isRunning) continue;
+        if (this.held.has(partition) || this.stopping.has(partition) || !this.balancer.isRunning) continue;
         const row = layout.partitions.get(partition);
         if (row?.leaseLive && row.leaseOwner !== owner) continue;
         const lane = this.lanes[partition];
@@ -191,15 +199,25 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
     } catch (error) {
       if (error instanceof ConsumerPartitionsChangedError) {
         this.refused = error;
-        await Promise.all(this.heldPartitions.map((partition) => this.letGo(partition)));
+        for (const partition of this.heldPartitions) this.letGo(partition);
       }
       throw error;
     }
   }
 
-  private async letGo(partition: number): Promise<void> {
+  /**
+   * Stops a partition's loop and gives its lease up, without waiting here for its batch in
+   * flight: the tick goes on (and renews the membership in time) however long that batch runs.
+   */
+  private letGo(partition: number): void {
     this.held.delete(partition);
-    await this.lanes[partition]?.stop();
+    const lane = this.lanes[partition];
+    if (!lane) return;
+    const stopped = lane
+      .stop()
+      .catch((error: unknown) => this.setup.report(error))
+      .finally(() => this.stopping.delete(partition));
+    this.stopping.set(partition, stopped);
   }
 
   /** Every row of the consumer, sorted out; refuses rows of another partition count. */
@@ -329,9 +347,10 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
   /**
    * The consumer's status with each partition's. The top level's checkpoint is the lowest
    * partition's, its lag the matching events after it (an upper bound of the partitions' total).
-   * Each partition's lag takes one read of the log after the lowest checkpoint, sorted in JS.
+   * Each partition's lag takes one read of the log after the lowest checkpoint, sorted in JS:
+   * `{ partitions: false }` leaves the partitions out (a telemetry's periodic look needs the top level).
    */
-  status(): Promise<ConsumerStatus> {
+  status(options: { partitions?: boolean } = {}): Promise<ConsumerStatus> {
     const { store, partitions } = this.setup;
     const filter = this.setup.filter();
     return store.readOnly(async (session) => {
@@ -347,12 +366,12 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
             checkpoint && low && compareLogPositions(checkpoint, low) < 0 ? checkpoint : low,
           );
       const after = lowest ?? LOG_START;
-      const lags = await partitionLags(session, after, filter, checkpoints);
+      const lags = options.partitions === false ? [] : await partitionLags(session, after, filter, checkpoints);
       const parked = (await Promise.all(this.lanes.map((lane) => session.listParked(lane.key, 100))))
         .flat()
         .sort((a, b) => (a.event.position < b.event.position ? -1 : 1))
         .slice(0, 100);
-      return {
+      const summary: ConsumerStatus = {
         name: this.name,
         checkpoint: lowest,
         head: await session.logHead(),
@@ -362,6 +381,10 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
         leaseExpiresAt: null,
         oldestOpenTransaction: await session.oldestOpenTransaction(),
         parked: parked.map(summarizeParked),
+      };
+      if (options.partitions === false) return summary;
+      return {
+        ...summary,
         partitions: this.lanes.map((_, partition) => {
           const row = layout.partitions.get(partition);
           return {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineEvent } from '../../events/index.js';
 import { createMemoryBackend } from '../../memory/index.js';
 import { createEventStore } from '../../store/index.js';
+import { NO_TELEMETRY, type ObservedConsumer } from '../../telemetry/telemetry.js';
 import { type Consumer, createConsumer } from '../consumer.js';
 import type { ConsumerOptions } from '../options.js';
 import { partitionOf } from './partitionOf.js';
@@ -280,6 +281,60 @@ describe('partitioned consumer on the memory backend', () => {
     expect(status.checkpoint).toEqual(start);
     expect(status.lag).toBe(36);
     expect(status.partitions?.reduce((sum, partition) => sum + partition.lag, 0)).toBe(36);
+  });
+
+  it('keeps the leases of partitions waiting their turn for a slot while the others run long batches', async () => {
+    const { store } = setup();
+    await appendStreams(store, 40, 6);
+    const consumer = partitioned(store, 'a', [], {
+      leaseMs: 1_000,
+      batchSize: 16,
+      concurrency: 1,
+      async handle() {
+        // Eight partitions taking turns at this pace wait longer than a lease for their next batch.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      },
+    });
+    consumer.start();
+    try {
+      await eventually(() => consumer.heldPartitions.length === 8, 'every partition held');
+      const lapsed = new Set<number>();
+      for (let look = 0; look < 12; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        for (const partition of (await consumer.status()).partitions ?? []) {
+          if (!partition.held) lapsed.add(partition.partition);
+        }
+      }
+      expect([...lapsed]).toEqual([]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('is observed by a telemetry once, by its name, with its top-level status only', async () => {
+    const observed: ObservedConsumer[] = [];
+    const telemetry = {
+      instrument: () => ({
+        ...NO_TELEMETRY,
+        observeConsumer: (consumer: ObservedConsumer) => {
+          observed.push(consumer);
+          return () => void observed.splice(observed.indexOf(consumer), 1);
+        },
+      }),
+    };
+    const store = createEventStore({ backend: createMemoryBackend(), events: [Pinged], telemetry });
+    await appendStreams(store, 4, 2);
+    const consumer = partitioned(store, 'a', []);
+    consumer.start();
+    try {
+      await consumer.whenCaughtUp({ timeoutMs: 10_000 });
+      expect(observed.map((target) => target.key.name)).toEqual(['shipping']);
+      const status = await observed[0]?.status();
+      expect([status?.lag, status?.partitions]).toEqual([0, undefined]);
+    } finally {
+      await consumer.stop();
+    }
+    expect(observed).toEqual([]);
   });
 
   it('parks a failing event in its partition and lists, retries and skips across partitions', async () => {
