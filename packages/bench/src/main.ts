@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type BenchConfig, parseArgs } from './config.ts';
 import { type Measurement, medianSummary, type Summary, summarize } from './measure.ts';
+import { scalingTable } from './partitioned/scaling.ts';
 import {
   machine,
   markdownTable,
@@ -61,8 +62,10 @@ async function main() {
   const systems = await openSystems(chosen, notMeasured);
   const measured: Omit<ResultRow, 'vsFloor' | 'vsEmmett'>[] = [];
   // Workload-major order: every system runs a workload back to back, under the same conditions.
-  const chosenWorkloads = workloads.filter(
-    (workload) => config.workloads.length === 0 || config.workloads.includes(workload.name),
+  const chosenWorkloads = workloads.filter((workload) =>
+    config.workloads.length === 0
+      ? !workload.optIn
+      : config.workloads.some((name) => name === workload.name || name === workload.group),
   );
   for (const workload of chosenWorkloads) {
     const eligible = systems.filter((system) => workload.supports(system));
@@ -141,6 +144,8 @@ async function main() {
   if (!partial) writeFileSync(root('bench-report.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (!partial && !config.quick) updateBenchmarksMd(root('BENCHMARKS.md'), report);
   process.stdout.write(`${markdownTable(report)}\n`);
+  const scaling = scalingTable(report.results);
+  if (scaling) process.stdout.write(`\n${scaling}\n`);
   // A row missing for one of ours (or the floor it is compared with) fails the run; the peer's
   // own failures are reported in the table but are not ours to fail on.
   const roles = new Map(chosen.map((system) => [system.name, system.role]));

@@ -1,5 +1,6 @@
 import type { EventStore } from '@es/core';
 import type { Account, Contact, Deposit, Deposited } from './fixtures.ts';
+import type { InstancesMeasurement, ProcessesRun } from './partitioned/instances.ts';
 
 export type Role = 'backend' | 'floor' | 'peer';
 
@@ -100,6 +101,12 @@ export interface BenchSystem {
    * shared server can hold back for a moment); resolves to the events handled.
    */
   catchUp?(batchSize: number, total: number, onBatch: OnBatch): Promise<number>;
+  /**
+   * The consumer of `catchUp`, partitioned or not, run by instance processes of its own over this
+   * system's tables (the partitioned-catch-up workloads), timed until every partition is caught
+   * up; absent where no instance process can open the system.
+   */
+  catchUpInProcesses?(run: ProcessesRun): Promise<InstancesMeasurement>;
   readonly outbox?: {
     /** Like `append`, also writing an outbox row per event. */
     append(stream: string, events: readonly Deposit[], expectedVersion: number): Promise<void>;

@@ -13,10 +13,15 @@ const PREFIX = 'bd_';
 
 /** @es/drizzle on PostgreSQL; tables from its models by drizzle-kit's generator. */
 export function drizzlePostgres(config: BenchConfig): BenchSystem {
-  return esSystem('drizzle', 'postgres', () => {
-    const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
-    return openDrizzle('postgres', drizzlePg(pool), () => pool.end());
-  });
+  return esSystem(
+    'drizzle',
+    'postgres',
+    () => {
+      const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
+      return openDrizzle('postgres', drizzlePg(pool), () => pool.end());
+    },
+    { kind: 'drizzle-postgres', url: config.postgresUrl, tablePrefix: PREFIX },
+  );
 }
 
 /** @es/drizzle on better-sqlite3 (WAL), in a temporary file of its own. */

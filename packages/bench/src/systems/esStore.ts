@@ -20,6 +20,8 @@ import {
   type Deposit,
   Deposited,
 } from '../fixtures.ts';
+import { runInstances } from '../partitioned/instances.ts';
+import type { InstanceBackend } from '../partitioned/protocol.ts';
 import type { BenchSystem, ContactMode, Dialect } from '../system.ts';
 import { inMemorySdk } from '../telemetry.ts';
 
@@ -81,7 +83,13 @@ function countingKeyLookups<THandle>(backend: EventStoreBackend<THandle>) {
  * `readStream`, a repository with snapshots, `createConsumer(...).catchUp()`, and
  * `createOutboxRelay(...).drain()`. Backend adapters only connect and create tables.
  */
-export function esSystem(name: string, dialect: Dialect, open: () => Promise<OpenedBackend>): BenchSystem {
+export function esSystem(
+  name: string,
+  dialect: Dialect,
+  open: () => Promise<OpenedBackend>,
+  /** How an instance process opens the same tables (catchUpInProcesses); none: not measured. */
+  instanceBackend?: InstanceBackend,
+): BenchSystem {
   let opened: OpenedBackend | undefined;
   let store: EventStore<typeof Deposited, unknown>;
   let outboxStore: EventStore<typeof Deposited, unknown>;
@@ -226,6 +234,21 @@ export function esSystem(name: string, dialect: Dialect, open: () => Promise<Ope
       while (handled < total) handled += await consumer.catchUp();
       return handled;
     },
+    ...(instanceBackend && {
+      catchUpInProcesses(run) {
+        // The same consumer in this process, never started: only asked how far it is.
+        const observer = createConsumer(store, {
+          name: run.options.consumer,
+          ...(run.options.partitions !== undefined && { partitions: run.options.partitions }),
+          handle: async () => {},
+        });
+        return runInstances({
+          ...run,
+          options: { ...run.options, backend: instanceBackend },
+          caughtUp: async () => (await observer.status()).lag === 0,
+        });
+      },
+    }),
     outbox: {
       async append(id, events, expectedVersion) {
         await appendDeposits(outboxStore, id, events, expectedVersion);

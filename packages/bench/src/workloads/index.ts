@@ -9,6 +9,7 @@ import { browseStream } from './browseStream.ts';
 import { catchUp } from './catchUp.ts';
 import { importHistory } from './import.ts';
 import { outboxDrain } from './outboxDrain.ts';
+import { partitionedCatchUps } from './partitionedCatchUp.ts';
 import { appendClear, appendPersonal, readClear, readPersonal, readPersonalUncached } from './personal.ts';
 import { readStream } from './readStream.ts';
 import { statementRoundTrip, transactionRoundTrip } from './roundTrip.ts';
@@ -18,7 +19,8 @@ import type { Workload } from './workload.ts';
  * followed by its production path, the append inside the application's transaction, and by (1)
  * with OpenTelemetry (the API alone, then the SDK recording); conditional appends (DCB, issue #26)
  * follow the concurrent ones; bulk import (issue #27) after the outbox; then the event browser's page;
- * last, personal data (issue #24): encrypted appends and reads against the same event in clear. */
+ * then personal data (issue #24): encrypted appends and reads against the same event in clear;
+ * last, opted into by `--workloads partitioned-catch-up`, partitioned consumers (issue #25). */
 export const workloads: readonly Workload[] = [
   statementRoundTrip,
   transactionRoundTrip,
@@ -42,6 +44,7 @@ export const workloads: readonly Workload[] = [
   readPersonal,
   readPersonalUncached,
   readClear,
+  ...partitionedCatchUps,
 ];
 
 export type { Workload } from './workload.ts';

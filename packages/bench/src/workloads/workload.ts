@@ -7,6 +7,10 @@ import type { BenchSystem } from '../system.ts';
 export interface Workload {
   readonly name: string;
   readonly description: string;
+  /** A name `--workloads` picks this workload by along with others of the group. */
+  readonly group?: string;
+  /** Left out of a run that does not name it (or its group) in `--workloads`. */
+  readonly optIn?: boolean;
   supports(system: BenchSystem): boolean;
   run(system: BenchSystem, sizes: Sizes): Promise<Measurement>;
 }
@@ -18,13 +22,17 @@ export interface Workload {
 export function defineWorkload<T>(definition: {
   readonly name: string;
   readonly description: string;
+  readonly group?: string;
+  readonly optIn?: boolean;
   readonly uses: (system: BenchSystem) => T | undefined;
   run(used: T, system: BenchSystem, sizes: Sizes): Promise<Measurement>;
 }): Workload {
-  const { name, description, uses } = definition;
+  const { name, description, group, optIn, uses } = definition;
   return {
     name,
     description,
+    ...(group !== undefined && { group }),
+    ...(optIn !== undefined && { optIn }),
     supports: (system) => uses(system) !== undefined,
     run(system, sizes) {
       const used = uses(system);

@@ -1,5 +1,5 @@
 import type { OldestTransaction, OutboxCounts } from '@es/core';
-import { type ConsumerReport, consumerReports, outboxScopes } from '@es/ui/operator';
+import { type ConsumerReport, consumerReports, outboxScopes, type PartitionReport } from '@es/ui/operator';
 import { formatCount, formatDuration, formatLogPosition, jsonLogPosition, plural } from '../format.js';
 import type { CommandContext } from '../run.js';
 
@@ -27,7 +27,25 @@ function consumerJson(report: ConsumerReport) {
     heldBackBy: report.heldBackBy ? transactionJson(report.heldBackBy) : null,
     parked: report.parked,
     haltedAt: report.haltedAt?.toString() ?? null,
+    partitions: report.partitions?.map(partitionJson) ?? null,
+    instances: report.instances?.map(({ owner, expiresAt }) => ({ owner, expiresAt })) ?? null,
   };
+}
+
+const partitionJson = (partition: PartitionReport) => ({
+  partition: partition.partition,
+  holder: partition.holder,
+  held: partition.holder !== null,
+  checkpoint: jsonLogPosition(partition.checkpoint),
+  lag: partition.lag,
+  leaseOwner: partition.leaseOwner,
+  leaseExpiresAt: partition.leaseExpiresAt,
+});
+
+/** How long a lease has left, by this machine's clock (the database's decides; this is for reading). */
+function leaseLeft(expiresAt: Date | null, now: number): string {
+  const expires = expiresAt?.getTime();
+  return expires === undefined ? '-' : expires > now ? `${formatDuration(expires - now)} left` : 'expired';
 }
 
 function outboxJson(tenant: string | undefined, counts: OutboxCounts, now: number) {
@@ -38,6 +56,29 @@ function outboxJson(tenant: string | undefined, counts: OutboxCounts, now: numbe
     oldestPendingAt: counts.oldestPendingAt,
     oldestPendingAgeMs: counts.oldestPendingAt ? now - counts.oldestPendingAt.getTime() : null,
   };
+}
+
+/** A partitioned consumer's partitions under the consumers' table: who holds each, how far each is. */
+function partitionTable(out: CommandContext['out'], report: ConsumerReport, now: number): void {
+  const partitions = report.partitions ?? [];
+  const { colors } = out;
+  const held = partitions.filter((partition) => partition.holder !== null).length;
+  const instances = report.instances?.map(({ owner }) => owner).join(', ') || 'none';
+  out.line();
+  out.line(
+    `${report.name} (${report.tenant}): ${plural(partitions.length, 'partition')}, ${held} held; live instances: ${instances}`,
+  );
+  out.table(
+    ['PARTITION', 'HOLDER', 'CHECKPOINT', 'LAG', 'HELD', 'LEASE'],
+    partitions.map((partition) => [
+      String(partition.partition),
+      partition.holder ?? '-',
+      formatLogPosition(partition.checkpoint),
+      partition.lag === 0 ? colors.green('0') : colors.yellow(formatCount(partition.lag)),
+      partition.holder === null ? colors.yellow('no') : 'yes',
+      leaseLeft(partition.leaseExpiresAt, now),
+    ]),
+  );
 }
 
 /** `es status`: every consumer of the config, then the outbox of each relay (or of the store). */
@@ -66,8 +107,6 @@ export async function status({ config, out }: CommandContext): Promise<void> {
       ['CONSUMER', 'TENANT', 'CHECKPOINT', 'HEAD', 'LAG', 'BEHIND', 'HOLDER', 'LEASE', 'PARKED', 'HELD BACK BY'],
       json.consumers.map((consumer, index) => {
         const { status } = consumers[index] as ConsumerReport;
-        const expires = consumer.leaseExpiresAt?.getTime();
-        const lease = expires === undefined ? '-' : expires > now ? `${formatDuration(expires - now)} left` : 'expired';
         const held = consumer.heldBackBy;
         return [
           consumer.name,
@@ -76,8 +115,11 @@ export async function status({ config, out }: CommandContext): Promise<void> {
           formatLogPosition(status.head),
           consumer.lag === 0 ? colors.green('0') : colors.yellow(formatCount(consumer.lag)),
           consumer.lagMs === null ? '-' : formatDuration(consumer.lagMs),
-          consumer.holder ?? '-',
-          lease,
+          // A partitioned consumer's holders are its partitions': the instances sharing it.
+          consumer.instances ? plural(consumer.instances.length, 'instance') : (consumer.holder ?? '-'),
+          consumer.partitions
+            ? plural(consumer.partitions.length, 'partition')
+            : leaseLeft(consumer.leaseExpiresAt, now),
           consumer.haltedAt
             ? colors.red(`halted at ${consumer.haltedAt}`)
             : consumer.parked > 0
@@ -87,6 +129,7 @@ export async function status({ config, out }: CommandContext): Promise<void> {
         ];
       }),
     );
+    for (const report of consumers) if (report.partitions) partitionTable(out, report, now);
     if (held) {
       const { transaction, waiting } = held;
       out.line();

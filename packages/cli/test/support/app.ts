@@ -135,3 +135,21 @@ export function openApp(dialect: Dialect, url: string) {
 }
 
 export type App = ReturnType<typeof openApp>;
+
+/** The partitions of `shipping`, the partitioned consumer (`partitioned.config.ts` and the partition tests). */
+export const SHIPPING_PARTITIONS = 4;
+
+/**
+ * An instance of `shipping`: the account events in 4 partitions, shared by the instances running.
+ * Short leases, so that instances started together balance within a second or two.
+ */
+export function shippingConsumer(store: App['store'], owner?: string) {
+  return createConsumer(store, {
+    name: 'shipping',
+    partitions: SHIPPING_PARTITIONS,
+    categories: ['account'],
+    leaseMs: 3_000,
+    ...(owner !== undefined && { owner }),
+    async handle() {},
+  });
+}

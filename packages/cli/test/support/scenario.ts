@@ -1,6 +1,15 @@
 import { createConsumer, type RecordedEvent } from '@es/core';
 import { afterAll, beforeAll } from '@jest/globals';
-import { AccountOpened, type App, Deposited, type Dialect, openApp, PaymentRequested } from './app.ts';
+import {
+  AccountOpened,
+  type App,
+  Deposited,
+  type Dialect,
+  openApp,
+  PaymentRequested,
+  SHIPPING_PARTITIONS,
+  shippingConsumer,
+} from './app.ts';
 import type { Target } from './cli.ts';
 import { freshDatabase } from './databases.ts';
 
@@ -83,4 +92,38 @@ export async function seedDeposits(app: App, count: number): Promise<void> {
       { expectedVersion: 'no_stream' },
     );
   }
+}
+
+/** Polls `check` until it holds (instances balance on their own ticks), for at most a minute. */
+export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`never ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Instances of `shipping` (the partitioned consumer), one per owner, started and waited for until
+ * they hold equal shares of its partitions and every partition is caught up; `stop()` stops them.
+ */
+export async function runShipping(app: App, owners: readonly string[]) {
+  const instances = owners.map((owner) => shippingConsumer(app.store, owner));
+  for (const instance of instances) instance.start();
+  const stop = () => Promise.all(instances.map((instance) => instance.stop()));
+  try {
+    await until('balanced and caught up', async () => {
+      const status = await (instances[0] as (typeof instances)[number]).status();
+      const held = new Map<string, number>();
+      for (const partition of status.partitions ?? [])
+        if (partition.held && partition.leaseOwner)
+          held.set(partition.leaseOwner, (held.get(partition.leaseOwner) ?? 0) + 1);
+      const share = SHIPPING_PARTITIONS / owners.length;
+      return owners.every((owner) => held.get(owner) === share) && status.lag === 0;
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
 }

@@ -238,6 +238,21 @@ export interface ConsumerJson {
   readonly rebuild: { readonly handled: number; readonly total: number } | null;
   /** Sampled lag, oldest first, over the last `meta.lagSampling.keepMs`. */
   readonly history: LagSample[];
+  /** A partitioned consumer's partitions, in order (its `lag` is counted from the lowest checkpoint); null when unpartitioned. */
+  readonly partitions: PartitionJson[] | null;
+  /** A partitioned consumer's live instances, by owner; null when unpartitioned. */
+  readonly instances: string[] | null;
+}
+
+/** One partition of a partitioned consumer. */
+export interface PartitionJson {
+  readonly partition: number;
+  readonly checkpoint: LogCursor | null;
+  /** Events of this partition it has yet to handle. */
+  readonly lag: number;
+  /** The instance whose lease on it is live (by the database's clock); null when none holds it. */
+  readonly holder: string | null;
+  readonly leaseExpiresAt: IsoTime | null;
 }
 
 export interface ConsumersResponse {

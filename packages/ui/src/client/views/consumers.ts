@@ -3,7 +3,7 @@
  * it and its state; read again at the server's sampling pace while the view is open. With actions
  * enabled, each can be rebuilt.
  */
-import type { ConsumerJson, ConsumersResponse } from '../../api/contract.js';
+import type { ConsumerJson, ConsumersResponse, PartitionJson } from '../../api/contract.js';
 import { api } from '../api.js';
 import { lagChart } from '../components/lagChart.js';
 import { badge, empty, failure } from '../components/states.js';
@@ -15,6 +15,28 @@ import { count, duration, timeAgo } from '../format.js';
 const logPosition = (cursor: string) => cursor.slice(cursor.indexOf(':') + 1);
 
 const TONE = { 'caught-up': 'ok', behind: 'info', 'held-back': 'warn', halted: 'bad', rebuilding: 'info' } as const;
+
+/** A partitioned consumer's partitions under its row: who holds each and how far behind each is. */
+const partitionList = (partitions: readonly PartitionJson[]) =>
+  h(
+    'div',
+    { class: 'partitions wide small' },
+    partitions.map((partition) =>
+      h(
+        'span',
+        {
+          class: 'partition',
+          'data-partition': partition.partition,
+          'data-partition-lag': partition.lag,
+          title: partition.checkpoint === null ? 'nothing handled yet' : `checkpoint ${partition.checkpoint}`,
+        },
+        h('span', { class: 'muted' }, `#${partition.partition} `),
+        partition.holder ?? h('span', { class: 'muted' }, 'free'),
+        h('span', { class: 'muted' }, ' · lag '),
+        count(partition.lag),
+      ),
+    ),
+  );
 
 export const consumersView: View<'consumers'> = async (_route, context) => {
   const { meta, signal } = context;
@@ -80,13 +102,22 @@ export const consumersView: View<'consumers'> = async (_route, context) => {
         h('span', { class: 'muted' }, ' of '),
         h('span', { title: `head of the log ${consumer.head}` }, count(logPosition(consumer.head))),
       ),
-      h(
-        'span',
-        { class: 'small holder' },
-        consumer.holder ?? h('span', { class: 'muted' }, 'none'),
-        consumer.leaseExpiresAt ? h('span', { class: 'muted' }, ' · lease ', timeAgo(consumer.leaseExpiresAt)) : null,
-      ),
+      consumer.instances
+        ? h(
+            'span',
+            { class: 'small holder', title: consumer.instances.join(', ') },
+            `${consumer.instances.length} instance${consumer.instances.length === 1 ? '' : 's'}`,
+          )
+        : h(
+            'span',
+            { class: 'small holder' },
+            consumer.holder ?? h('span', { class: 'muted' }, 'none'),
+            consumer.leaseExpiresAt
+              ? h('span', { class: 'muted' }, ' · lease ', timeAgo(consumer.leaseExpiresAt))
+              : null,
+          ),
       meta.actions ? h('span', null, rebuildButton(consumer)) : null,
+      consumer.partitions ? partitionList(consumer.partitions) : null,
       consumer.heldBackBy
         ? h(
             'p',

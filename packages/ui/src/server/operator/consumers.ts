@@ -1,4 +1,4 @@
-import type { ConsumerStatus, OldestTransaction } from '@es/core';
+import type { ConsumerStatus, LogPosition, OldestTransaction, PartitionStatus } from '@es/core';
 import type { AnyConsumer, AnyStore } from './application.js';
 
 /** A consumer's status, as an operator reads it. */
@@ -15,7 +15,33 @@ export interface ConsumerReport {
   readonly haltedAt: bigint | null;
   /** The open transaction it waits behind (PostgreSQL), when it has events to read. */
   readonly heldBackBy: OldestTransaction | null;
+  /** A partitioned consumer's partitions, in order; undefined for an unpartitioned one. */
+  readonly partitions: readonly PartitionReport[] | undefined;
+  /** A partitioned consumer's live instances, by owner; undefined for an unpartitioned one. */
+  readonly instances: readonly { readonly owner: string; readonly expiresAt: Date }[] | undefined;
 }
+
+/** One partition of a partitioned consumer, as an operator reads it. */
+export interface PartitionReport {
+  readonly partition: number;
+  readonly checkpoint: LogPosition | undefined;
+  /** Events of this partition after its checkpoint. */
+  readonly lag: number;
+  /** The instance whose lease on it is live by the database's clock; null when none holds it. */
+  readonly holder: string | null;
+  /** The last lease taken on it, live or run out. */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+}
+
+const partitionReport = (partition: PartitionStatus): PartitionReport => ({
+  partition: partition.partition,
+  checkpoint: partition.checkpoint,
+  lag: partition.lag,
+  holder: partition.held ? partition.leaseOwner : null,
+  leaseOwner: partition.leaseOwner,
+  leaseExpiresAt: partition.leaseExpiresAt,
+});
 
 /** Where the log is held back (PostgreSQL): the oldest open transaction and the committed events behind it. */
 export interface HeldBack {
@@ -49,6 +75,8 @@ export async function consumerReports(
         haltedAt: status.parked.find((parked) => parked.halted)?.position ?? null,
         // A consumer with events to read waits for them behind that transaction.
         heldBackBy: heldBack && status.lag > 0 ? heldBack.transaction : null,
+        partitions: status.partitions?.map(partitionReport),
+        instances: status.instances && [...status.instances].sort((a, b) => a.owner.localeCompare(b.owner)),
       };
     }),
   };

@@ -8,5 +8,5 @@ export {
   type ConsumerEntry,
   consumerEntries,
 } from './application.js';
-export { type ConsumerReport, consumerReports, type HeldBack } from './consumers.js';
+export { type ConsumerReport, consumerReports, type HeldBack, type PartitionReport } from './consumers.js';
 export { operatorRelay, outboxScopes } from './outbox.js';

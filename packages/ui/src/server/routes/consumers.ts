@@ -146,6 +146,15 @@ export class ConsumerWatch {
       heldBackBy,
       rebuild: rebuild && { ...rebuild },
       history: [...(this.history.get(key) ?? [])],
+      partitions:
+        report.partitions?.map((partition) => ({
+          partition: partition.partition,
+          checkpoint: partition.checkpoint ? formatCursor(partition.checkpoint) : null,
+          lag: partition.lag,
+          holder: partition.holder,
+          leaseExpiresAt: partition.leaseExpiresAt?.toISOString() ?? null,
+        })) ?? null,
+      instances: report.instances?.map((instance) => instance.owner) ?? null,
     };
   }
 }
