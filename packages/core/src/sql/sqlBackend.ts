@@ -53,8 +53,10 @@ export interface SqlBackend<THandle, TOwnHandle extends THandle = THandle> exten
 /**
  * The store's savepoints open in each host transaction (by handle). Joined writes run one at a time
  * per handle (`joinedWrite`), a nested one (an inline projection's) inside the outer's savepoint,
- * so a savepoint named by its depth is unique in its transaction, and the names are a fixed few:
- * SQLite prepares each once per connection instead of at every joined write.
+ * so on SQLite a savepoint is named by its depth: the names are a fixed few, each prepared once per
+ * connection instead of at every joined write. Should two handles of one transaction nest, a name
+ * repeats, which SQLite resolves to the latest savepoint of that name; MySQL would drop the
+ * earlier one instead, so PostgreSQL and MySQL, which prepare no savepoints, keep unique names.
  */
 const openSavepoints = new WeakMap<object, number>();
 const DETACHED = {};
@@ -114,12 +116,14 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
+  /** PostgreSQL and MySQL: savepoint names unique across the backend's sessions. */
+  let savepoints = 0;
   const session = (executor: SqlExecutor, handle: THandle | undefined, joined: boolean): BackendSession<THandle> => {
     /** Inside the host's transaction, make one write all-or-nothing. */
     const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
       if (!joined) return work();
       const depth = enterSavepoint(handle);
-      const name = `es_sp_${depth}`;
+      const name = `es_sp_${savepointHint ? depth : ++savepoints}`;
       try {
         await executor.execute(dialect.savepoint(name), [], savepointHint);
         try {
