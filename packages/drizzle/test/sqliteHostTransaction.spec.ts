@@ -189,3 +189,32 @@ test("a single-event append's statements are prepared once on the driver, then r
   expect(prepared.filter((text) => text.startsWith('UPDATE es_streams'))).toHaveLength(1);
   expect(rows().events).toBe(3);
 });
+
+test('joined appends prepare their savepoints once per connection, not at every append', async () => {
+  const backend = createDrizzleBackend(db);
+  const store = createEventStore({ backend, events: [InvoiceIssued] });
+  const savepointTexts: string[] = [];
+  const prepare = client.prepare;
+  client.prepare = function (this: Database.Database, text: string) {
+    if (/^(SAVEPOINT|RELEASE|ROLLBACK TO)/.test(text)) savepointTexts.push(text);
+    return prepare.call(this, text);
+  } as typeof prepare;
+  try {
+    for (const batch of ['a', 'b']) {
+      await backend.runInTransaction(async (tx) => {
+        for (const n of [1, 2, 3]) {
+          await store
+            .withTransaction(tx)
+            .append({ category: 'invoice', id: `inv-${batch}${n}` }, InvoiceIssued.create({ cents: n }), {
+              expectedVersion: 'no_stream',
+            });
+        }
+      });
+    }
+  } finally {
+    client.prepare = prepare;
+  }
+  expect(rows().events).toBe(6);
+  // Six joined appends, each under a savepoint: at most its SAVEPOINT and RELEASE texts, once.
+  expect(savepointTexts.length).toBeLessThanOrEqual(2);
+});

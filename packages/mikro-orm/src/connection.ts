@@ -198,10 +198,15 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
         : kyselyExecutor('sqlite', transaction, assertOpen);
       return executor;
     };
+    // Once found, statements go straight to it, without a hop through the lookup's promise each.
     return {
       dialect: 'sqlite',
-      query: async (sql, params, options) => (await resolved()).query(sql, params, options),
-      execute: async (sql, params, options) => (await resolved()).execute(sql, params, options),
+      query: (sql, params, options) =>
+        executor ? executor.query(sql, params, options) : resolved().then((found) => found.query(sql, params, options)),
+      execute: (sql, params, options) =>
+        executor
+          ? executor.execute(sql, params, options)
+          : resolved().then((found) => found.execute(sql, params, options)),
     };
   }
 

@@ -8,7 +8,7 @@ import type {
 import { ConcurrencyError, DuplicateEventIdError, EsError, SchemaMismatchError, StoreError } from '../errors/index.js';
 import { type SqlDialect, sqlDialect } from './dialects/index.js';
 import { classifySqlError } from './errors.js';
-import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from './executor.js';
+import { PREPARED, type SqlConnection, type SqlExecutor, type SqlParam, type StatementOptions } from './executor.js';
 import { joinedWrite } from './joinedWrites.js';
 import { notificationChannel } from './postgresWakeUp.js';
 import { retryWhileBusy } from './sqliteLocking.js';
@@ -50,6 +50,27 @@ export interface SqlBackend<THandle, TOwnHandle extends THandle = THandle> exten
   runInTransaction<T>(work: (handle: TOwnHandle) => Promise<T>): Promise<T>;
 }
 
+/**
+ * The store's savepoints open in each host transaction (by handle). Joined writes run one at a time
+ * per handle (`joinedWrite`), a nested one (an inline projection's) inside the outer's savepoint,
+ * so on SQLite a savepoint is named by its depth: the names are a fixed few, each prepared once per
+ * connection instead of at every joined write. Should two handles of one transaction nest, a name
+ * repeats, which SQLite resolves to the latest savepoint of that name; MySQL would drop the
+ * earlier one instead, so PostgreSQL and MySQL, which prepare no savepoints, keep unique names.
+ */
+const openSavepoints = new WeakMap<object, number>();
+const DETACHED = {};
+function enterSavepoint(handle: unknown): number {
+  const key = typeof handle === 'object' && handle !== null ? handle : DETACHED;
+  const depth = (openSavepoints.get(key) ?? 0) + 1;
+  openSavepoints.set(key, depth);
+  return depth;
+}
+function leaveSavepoint(handle: unknown, depth: number): void {
+  const key = typeof handle === 'object' && handle !== null ? handle : DETACHED;
+  openSavepoints.set(key, depth - 1);
+}
+
 /** A race the database caught (a unique key) after the version check passed. */
 class RaceLost extends Error {
   constructor(readonly request: AppendRequest) {
@@ -72,6 +93,8 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
   const notifyChannel = options.notify && connection.dialect === 'postgres' ? notificationChannel(tables) : undefined;
   const statements = createStatements(dialect, tables, notifyChannel);
   const { oneStatementAppend } = dialect.capabilities;
+  // PostgreSQL and MySQL prepare no savepoint statements; SQLite's driver prepares any text.
+  const savepointHint = connection.dialect === 'sqlite' ? PREPARED : undefined;
   const takesWriteLockFirst = connection.dialect === 'sqlite' && connection.beginsDeferred === true;
 
   /** A transaction of the connection's own, holding SQLite's write lock from its start. */
@@ -93,23 +116,28 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
     throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
   };
 
-  /** Named apart across sessions: a write nested in another (an inline projection's) nests its savepoint. */
+  /** PostgreSQL and MySQL: savepoint names unique across the backend's sessions. */
   let savepoints = 0;
   const session = (executor: SqlExecutor, handle: THandle | undefined, joined: boolean): BackendSession<THandle> => {
     /** Inside the host's transaction, make one write all-or-nothing. */
     const atomically = async <T>(work: () => Promise<T>): Promise<T> => {
       if (!joined) return work();
-      const name = `es_sp_${++savepoints}`;
-      await executor.execute(dialect.savepoint(name));
+      const depth = enterSavepoint(handle);
+      const name = `es_sp_${savepointHint ? depth : ++savepoints}`;
       try {
-        const result = await work();
-        await executor.execute(dialect.releaseSavepoint(name));
-        return result;
-      } catch (error) {
-        await executor.execute(dialect.rollbackToSavepoint(name));
-        await executor.execute(dialect.releaseSavepoint(name));
-        if (error instanceof RaceLost) return conflict(executor, error.request);
-        throw error;
+        await executor.execute(dialect.savepoint(name), [], savepointHint);
+        try {
+          const result = await work();
+          await executor.execute(dialect.releaseSavepoint(name), [], savepointHint);
+          return result;
+        } catch (error) {
+          await executor.execute(dialect.rollbackToSavepoint(name), [], savepointHint);
+          await executor.execute(dialect.releaseSavepoint(name), [], savepointHint);
+          if (error instanceof RaceLost) return conflict(executor, error.request);
+          throw error;
+        }
+      } finally {
+        leaveSavepoint(handle, depth);
       }
     };
 

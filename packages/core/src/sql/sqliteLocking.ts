@@ -35,7 +35,9 @@ export class SqliteGate {
   }
 
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.connection.acquireWithin(this.timeoutMs, () => this.timeout('this connection'));
+    const release =
+      this.connection.tryAcquire() ??
+      (await this.connection.acquireWithin(this.timeoutMs, () => this.timeout('this connection')));
     try {
       return await work();
     } finally {
@@ -45,7 +47,9 @@ export class SqliteGate {
 
   async writeTransaction<T>(work: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      const release = await this.file.acquireWithin(this.timeoutMs, () => this.timeout('the database file'));
+      const release =
+        this.file.tryAcquire() ??
+        (await this.file.acquireWithin(this.timeoutMs, () => this.timeout('the database file')));
       try {
         return await work();
       } finally {
