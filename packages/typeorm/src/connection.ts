@@ -1,5 +1,6 @@
+import { StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { driverStatement, isNodePostgresPool, nodePostgresExecutor } from '@es/core/sql';
+import { canCopy, copyIn, driverStatement, isNodePostgresPool, nodePostgresExecutor } from '@es/core/sql';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf } from './dialect.js';
 import { assertTransactionOpen, joinedRunner, type TypeOrmHandle } from './handle.js';
@@ -31,8 +32,22 @@ export function runnerExecutor(
     beforeStatement?.();
     return runner.query(driverStatement(dialect, sql, options), bind(params), true) as Promise<StructuredResult>;
   };
+  // PostgreSQL on node-postgres (not pg-native): a COPY goes on the runner's own client, inside
+  // its transaction; TypeORM has no COPY of its own.
+  const native = (runner.connection?.options as { useNative?: unknown } | undefined)?.useNative;
+  const copyFrom =
+    dialect === 'postgres' && !native
+      ? async (sql: string, rows: string) => {
+          beforeStatement?.();
+          const client: unknown = await runner.connect();
+          if (!canCopy(client)) throw new StoreError('@es/typeorm: this PostgreSQL driver cannot COPY');
+          runner.connection.logger.logQuery(sql, [], runner);
+          return copyIn(client, sql, rows);
+        }
+      : undefined;
   return {
     dialect,
+    ...(copyFrom && { copyFrom }),
     async query<Row>(sql: string, params?: readonly SqlParam[], options?: StatementOptions) {
       return ((await run(sql, params, options)).records ?? []) as Row[];
     },

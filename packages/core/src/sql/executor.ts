@@ -30,6 +30,13 @@ export interface SqlExecutor {
   ): Promise<Row[]>;
   /** A statement that returns no rows; resolves to the affected row count the driver reports. */
   execute(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<number>;
+  /**
+   * PostgreSQL, where the driver can: runs `sql`, a `COPY ... FROM STDIN` (text format), with
+   * `rows` as its data (each row ended by a newline, fields escaped as COPY reads them), on this
+   * executor's connection and transaction; resolves to the rows copied. Bulk import takes it when
+   * present and otherwise binds its columns as arrays.
+   */
+  copyFrom?(sql: string, rows: string): Promise<number>;
 }
 
 /**

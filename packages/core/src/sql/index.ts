@@ -10,6 +10,7 @@ export {
 } from './executor.js';
 export { driverStatement, NamedStatement, statementName } from './namedStatement.js';
 export { isNodePostgresPool, type NodePostgresQueryable, nodePostgresExecutor } from './nodePostgres.js';
+export { canCopy, copyIn, type NodePostgresCopyClient } from './nodePostgresCopy.js';
 export { notificationChannel, type PgListenClient, postgresWakeUp } from './postgresWakeUp.js';
 export { toBigInt, toDate, toJsonText, toNumber } from './rows.js';
 export {

@@ -1,5 +1,6 @@
 import type { SqlExecutor, SqlParam, StatementOptions } from './executor.js';
 import { statementName } from './namedStatement.js';
+import { canCopy, copyIn } from './nodePostgresCopy.js';
 
 /** A node-postgres Pool or (Pool)Client, as far as the store runs statements on it. */
 export interface NodePostgresQueryable {
@@ -26,7 +27,8 @@ export function isNodePostgresPool<TPool extends NodePostgresQueryable = NodePos
 /**
  * Core's statements straight on node-postgres, for an ORM package that can reach its driver's
  * pool or client: a statement core marks reusable runs as a named prepared statement, planned
- * once per connection. `log` sees each statement first (the ORM's own query logger).
+ * once per connection. On a single client (a transaction's) it can also `COPY ... FROM STDIN`.
+ * `log` sees each statement first (the ORM's own query logger).
  */
 export function nodePostgresExecutor(
   target: NodePostgresQueryable,
@@ -38,8 +40,16 @@ export function nodePostgresExecutor(
     // A new config each call: node-postgres writes onto the one it is given.
     return target.query(options?.prepare ? { name: statementName(text), text, values } : { text, values });
   };
+  // A single client can COPY (a Pool would hand the COPY to any of its clients).
+  const copyFrom = canCopy(target)
+    ? (text: string, rows: string) => {
+        log?.(text, []);
+        return copyIn(target, text, rows);
+      }
+    : undefined;
   return {
     dialect: 'postgres',
+    ...(copyFrom && { copyFrom }),
     async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
       return (await run(text, params, options)).rows as Row[];
     },

@@ -7,8 +7,22 @@ import {
 import { ConcurrencyError, DuplicateEventIdError } from '../../errors/index.js';
 import { formatStreamKey, type StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
+import { copyField } from '../nodePostgresCopy.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { bigint, empty, join, list, raw, type SqlFragment, sql, time, uuid, value } from '../template.js';
+import {
+  bigint,
+  empty,
+  join,
+  list,
+  raw,
+  render,
+  type SqlFragment,
+  type SqlValue,
+  sql,
+  time,
+  uuid,
+  value,
+} from '../template.js';
 import { eventRow, execute, INSERT_COLUMNS, query, type StatementContext, table } from './context.js';
 import { lockKey } from './tags.js';
 
@@ -108,12 +122,13 @@ function pgArray(items: readonly (string | number | boolean)[]): string {
 }
 
 /**
- * PostgreSQL: whatever the batch's size, five statements of fixed text, each column of the batch
+ * PostgreSQL: whatever the batch's size, statements of fixed text, each column of the batch
  * bound as one array and unnested: the shared advisory locks every append takes (on its tenant,
  * its types and its tags, in key order; see statements/tags.ts), the stream rows made and locked
- * in key order, their versions moved, and the events with their outbox rows and tags in one
- * statement. The events carry the transaction's id, so log readers hold them behind the horizon
- * until the batch commits, as any append.
+ * in key order, their versions moved; then the events, by COPY where the executor can (one more
+ * statement), else in the statement that writes their outbox rows and tags. The events carry the
+ * transaction's id, so log readers hold them behind the horizon until the batch commits, as any
+ * append's.
  */
 const postgresImport =
   (context: StatementContext): ImportBatch =>
@@ -131,10 +146,11 @@ const postgresImport =
       }
     }
     const keys = [...lockKeys.values()];
-    await query(
+    // The transaction's id with the locks: a COPY carries it in every event row.
+    const [locks] = await query<{ xid: unknown }>(
       executor,
       context,
-      sql`SELECT count(pg_advisory_xact_lock_shared(k)) AS n FROM (SELECT DISTINCT ${lockKey(raw('x.t'), raw('x.kind'), raw('x.name'))} AS k FROM unnest(${value(pgArray(keys.map((k) => k[0])))}::text[], ${value(pgArray(keys.map((k) => k[1])))}::text[], ${value(pgArray(keys.map((k) => k[2])))}::text[]) AS x(t, kind, name) ORDER BY k) AS ordered`,
+      sql`SELECT count(pg_advisory_xact_lock_shared(k)) AS n, pg_current_xact_id()::text AS xid FROM (SELECT DISTINCT ${lockKey(raw('x.t'), raw('x.kind'), raw('x.name'))} AS k FROM unnest(${value(pgArray(keys.map((k) => k[0])))}::text[], ${value(pgArray(keys.map((k) => k[1])))}::text[], ${value(pgArray(keys.map((k) => k[2])))}::text[]) AS x(t, kind, name) ORDER BY k) AS ordered`,
       PREPARED,
     );
 
@@ -169,46 +185,101 @@ const postgresImport =
     );
 
     const flat = flatten(request, currents);
-    const queued = flat.filter((row) => row.event.outbox);
-    const tagged = flat.flatMap((row) => row.event.tags.map((tag) => [row.event.eventId, tag] as const));
     const at = time(request.recordedAt);
-    const column = (pick: (row: Flat) => string | number) => value(pgArray(flat.map(pick)));
-    const outboxRows =
-      queued.length > 0
-        ? sql`, queued AS (
-         INSERT INTO ${table(context, 'outbox')} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
-         SELECT i.position, i.event_id, i.tenant_id, i.category, i.stream_id, i.stream_version, 0, ${at}, 'pending', ${at}
-         FROM inserted i WHERE i.event_id = ANY(${value(pgArray(queued.map((row) => row.event.eventId)))}::uuid[]) ORDER BY i.position)`
-        : empty;
-    const tagRows =
-      tagged.length > 0
-        ? sql`, tagged AS (
-         INSERT INTO ${table(context, 'tags')} (transaction_id, position, tenant_id, tag, type)
-         SELECT i.transaction_id, i.position, i.tenant_id, g.tag, i.type
-         FROM inserted i JOIN unnest(${value(pgArray(tagged.map((t) => t[0])))}::uuid[], ${value(pgArray(tagged.map((t) => t[1])))}::text[]) AS g(event_id, tag) ON g.event_id = i.event_id)`
-        : empty;
-    const notify =
-      context.notifyChannel !== undefined
-        ? sql`, (SELECT 1 FROM pg_notify(${context.notifyChannel}, NULL)) AS notified`
-        : empty;
+    const inserted = executor.copyFrom
+      ? await copyEvents(executor.copyFrom.bind(executor), context, request, flat, String(locks?.xid))
+      : unnestEvents(context, flat, at);
     const [row] = await query<{ positions: unknown; transaction_id: unknown }>(
       executor,
       context,
-      sql`WITH batch AS (
-         SELECT * FROM unnest(${column((r) => r.event.eventId)}::uuid[], ${column((r) => r.stream.tenant)}::text[], ${column((r) => r.stream.category)}::text[], ${column((r) => r.stream.id)}::text[], ${column((r) => r.version)}::int[], ${column((r) => r.event.type)}::text[], ${column((r) => r.event.schemaVersion)}::int[], ${column((r) => r.event.data)}::jsonb[], ${column((r) => r.event.metadata)}::jsonb[])
-         WITH ORDINALITY AS b(event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, n)),
-       inserted AS (
-         INSERT INTO ${table(context, 'events')} (transaction_id, ${INSERT_COLUMNS})
-         SELECT pg_current_xact_id()::text::bigint, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, ${at}
-         FROM batch ORDER BY n
-         RETURNING position, transaction_id, event_id, tenant_id, category, stream_id, stream_version, type)${outboxRows}${tagRows}
-       SELECT array_agg(position ORDER BY position)::text AS positions, min(transaction_id) AS transaction_id${notify} FROM inserted`,
+      withOutboxAndTags(context, inserted, flat, at),
       PREPARED,
     );
     // '{41,42,43}': assigned in the batch's order.
     const positions = String(row?.positions).slice(1, -1).split(',').map(BigInt);
     return outcomes(request, currents, positions, toBigInt(row?.transaction_id));
   };
+
+/** The columns of `inserted`, the batch's event rows as written, that the outbox rows and tags take. */
+const INSERTED_COLUMNS = 'position, transaction_id, event_id, tenant_id, category, stream_id, stream_version, type';
+
+/**
+ * The events inserted by the statement itself: each column of the batch bound as one array and
+ * unnested, in the batch's order (so their positions are too). The events carry the transaction's
+ * id, so log readers hold them behind the horizon until the batch commits, as any append's.
+ */
+function unnestEvents(context: StatementContext, flat: readonly Flat[], at: SqlValue): SqlFragment {
+  const column = (pick: (row: Flat) => string | number) => value(pgArray(flat.map(pick)));
+  return sql`batch AS (
+         SELECT * FROM unnest(${column((r) => r.event.eventId)}::uuid[], ${column((r) => r.stream.tenant)}::text[], ${column((r) => r.stream.category)}::text[], ${column((r) => r.stream.id)}::text[], ${column((r) => r.version)}::int[], ${column((r) => r.event.type)}::text[], ${column((r) => r.event.schemaVersion)}::int[], ${column((r) => r.event.data)}::jsonb[], ${column((r) => r.event.metadata)}::jsonb[])
+         WITH ORDINALITY AS b(event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, n)),
+       inserted AS (
+         INSERT INTO ${table(context, 'events')} (transaction_id, ${INSERT_COLUMNS})
+         SELECT pg_current_xact_id()::text::bigint, event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, ${at}
+         FROM batch ORDER BY n
+         RETURNING ${raw(INSERTED_COLUMNS)})`;
+}
+
+/**
+ * The events written by COPY (the driver's fastest path, no statement to parse or plan per row),
+ * carrying the transaction's id; positions come from the sequence in row order, which is the
+ * batch's. Then read back by their ids (unique) as the `inserted` the outbox rows and tags take.
+ */
+async function copyEvents(
+  copyFrom: NonNullable<SqlExecutor['copyFrom']>,
+  context: StatementContext,
+  request: ImportBatchRequest,
+  flat: readonly Flat[],
+  transactionId: string,
+): Promise<SqlFragment> {
+  const at = request.recordedAt.toISOString();
+  const lines = flat.map(
+    ({ stream, event, version }) =>
+      `${transactionId}\t${event.eventId}\t${copyField(stream.tenant)}\t${copyField(stream.category)}\t${copyField(stream.id)}\t${version}\t${copyField(event.type)}\t${event.schemaVersion}\t${copyField(event.data)}\t${copyField(event.metadata)}\t${at}\n`,
+  );
+  const { text } = render(
+    sql`COPY ${table(context, 'events')} (transaction_id, ${INSERT_COLUMNS}) FROM STDIN`,
+    context.dialect,
+  );
+  await copyFrom(text, lines.join(''));
+  return sql`inserted AS (
+         SELECT ${raw(INSERTED_COLUMNS)} FROM ${table(context, 'events')}
+         WHERE event_id = ANY(${value(pgArray(flat.map((row) => row.event.eventId)))}::uuid[]))`;
+}
+
+/**
+ * One statement over the batch's `inserted` events: their outbox rows and tags, the NOTIFY of
+ * an append, and the positions (in order) with the transaction's id.
+ */
+function withOutboxAndTags(
+  context: StatementContext,
+  inserted: SqlFragment,
+  flat: readonly Flat[],
+  at: SqlValue,
+): SqlFragment {
+  const queued = flat.filter((row) => row.event.outbox);
+  const tagged = flat.flatMap((row) => row.event.tags.map((tag) => [row.event.eventId, tag] as const));
+  const outboxRows =
+    queued.length > 0
+      ? sql`, queued AS (
+         INSERT INTO ${table(context, 'outbox')} (position, event_id, tenant_id, category, stream_id, stream_version, attempts, next_attempt_at, status, created_at)
+         SELECT i.position, i.event_id, i.tenant_id, i.category, i.stream_id, i.stream_version, 0, ${at}, 'pending', ${at}
+         FROM inserted i WHERE i.event_id = ANY(${value(pgArray(queued.map((row) => row.event.eventId)))}::uuid[]) ORDER BY i.position)`
+      : empty;
+  const tagRows =
+    tagged.length > 0
+      ? sql`, tagged AS (
+         INSERT INTO ${table(context, 'tags')} (transaction_id, position, tenant_id, tag, type)
+         SELECT i.transaction_id, i.position, i.tenant_id, g.tag, i.type
+         FROM inserted i JOIN unnest(${value(pgArray(tagged.map((t) => t[0])))}::uuid[], ${value(pgArray(tagged.map((t) => t[1])))}::text[]) AS g(event_id, tag) ON g.event_id = i.event_id)`
+      : empty;
+  const notify =
+    context.notifyChannel !== undefined
+      ? sql`, (SELECT 1 FROM pg_notify(${context.notifyChannel}, NULL)) AS notified`
+      : empty;
+  return sql`WITH ${inserted}${outboxRows}${tagRows}
+       SELECT array_agg(position ORDER BY position)::text AS positions, min(transaction_id) AS transaction_id${notify} FROM inserted`;
+}
 
 function versionsOf(rows: readonly { tenant_id: string; category: string; stream_id: string; version: unknown }[]) {
   return new Map(

@@ -171,6 +171,25 @@ export function importSuite<H>(ctx: SuiteContext<H>): void {
       expect(tagged.events[2]!.tags).toEqual([`run:${run}`, 'stream:2']);
     });
 
+    it('keeps every character of stream ids, data and metadata as an append does (tabs, newlines, backslashes, quotes, \\N, unicode)', async () => {
+      const store = ctx.store();
+      // What a bulk path's text formats must escape (COPY's: backslash, tab, newline, CR, \N).
+      const awkward = 'a\tb\nc\rd \\ \\N \\t "q" \'s\' {x} [y] é 漢 🙂';
+      const id = `${uniqueId('chars')} \\N \\t "q" {x} é 漢 🙂`;
+      const written = [
+        Deposited.create({ amount: 1, note: awkward }, { metadata: { origin: awkward } }),
+        { type: 'Noted' as const, data: awkward },
+        { type: 'Noted' as const, data: '\\' },
+      ];
+      await store.import([{ stream: { category: 'imported', id }, events: written }]);
+      const events = await store.readStream({ category: 'imported', id });
+      expect(events.map((e) => e.data)).toEqual([{ amount: 1, note: awkward }, awkward, '\\']);
+      expect(events[0]!.metadata).toMatchObject({ origin: awkward });
+      expect(events.map((e) => e.stream.id)).toEqual([id, id, id]);
+      const log = (await store.readAll({ limit: 10 })).events;
+      expect(log.map((e) => e.data)).toEqual([{ amount: 1, note: awkward }, awkward, '\\']);
+    });
+
     it('joins a host transaction: its rollback removes every batch', async () => {
       const store = ctx.store();
       await expect(
