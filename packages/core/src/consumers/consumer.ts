@@ -9,12 +9,20 @@ import type { BatchTelemetry } from '../telemetry/telemetry.js';
 import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop } from '../util/pollingLoop.js';
-import { ConsumerHaltedError, ConsumerHeldError, ConsumerTimeoutError } from './errors.js';
+import {
+  ConsumerHaltedError,
+  ConsumerHeldError,
+  ConsumerPartitionsChangedError,
+  ConsumerTimeoutError,
+} from './errors.js';
 import { FailureTracker } from './failures.js';
 import { ConsumerLease } from './lease.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus } from './options.js';
 import { CONSUMER_DEFAULTS } from './options.js';
 import { ParkedEvents } from './parked.js';
+import { rowsPrefix, storedPartitionCount } from './partitions/layout.js';
+import { type ConsumerLane, type Lane, type ParkedView, PartitionedConsumer } from './partitions/partitioned.js';
+import { assertPartitionCount } from './partitions/partitionOf.js';
 import { ReadAhead } from './readAhead.js';
 import { readConsumerStatus } from './status.js';
 
@@ -26,6 +34,8 @@ class LostLease extends Error {}
 /** Checkpoints are keyed by the name in a 200-character column. */
 export const CONSUMER_NAME_MAX_LENGTH = 200;
 const NAME_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${CONSUMER_NAME_MAX_LENGTH - 1}}$`);
+/** A partitioned consumer's rows add a suffix to its name (`#member/` and 16 hex digits at most). */
+export const PARTITIONED_CONSUMER_NAME_MAX_LENGTH = 170;
 
 /**
  * A named reader of the global log. Each batch takes or renews the lease, reads the page after
@@ -45,16 +55,24 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
   private readonly batchSize: number;
   private readonly lease: ConsumerLease<TEvents, THandle>;
   private readonly failures: FailureTracker | undefined;
-  /** The operator's view of the events the failure policy set aside: list, retry, skip. */
-  readonly parked: ParkedEvents<TEvents, THandle>;
+  /**
+   * The operator's view of the events the failure policy set aside: list, retry, skip. On a
+   * partitioned consumer it spans every partition (each keeps its parked events under its own row).
+   */
+  readonly parked: ParkedView;
+  /** The partition count of a partitioned consumer (undefined: unpartitioned). */
+  readonly partitions: number | undefined;
+  private readonly partitioned: PartitionedConsumer<TEvents, THandle> | undefined;
 
   private readonly store: EventStore<TEvents, THandle>;
   private stopWakingOnAppend: (() => void) | undefined;
   private unobserve: (() => void) | undefined;
 
+  /** `lane`: internal, this consumer is one partition of a partitioned consumer (see partitions/). */
   constructor(
     store: EventStore<TEvents, THandle>,
     private readonly options: ConsumerOptions<TEvents, THandle>,
+    private readonly lane?: ConsumerLane,
   ) {
     // Batches run in transactions of the consumer's own, whatever context it was started from.
     this.store = store.detached();
@@ -67,11 +85,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     store.logFilter(options); // refuses a malformed filter when the consumer is made, not at its first batch
     this.name = options.name;
     this.owner = instanceOwner(options.owner);
+    this.partitions = lane ? undefined : validPartitions(options);
     this.lease = new ConsumerLease(this.store, this.key, this.owner, options.leaseMs ?? CONSUMER_DEFAULTS.leaseMs);
     this.readAhead = new ReadAhead((after) => this.readPage(after, this.batchSize));
     this.readsAhead = options.readAhead !== false && store.backend.capabilities.concurrentReads && !store.isBound;
     this.failures = options.onFailure && new FailureTracker(options.onFailure);
-    this.parked = new ParkedEvents({
+    const parked = new ParkedEvents({
       store,
       key: this.key,
       owner: this.owner,
@@ -79,9 +98,24 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       claim: () => this.lease.claim(),
       holder: () => this.lease.holder(),
     });
+    this.partitioned =
+      this.partitions === undefined
+        ? undefined
+        : new PartitionedConsumer({
+            store: this.store,
+            options,
+            partitions: this.partitions,
+            owner: this.owner,
+            filter: () => this.filter,
+            lane: (lane): Lane =>
+              new Consumer(store, { ...options, owner: this.owner, wakeUp: undefined, partitions: undefined }, lane),
+            report: (error) => this.reportError(error),
+          });
+    this.parked = this.partitioned?.parked ?? parked;
+    const throttle = lane?.throttle ?? ((round) => round());
     this.loop = new PollingLoop(
       async () => {
-        const outcome = await this.processBatch();
+        const outcome = await throttle(() => this.processBatch());
         if (outcome.status === 'processed' || outcome.status === 'parked') return 'worked';
         return outcome.status === 'idle' && outcome.heldBack ? 'held-back' : 'idle';
       },
@@ -90,9 +124,14 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     );
   }
 
-  /** The checkpoint's key: the consumer's name in its store's tenant. */
+  /** The checkpoint's key: the consumer's name in its store's tenant (a partition's row name for a partition). */
   get key(): ConsumerKey {
-    return { tenant: this.store.tenant, name: this.name };
+    return { tenant: this.store.tenant, name: this.lane?.keyName ?? this.name };
+  }
+
+  /** The partitions this instance runs now (empty when unpartitioned). */
+  get heldPartitions(): number[] {
+    return this.partitioned?.heldPartitions ?? [];
   }
 
   private get filter() {
@@ -117,6 +156,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * sets its event aside: then the outcome says `parked` or `halted`.
    */
   processBatch(): Promise<BatchOutcome> {
+    if (this.partitioned) return this.partitioned.processBatch();
     return this.store.telemetry.consumerBatch(this.key, (batch) => this.runBatch(batch));
   }
 
@@ -130,6 +170,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     const ahead = await this.readAhead.take();
     const claimed = await this.lease.claim();
     if (!claimed) return { status: 'not-holder', holder: await this.lease.holder() };
+    if (claimed.isNew && !this.lane) await this.refusePartitionRows();
     const { batchSize } = this;
     const limit = this.failures?.batchLimit(claimed.position, batchSize) ?? batchSize;
     let page: LogPage | undefined;
@@ -140,10 +181,12 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
         (limit === batchSize ? ReadAhead.usable(ahead, after) : undefined) ?? (await this.readPage(after, limit));
       page = read;
       if (this.readsAhead && limit === batchSize && read.events.length === batchSize) this.readAhead.start(read.next);
+      // A partition reads every matching event and keeps its own: the checkpoint still moves past the page.
+      const mine = this.lane ? read.events.filter(this.lane.keep) : read.events;
       const outcome = await this.store.write(async (session): Promise<BatchOutcome> => {
-        if (read.events.length > 0) {
+        if (mine.length > 0) {
           // Personal values opened with keys read in the batch's transaction (pages read ahead too).
-          const opened = await this.store.openStored(read.events, session);
+          const opened = await this.store.openStored(mine, session);
           const events = opened.map((event) => this.store.reviveStored(event));
           const context = { transaction: session.handle as THandle, store: this.store.withSession(session) };
           await batch.handle(events, () => this.options.handle(events, context));
@@ -153,7 +196,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
           throw new LostLease();
         }
         return read.events.length > 0
-          ? { status: 'processed', count: read.events.length, position: read.next }
+          ? { status: 'processed', count: mine.length, position: read.next }
           : { status: 'idle', position: read.next, heldBack: read.heldBack === true };
       });
       this.failures?.succeeded();
@@ -215,6 +258,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * event; with a failure policy, a failing batch is run again until the policy acts.
    */
   async catchUp(onProgress?: (handled: number) => void | Promise<void>): Promise<number> {
+    if (this.partitioned) return this.partitioned.catchUp(onProgress);
     let handled = 0;
     try {
       for (;;) {
@@ -240,10 +284,16 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Starts polling in the background (idempotent). */
   start(): void {
+    if (this.partitioned) {
+      if (!this.partitioned.isRunning) this.unobserve = this.store.telemetry.observeConsumer(this);
+      this.partitioned.start();
+      return;
+    }
     if (this.loop.isRunning) return;
     this.loop.start();
     this.stopWakingOnAppend = onAppendCommitted(this.store.backend, () => this.loop.wake());
-    this.unobserve = this.store.telemetry.observeConsumer(this);
+    // A partition is observed through its partitioned consumer.
+    if (!this.lane) this.unobserve = this.store.telemetry.observeConsumer(this);
     if (this.options.wakeUp) {
       this.subscription = this.options
         .wakeUp(() => this.loop.wake())
@@ -256,6 +306,11 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Stops polling, waits for the batch in flight, gives the lease up. */
   async stop(): Promise<void> {
+    if (this.partitioned) {
+      this.unobserve?.();
+      this.unobserve = undefined;
+      return this.partitioned.stop();
+    }
     if (this.loop.isRunning) {
       this.stopWakingOnAppend?.();
       this.unobserve?.();
@@ -274,6 +329,29 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     await this.lease.release();
   }
 
+  /** Internal (a partition's): cuts its polling pause short. */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Internal (a partition's): takes or renews the lease outside a batch. */
+  claimLease(): Promise<ConsumerCheckpoint | undefined> {
+    return this.lease.claim();
+  }
+
+  /** Internal (a partition's): the instance holding the lease, if any. */
+  holder(): Promise<string | null> {
+    return this.lease.holder();
+  }
+
+  /** An unpartitioned consumer refuses to start over rows of a partitioned one of its name. */
+  private async refusePartitionRows(): Promise<void> {
+    const { tenant } = this.store;
+    const rows = await this.store.readOnly((session) => session.listConsumers(tenant, rowsPrefix(this.name)));
+    const stored = storedPartitionCount(this.name, rows);
+    if (stored !== undefined) throw new ConsumerPartitionsChangedError(this.name, stored, undefined);
+  }
+
   private reportError(error: unknown): void {
     (this.options.onError ?? ((e) => console.error(`consumer ${this.name}:`, e)))(error);
   }
@@ -284,6 +362,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * committed behind an older transaction that is still open is handled once that one ends.
    */
   async whenCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.partitioned) return this.partitioned.whenCaughtUp(options);
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     const target = await this.store.readOnly((session) => session.logEnd());
     for (;;) {
@@ -296,6 +375,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
 
   /** Where the consumer stands, who holds it, what it set aside (see `ConsumerStatus`). */
   status(): Promise<ConsumerStatus> {
+    if (this.partitioned) return this.partitioned.status();
     return readConsumerStatus(this.store, this.key, this.filter);
   }
 
@@ -329,7 +409,9 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     try {
       return await this.moveCheckpoint(async (session) => (typeof to === 'bigint' ? session.logPositionAt(to) : to));
     } finally {
-      if (!this.loop.isRunning) await this.release();
+      if (this.partitioned) {
+        if (!this.partitioned.isRunning) await this.partitioned.releaseIdle();
+      } else if (!this.loop.isRunning) await this.release();
     }
   }
 
@@ -338,6 +420,7 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
     target: (session: BackendSession<THandle>) => Promise<LogPosition>,
     prepare?: (session: BackendSession<THandle>) => Promise<void> | undefined,
   ): Promise<LogPosition> {
+    if (this.partitioned) return this.partitioned.moveCheckpoints(target, prepare);
     const claimed = await this.lease.claim();
     if (!claimed) throw new ConsumerHeldError(this.name, await this.lease.holder());
     return this.store.write(async (session) => {
@@ -349,6 +432,25 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
       return to;
     });
   }
+}
+
+/** The partition count of `options`, checked with what a partitioned consumer needs; undefined when unpartitioned. */
+function validPartitions(options: ConsumerOptions<AnyEventDefinition, unknown>): number | undefined {
+  const { partitions, concurrency } = options;
+  if (partitions === undefined) {
+    if (concurrency !== undefined) throw new InvalidArgumentError('concurrency needs partitions');
+    return undefined;
+  }
+  assertPartitionCount(partitions);
+  if (options.name.length > PARTITIONED_CONSUMER_NAME_MAX_LENGTH) {
+    throw new InvalidArgumentError(
+      `A partitioned consumer's name is at most ${PARTITIONED_CONSUMER_NAME_MAX_LENGTH} characters (its rows add a suffix); got ${options.name.length}`,
+    );
+  }
+  if (concurrency !== undefined && (!Number.isSafeInteger(concurrency) || concurrency < 1)) {
+    throw new InvalidArgumentError(`concurrency must be an integer >= 1; got ${String(concurrency)}`);
+  }
+  return partitions;
 }
 
 export function createConsumer<TEvents extends AnyEventDefinition, THandle>(
