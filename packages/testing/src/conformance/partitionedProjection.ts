@@ -60,6 +60,16 @@ export interface HandledReport {
   readonly misplaced: string[];
 }
 
+/** The report of `handled` events each handled once, in its own partition, in stream order. */
+export const cleanReport = (handled: number): HandledReport => ({
+  handled,
+  duplicated: [],
+  missing: [],
+  unexpected: [],
+  outOfOrder: [],
+  misplaced: [],
+});
+
 const EXAMPLES = 5;
 const pairKey = (pair: HandledPair) => `${pair.stream}@${pair.version}`;
 
