@@ -260,7 +260,9 @@ export function partitionsSuite<THandle>(ctx: SuiteContext<THandle>): void {
     it('two instance processes whose clocks are an hour ahead and an hour behind: no lease changes hands while both live, no event handled twice', async () => {
       const tenant = 'skewed';
       const name = uniqueId('skewed');
-      // Short beside the skew, long enough that a loaded machine does not let a live lease lapse.
+      // A lease judged by an instance's clock shows here: the instance ahead sees the other's leases
+      // as long run out and takes every partition. Short beside the skew, long enough that a loaded
+      // machine does not let a live lease lapse.
       const leaseMs = 3000;
       const options = (owner: string): PartitionProcessOptions => ({
         tenant,
