@@ -16,6 +16,7 @@ import { mysqlReadViewsSuite } from './suites/mysqlReadViews.js';
 import { mysqlSchemaSuite } from './suites/mysqlSchema.js';
 import { operationsSuite } from './suites/operations.js';
 import { outboxSuite } from './suites/outbox.js';
+import { partitionsSuite } from './suites/partitions.js';
 import { personalDataSuite } from './suites/personalData.js';
 import { racingSuite } from './suites/racing.js';
 import { snapshotsSuite } from './suites/snapshots.js';
@@ -40,6 +41,7 @@ export const conformanceSuites = [
   consumersSuite,
   consumerLeasesSuite,
   consumerFailuresSuite,
+  partitionsSuite,
   outboxSuite,
   dcbSuite,
   importSuite,

@@ -71,3 +71,16 @@ export const UsernameClaimed = defineEvent('UsernameClaimed', z.object({ usernam
 
 export const enrolmentEvents = [CourseDefined, StudentEnrolled, StudentLeft, UsernameClaimed, Noted] as const;
 export type EnrolmentEventDefinition = (typeof enrolmentEvents)[number];
+
+/**
+ * What a partitioned projection handled in one batch, in order: each event's stream id and version.
+ * The kit's partition tests append one to stream `handled-<partition>` per committed batch.
+ */
+export const BatchHandled = defineEvent(
+  'BatchHandled',
+  z.object({ events: z.array(z.object({ stream: z.string(), version: z.number().int() })) }),
+);
+
+/** The bank events and `BatchHandled`: what the partition tests' stores register. */
+export const partitionEvents = [...bankEvents, BatchHandled] as const;
+export type PartitionEventDefinition = (typeof partitionEvents)[number];
