@@ -287,12 +287,13 @@ describe('partitioned consumer on the memory backend', () => {
     const { store } = setup();
     await appendStreams(store, 40, 6);
     const consumer = partitioned(store, 'a', [], {
-      leaseMs: 1_000,
+      leaseMs: 3_000,
       batchSize: 16,
       concurrency: 1,
       async handle() {
-        // Eight partitions taking turns at this pace wait longer than a lease for their next batch.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Eight partitions taking turns at this pace wait longer than a lease for their next batch;
+        // the lease leaves a loaded machine's late timers two seconds of slack per tick.
+        await new Promise((resolve) => setTimeout(resolve, 600));
       },
     });
     consumer.start();
@@ -300,7 +301,7 @@ describe('partitioned consumer on the memory backend', () => {
       await eventually(() => consumer.heldPartitions.length === 8, 'every partition held');
       const lapsed = new Set<number>();
       for (let look = 0; look < 12; look++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        await new Promise((resolve) => setTimeout(resolve, 750));
         for (const partition of (await consumer.status()).partitions ?? []) {
           if (!partition.held) lapsed.add(partition.partition);
         }
