@@ -39,6 +39,7 @@ import {
   validateTenant,
 } from '../streams/index.js';
 import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
+import { readPastHeldBack, waitLimit } from './heldBack.js';
 import {
   checkAppend,
   checkCondition,
@@ -230,24 +231,20 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
     const normalized = normalizeQuery(query, this.scope.tenant);
     const { after, limit } = readLogWindow(options);
-    const maxWaitMs = options.maxWaitMs ?? 10_000;
-    if (!Number.isSafeInteger(maxWaitMs) || maxWaitMs < 0) throw new InvalidArgumentError('maxWaitMs must be >= 0');
+    const maxWaitMs = waitLimit(options.maxWaitMs, 10_000);
     return this.telemetry.readLog({ filter: { tenant: this.scope.tenant }, after, limit }, async () => {
-      const started = Date.now();
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        const page = await this.readOnly(async (session) => {
-          const read = await session.readQuery({ query: normalized, after, limit });
-          return read.heldBack ? read : { ...read, events: await this.openStored(read.events, session) };
-        });
-        if (!page.heldBack) {
-          return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
-        }
-        // Matching events committed behind an older open transaction: they will be readable
-        // (below the horizon) once it ends, usually within milliseconds.
-        const waited = Date.now() - started;
-        if (waited >= maxWaitMs) throw new ReadHeldBackError(waited);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, maxWaitMs - waited)));
-      }
+      const { page, waited } = await readPastHeldBack(
+        maxWaitMs,
+        (page) => page.heldBack === true,
+        () =>
+          this.readOnly(async (session) => {
+            const read = await session.readQuery({ query: normalized, after, limit });
+            return read.heldBack ? read : { ...read, events: await this.openStored(read.events, session) };
+          }),
+      );
+      // Matching events committed behind an older open transaction: a decision must not run without them.
+      if (page.heldBack) throw new ReadHeldBackError(waited);
+      return { events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)), next: page.next };
     });
   }
 
@@ -462,11 +459,17 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   ): Promise<ReadAllResult<TEvents, RecordedEventOf<TEvents> | UnknownRecordedEvent>> {
     const { after, limit } = readLogWindow(options);
     const filter = this.logFilter(options);
+    const maxWaitMs = waitLimit(options.maxWaitMs, 100);
     return this.telemetry.readLog({ filter, after, limit }, async () => {
-      const page = await this.readOnly(async (session) => {
-        const read = await session.readLog({ after, limit, filter });
-        return { ...read, events: await this.openStored(read.events, session) };
-      });
+      const { page } = await readPastHeldBack(
+        maxWaitMs,
+        (page) => page.heldBack === true && page.events.length < limit,
+        () =>
+          this.readOnly(async (session) => {
+            const read = await session.readLog({ after, limit, filter });
+            return { ...read, events: await this.openStored(read.events, session) };
+          }),
+      );
       return {
         events: page.events.map((event) => this.reviveAs(event, options.unknownTypes)),
         next: page.next,

@@ -142,6 +142,13 @@ export interface ReadAllOptions {
   readonly allTenants?: boolean;
   /** As in `ReadStreamOptions`. */
   readonly unknownTypes?: 'throw' | 'raw';
+  /**
+   * PostgreSQL: how long a page that ends short reads again (default 100 ms) while committed
+   * events wait behind an older open transaction, before it is returned with `heldBack`. A
+   * transaction of another database that ends while the read places it looks like one of this
+   * database's, for that one read; the next read sees past it. 0 returns the first page.
+   */
+  readonly maxWaitMs?: number;
 }
 
 export interface ReadAllResult<TEvents extends AnyEventDefinition, TRead = RecordedEventOf<TEvents>> {
