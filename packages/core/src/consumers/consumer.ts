@@ -7,6 +7,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { ProjectionContext } from '../store/options.js';
 import type { BatchTelemetry } from '../telemetry/telemetry.js';
 import { describeFailure } from '../util/describeFailure.js';
+import { readPastHeldBack } from '../util/heldBack.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop } from '../util/pollingLoop.js';
 import {
@@ -25,6 +26,9 @@ import { type ConsumerLane, type Lane, type ParkedView, PartitionedConsumer } fr
 import { assertPartitionCount } from './partitions/partitionOf.js';
 import { ReadAhead } from './readAhead.js';
 import { readConsumerStatus } from './status.js';
+
+/** How long an empty page held back is read again before the batch reports it idle. */
+const HELD_BACK_REREAD_MS = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -225,8 +229,16 @@ export class Consumer<TEvents extends AnyEventDefinition, THandle> {
    * without an earlier append it hides, and a page read in it would move the checkpoint past that
    * earlier append for good.
    */
-  private readPage(after: LogPosition, limit: number): Promise<LogPage> {
-    return this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
+  private async readPage(after: LogPosition, limit: number): Promise<LogPage> {
+    const read = () => this.store.readOnly((session) => session.readLog({ after, limit, filter: this.filter }));
+    // An empty page held back (PostgreSQL) is read again briefly, as `readAll` does: the holder is
+    // usually a transaction about to end, or one of another database that ended as it was placed.
+    const { page } = await readPastHeldBack(
+      HELD_BACK_REREAD_MS,
+      (page) => page.heldBack === true && page.events.length === 0,
+      read,
+    );
+    return page;
   }
 
   /** The failure policy's last word on the one event of `page`: parked and passed, or halted at. */

@@ -39,7 +39,7 @@ import {
   validateTenant,
 } from '../streams/index.js';
 import { NO_TELEMETRY, type StoreTelemetry } from '../telemetry/telemetry.js';
-import { readPastHeldBack, waitLimit } from './heldBack.js';
+import { readPastHeldBack, waitLimit } from '../util/heldBack.js';
 import {
   checkAppend,
   checkCondition,

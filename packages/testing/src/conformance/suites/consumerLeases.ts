@@ -1,5 +1,6 @@
 import { ConsumerHeldError, createConsumer } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
+import { whileAnotherDatabaseCommits } from '../busyElsewhere.js';
 import { consumerInstances, holdPoint, type SuiteContext, uniqueId, withInstanceClock } from '../context.js';
 import { Deposited } from '../fixtures.js';
 import { testDatabases } from '../sqlTarget.js';
@@ -141,6 +142,23 @@ export function consumerLeasesSuite<H>(ctx: SuiteContext<H>): void {
           await elsewhere.query('ROLLBACK');
           await elsewhere.end();
         }
+      });
+
+      it("a consumer's batch right after an append handles it while another database of the server commits all the time", async () => {
+        const store = ctx.store();
+        const account = { category: 'account', id: uniqueId() };
+        const consumer = createConsumer(ctx.store(), { name: uniqueId('busy'), start: 'end', handle: async () => {} });
+        const missed = await whileAnotherDatabaseCommits(async () => {
+          const idle: number[] = [];
+          await consumer.processBatch();
+          for (let version = 1; version <= 150; version++) {
+            await store.append(account, Deposited.create({ amount: version }), { expectedVersion: version - 1 });
+            const outcome = await consumer.processBatch();
+            if (outcome.status !== 'processed') idle.push(version);
+          }
+          return idle;
+        });
+        expect(missed).toEqual([]);
       });
     }
   });

@@ -7,9 +7,9 @@ import {
   type RecordedEvent,
 } from '@es/core';
 import { describe, expect, it } from '@jest/globals';
+import { whileAnotherDatabaseCommits } from '../busyElsewhere.js';
 import { holdPoint, logPosition, type SuiteContext, sleep, uniqueId } from '../context.js';
 import { AccountOpened, Deposited, Withdrawn } from '../fixtures.js';
-import { testDatabases } from '../sqlTarget.js';
 
 export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
   describe('global log', () => {
@@ -192,49 +192,20 @@ export function globalLogSuite<H>(ctx: SuiteContext<H>): void {
     });
 
     if (ctx.target.dialect === 'postgres') {
-      // The horizon leaves out transactions pg_stat_activity places in another database; one that
-      // ends between the read's snapshot and that lookup cannot be placed, so it holds that one
-      // read back (a few percent of reads while another database is busy). The read reads again.
       it('an append is in the next read of the log while another database of the server commits all the time', async () => {
-        const { default: pg } = await import('pg');
-        const connectionString = testDatabases.postgres('postgres');
-        // A table of its own (committing to a temporary one writes no WAL to flush, which leaves
-        // too short a window to show anything); dropped at the end.
-        const table = `es_kit_busy_${uniqueId().replace(/\W/g, '_')}`;
-        const admin = new pg.Client({ connectionString });
-        await admin.connect();
-        await admin.query(`CREATE TABLE ${table} (n int)`);
-        let busy = true;
-        const elsewhere = Array.from({ length: 4 }, async () => {
-          const client = new pg.Client({ connectionString });
-          await client.connect();
-          try {
-            while (busy) {
-              await client.query('BEGIN');
-              await client.query(`INSERT INTO ${table} VALUES (1)`);
-              await client.query('COMMIT');
-            }
-          } finally {
-            await client.end();
-          }
-        });
         const store = ctx.store();
         const account = { category: 'account', id: uniqueId() };
-        const unseen: number[] = [];
-        try {
+        const unseen = await whileAnotherDatabaseCommits(async () => {
+          const missed: number[] = [];
           let after = (await store.readAll()).next;
           for (let version = 1; version <= 150; version++) {
             await store.append(account, Deposited.create({ amount: version }), { expectedVersion: version - 1 });
             const page = await store.readAll({ after });
-            if (!page.events.some((event) => event.version === version)) unseen.push(version);
+            if (!page.events.some((event) => event.version === version)) missed.push(version);
             after = page.next;
           }
-        } finally {
-          busy = false;
-          await Promise.all(elsewhere);
-          await admin.query(`DROP TABLE ${table}`);
-          await admin.end();
-        }
+          return missed;
+        });
         expect(unseen).toEqual([]);
       });
     }
