@@ -1,5 +1,5 @@
 import type { ListOutboxQuery, OutboxCounts, OutboxEntry, OutboxRow } from '../../backend/index.js';
-import type { SqlExecutor } from '../executor.js';
+import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toDate, toNumber, toStoredEvent } from '../rows.js';
 import { bigint, empty, join, list, raw, type SqlFragment, sql, time } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
@@ -16,6 +16,10 @@ function onlyIds(ids: readonly bigint[] | undefined): SqlFragment {
   return ids ? sql` AND id IN (${list(ids.map(bigint))})` : empty;
 }
 
+/** A row's stream, as a key. */
+const streamOf = (row: HeadRow) =>
+  `${String(row.tenant_id)}\u0000${String(row.category)}\u0000${String(row.stream_id)}`;
+
 /** The outbox relay's claims, completions, failures, and the dead rows an operator handles. */
 export function outboxStatements(context: StatementContext) {
   const { dialect } = context;
@@ -23,6 +27,111 @@ export function outboxStatements(context: StatementContext) {
   const events = table(context, 'events');
   const byPrimaryKey = raw(dialect.byPrimaryKey);
   const skipLocked = raw(dialect.skipLocked);
+  // A row never claimed is due at once: its first due time is the appender's clock, not the
+  // database's, and an appender whose clock runs ahead must not hold its rows back.
+  const due = (now: Date, alias = '') =>
+    sql`(${raw(alias)}attempts = 0 OR ${raw(alias)}next_attempt_at <= ${time(now)})`;
+
+  /**
+   * Locks `candidates` (ids in order, each with its stream), skipping rows another relay is
+   * claiming, and re-checks they are still due; a candidate that did not lock holds back the rows
+   * of its stream after it. SQLite's write transaction already holds the whole database.
+   */
+  async function lockInOrder(executor: SqlExecutor, now: Date, candidates: readonly HeadRow[]): Promise<bigint[]> {
+    const ids = candidates.map((row) => toBigInt(row.id));
+    if (dialect.name === 'sqlite' || ids.length === 0) return ids;
+    const rows = await query<{ id: unknown }>(
+      executor,
+      context,
+      sql`SELECT id FROM ${outbox}${byPrimaryKey} WHERE id IN (${list(ids.map(bigint))}) AND status = 'pending' AND ${due(now)} ORDER BY id${skipLocked}`,
+    );
+    const locked = new Set(rows.map((row) => toBigInt(row.id)));
+    const lost = new Set<string>();
+    return candidates.flatMap((row) => {
+      const stream = streamOf(row);
+      if (!lost.has(stream) && locked.has(toBigInt(row.id))) return [toBigInt(row.id)];
+      lost.add(stream);
+      return [];
+    });
+  }
+
+  /**
+   * The usual case, in one pass over the first `limit` rows in id order (a plain read): a pending,
+   * due row is claimable unless a row of its stream before it is not (one waiting for its retry,
+   * claimed by a relay whose lease runs, or dead). Undefined when none is, so that rows further on
+   * are looked for by their streams' heads.
+   */
+  async function claimableInOrder(
+    executor: SqlExecutor,
+    now: Date,
+    limit: number,
+    tenant: string | undefined,
+  ): Promise<bigint[] | undefined> {
+    const window = await query<HeadRow & { due: unknown }>(
+      executor,
+      context,
+      sql`SELECT id, tenant_id, category, stream_id, CASE WHEN status = 'pending' AND ${due(now)} THEN 1 ELSE 0 END AS due
+       FROM ${outbox}${tenant === undefined ? empty : sql` WHERE tenant_id = ${tenant}`} ORDER BY id LIMIT ${limit}`,
+      PREPARED,
+    );
+    const held = new Set<string>();
+    const candidates = window.filter((row) => {
+      const stream = streamOf(row);
+      if (held.has(stream)) return false;
+      if (toNumber(row.due) === 1) return true;
+      held.add(stream);
+      return false;
+    });
+    if (candidates.length === 0) return undefined;
+    const ids = await lockInOrder(executor, now, candidates);
+    return ids.length > 0 ? ids : undefined;
+  }
+
+  /**
+   * When the first pending rows are all held back: each stream's first row (its head), if it is
+   * due, then the rows behind the heads that locked, in order. The heads come from one pass over
+   * the stream index (MIN per stream), so the cost grows with the backlog.
+   */
+  async function claimableByHeads(
+    executor: SqlExecutor,
+    now: Date,
+    limit: number,
+    tenant: string | undefined,
+  ): Promise<bigint[]> {
+    const heads = await query<HeadRow>(
+      executor,
+      context,
+      sql`SELECT o.id, o.tenant_id, o.category, o.stream_id FROM ${outbox} o
+       WHERE o.id IN (SELECT MIN(id) FROM ${outbox} GROUP BY tenant_id, category, stream_id)
+         AND o.status = 'pending' AND ${due(now, 'o.')}${onlyTenant(tenant, 'o.')}
+       ORDER BY o.id LIMIT ${limit}`,
+    );
+    const headIds = await lockInOrder(executor, now, heads);
+    if (headIds.length === 0) return [];
+    const locked = heads.filter((row) => headIds.includes(toBigInt(row.id)));
+    // The rows behind the heads are read plainly and then locked by primary key like the heads
+    // (locking a range would take gap locks on MySQL and deadlock with appenders inserting outbox
+    // rows). Another relay's window may hold some of them locked without claiming them: the rows
+    // of a stream after one that did not lock stay behind.
+    const streams = join(
+      locked.map((row) => sql`(${list([String(row.tenant_id), String(row.category), String(row.stream_id)])})`),
+      ', ',
+    );
+    const heldHeads = new Set(headIds);
+    const behind = await query<HeadRow>(
+      executor,
+      context,
+      sql`SELECT id, tenant_id, category, stream_id FROM ${outbox} WHERE (tenant_id, category, stream_id) IN (${streams}) AND status = 'pending'
+       ORDER BY id LIMIT ${Math.max(limit, locked.length)}`,
+    );
+    const followers = await lockInOrder(
+      executor,
+      now,
+      behind.filter((row) => !heldHeads.has(toBigInt(row.id))),
+    );
+    return [...headIds, ...followers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   return {
     async claimOutbox(
       executor: SqlExecutor,
@@ -32,56 +141,11 @@ export function outboxStatements(context: StatementContext) {
       limit: number,
       tenant?: string,
     ): Promise<OutboxEntry[]> {
-      // A row never claimed is due at once: its first due time is the appender's clock, not the
-      // database's, and an appender whose clock runs ahead must not hold its rows back.
-      // 1. Candidate heads: each stream's first row, if it is due (a plain read, so no row another
-      //    relay is locking is skipped). The first rows come from one pass over the stream index
-      //    (MIN per stream), not a probe per pending row; the cost still grows with the backlog.
-      const heads = await query<HeadRow>(
-        executor,
-        context,
-        sql`SELECT o.id, o.tenant_id, o.category, o.stream_id FROM ${outbox} o
-       WHERE o.id IN (SELECT MIN(id) FROM ${outbox} GROUP BY tenant_id, category, stream_id)
-         AND o.status = 'pending' AND (o.attempts = 0 OR o.next_attempt_at <= ${time(now)})${onlyTenant(tenant, 'o.')}
-       ORDER BY o.id LIMIT ${limit}`,
-      );
-      if (heads.length === 0) return [];
-      // 2. Lock them, skipping any another relay is claiming; re-check they are still due.
-      const locked = await query<HeadRow>(
-        executor,
-        context,
-        sql`SELECT id, tenant_id, category, stream_id FROM ${outbox}${byPrimaryKey}
-       WHERE id IN (${list(heads.map((row) => bigint(toBigInt(row.id))))})
-         AND status = 'pending' AND (attempts = 0 OR next_attempt_at <= ${time(now)})
-       ORDER BY id${skipLocked}`,
-      );
-      if (locked.length === 0) return [];
-      // 3. The rows behind each claimed head, in order. Nobody else claims rows behind a head, but
-      //    they are read plainly and then locked by primary key like the heads: locking a range
-      //    would take gap locks on MySQL and deadlock with appenders inserting outbox rows.
-      const streams = join(
-        locked.map((row) => sql`(${list([String(row.tenant_id), String(row.category), String(row.stream_id)])})`),
-        ', ',
-      );
-      const behind = await query<{ id: unknown }>(
-        executor,
-        context,
-        sql`SELECT id FROM ${outbox} WHERE (tenant_id, category, stream_id) IN (${streams}) AND status = 'pending'
-       ORDER BY id LIMIT ${Math.max(limit, locked.length)}`,
-      );
-      const headIds = new Set(locked.map((row) => toBigInt(row.id)));
-      const followers = behind.map((row) => toBigInt(row.id)).filter((id) => !headIds.has(id));
-      let lockedFollowers: bigint[] = [];
-      if (followers.length > 0) {
-        const rows = await query<{ id: unknown }>(
-          executor,
-          context,
-          sql`SELECT id FROM ${outbox}${byPrimaryKey} WHERE id IN (${list(followers.map(bigint))}) AND status = 'pending' ORDER BY id${skipLocked}`,
-        );
-        lockedFollowers = rows.map((row) => toBigInt(row.id));
-      }
-      const ids = [...headIds, ...lockedFollowers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      // 4. Claim, then read them back with their events.
+      const ids =
+        (await claimableInOrder(executor, now, limit, tenant)) ??
+        (await claimableByHeads(executor, now, limit, tenant));
+      if (ids.length === 0) return [];
+      // Claim, then read them back with their events.
       await execute(
         executor,
         context,

@@ -291,6 +291,37 @@ export function outboxSuite<H>(ctx: SuiteContext<H>): void {
       expect(await relay.status()).toMatchObject({ pending: 2, dead: 0 });
     });
 
+    it('a stream held back at the front of the outbox holds back only itself: the streams behind it go out', async () => {
+      const store = ctx.store({ outbox: true });
+      const held = { category: 'account', id: uniqueId('held') };
+      const behind = { category: 'account', id: uniqueId('behind') };
+      const { events } = await store.append(
+        held,
+        [1, 2, 3, 4].map((amount) => Deposited.create({ amount })),
+        { expectedVersion: 'no_stream' },
+      );
+      await store.append(behind, [Deposited.create({ amount: 5 }), Deposited.create({ amount: 6 })], {
+        expectedVersion: 'no_stream',
+      });
+      const published: string[] = [];
+      let failFirst = true;
+      const relay = createOutboxRelay(ctx.store(), {
+        batchSize: 2,
+        backoff: { baseMs: 60_000, maxMs: 60_000 },
+        async publish(event) {
+          if (failFirst && event.id === events[0]!.id) throw new KitError('broker down');
+          published.push(`${event.stream.id === held.id ? 'held' : 'behind'} ${event.version}`);
+        },
+      });
+      expect(await relay.processBatch()).toMatchObject({ failed: 1, published: 0 });
+      failFirst = false;
+      // The first rows in the outbox are all the held stream's; the relay looks past them.
+      expect(await relay.processBatch()).toMatchObject({ published: 2 });
+      expect(await relay.processBatch()).toMatchObject({ claimed: 0 });
+      expect(published).toEqual(['behind 1', 'behind 2']);
+      expect(await relay.status()).toMatchObject({ pending: 4, dead: 0 });
+    });
+
     it('writes outbox rows only for the events the filter selects', async () => {
       const store = ctx.store({ outbox: (event) => event.type === 'Withdrawn' });
       await store.append(
