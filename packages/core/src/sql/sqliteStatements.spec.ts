@@ -71,17 +71,18 @@ describe('sqliteDriverExecutor', () => {
     await expect(executor.execute(INSERT, ['gone', 1], PREPARED)).rejects.toThrow(/no such table/);
   });
 
-  it(`keeps at most ${SQLITE_STATEMENT_CACHE_SIZE} statements per database, dropping the least recently used`, async () => {
+  it(`keeps at most ${SQLITE_STATEMENT_CACHE_SIZE} statements per database, dropping the oldest prepared`, async () => {
     const { database, prepared } = countingDatabase();
     const executor = sqliteDriverExecutor(database);
     const text = (n: number) => `SELECT ${n} AS n`;
     for (let n = 0; n < SQLITE_STATEMENT_CACHE_SIZE; n++) await executor.query(text(n), [], PREPARED);
-    await executor.query(text(0), [], PREPARED); // used again: now the most recent
-    await executor.query(text(SQLITE_STATEMENT_CACHE_SIZE), [], PREPARED); // evicts text(1)
-    await executor.query(text(0), [], PREPARED);
+    await executor.query(text(0), [], PREPARED); // a hit: still the oldest
+    await executor.query(text(SQLITE_STATEMENT_CACHE_SIZE), [], PREPARED); // evicts text(0)
     await executor.query(text(1), [], PREPARED);
-    expect(prepared(text(0))).toBe(1);
-    expect(prepared(text(1))).toBe(2);
+    await executor.query(text(0), [], PREPARED);
+    expect(prepared(text(1))).toBe(1);
+    expect(prepared(text(0))).toBe(2);
+    expect(prepared(text(SQLITE_STATEMENT_CACHE_SIZE))).toBe(1);
   });
 
   it('runs beforeStatement first: a throw there rejects the call and prepares nothing', async () => {

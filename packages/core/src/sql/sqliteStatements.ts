@@ -15,7 +15,7 @@ export interface SqliteDriverStatement {
   readonly reader?: boolean;
 }
 
-/** Prepared statements kept per database; the least recently used goes first beyond this. */
+/** Prepared statements kept per database; the oldest prepared goes first beyond this. */
 export const SQLITE_STATEMENT_CACHE_SIZE = 200;
 
 /**
@@ -34,14 +34,12 @@ function prepared(database: SqliteDriverDatabase, text: string): SqliteDriverSta
     caches.set(database, cache);
   }
   let statement = cache.get(text);
-  if (statement) {
-    // Most recently used last: a Map iterates in insertion order.
-    cache.delete(text);
-  } else {
+  if (!statement) {
     statement = database.prepare(text);
+    // The texts are a fixed few, so the bound is rarely reached: a hit costs one lookup, no reordering.
     if (cache.size >= SQLITE_STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(text, statement);
   }
-  cache.set(text, statement);
   return statement;
 }
 
