@@ -1,5 +1,5 @@
 import type { SqlConnection, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { isSqliteDriverDatabase, PREPARED, retryWhileBusy, SqliteGate, sqliteDriverExecutor } from '@es/core/sql';
+import { immediateTransaction, isSqliteDriverDatabase, SqliteGate, sqliteDriverExecutor } from '@es/core/sql';
 import type { SQL } from 'drizzle-orm';
 import { BetterSQLiteTransaction } from 'drizzle-orm/better-sqlite3/session';
 import { toDrizzleSql } from './connection.js';
@@ -82,19 +82,17 @@ export class DrizzleSqliteConnection implements SqlConnection<DrizzleSqliteHandl
 
   transaction<T>(work: (executor: SqlExecutor, handle: DrizzleSqliteHandle) => Promise<T>): Promise<T> {
     return this.gate.writeTransaction(async () => {
-      await retryWhileBusy(() => this.executor.execute('BEGIN IMMEDIATE', [], PREPARED));
       const tx = this.openTransaction();
       try {
-        const result = await work(this.executor, tx);
-        await this.executor.execute('COMMIT', [], PREPARED);
-        return result;
-      } catch (error) {
-        await this.executor.execute('ROLLBACK', [], PREPARED);
-        throw error;
+        return await immediateTransaction(this.executor, () => work(this.executor, tx));
       } finally {
         transactionEnded(tx);
       }
     });
+  }
+
+  bareTransaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.gate.writeTransaction(() => immediateTransaction(this.executor, () => work(this.executor)));
   }
 
   join(handle: DrizzleSqliteHandle): SqlExecutor {

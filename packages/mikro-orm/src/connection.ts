@@ -3,6 +3,7 @@ import { InvalidArgumentError, StoreError } from '@es/core';
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
 import {
   driverStatement,
+  immediateTransaction,
   isSqliteDriverDatabase,
   type NodePostgresQueryable,
   nodePostgresExecutor,
@@ -176,6 +177,26 @@ export class MikroOrmSqliteConnection extends MikroOrmSqlConnection {
   override transaction<T>(work: (executor: SqlExecutor, handle: MikroOrmHandle) => Promise<T>): Promise<T> {
     this.refuseInsideHostTransaction();
     return this.gate.writeTransaction(() => this.em.fork().transactional((em) => work(this.join(em), em)));
+  }
+
+  /**
+   * `BEGIN IMMEDIATE ... COMMIT` while holding Kysely's one connection (`kysely.connection()`), so
+   * MikroORM's own statements and transactions queue behind it as they queue behind each other,
+   * and none runs inside it; on better-sqlite3 the statements go to its `Database`, elsewhere
+   * (node:sqlite) through that connection. What it leaves out is `em.fork().transactional()`: a new
+   * EntityManager, its events and flush, Kysely's compiled `begin` and `commit`, and a write-lock
+   * statement after the deferred begin.
+   */
+  bareTransaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    this.refuseInsideHostTransaction();
+    return this.gate.writeTransaction(async () => {
+      const database = await driverDatabaseOf(this.em);
+      const kysely = this.em.getConnection('write').getClient() as Kysely<unknown>;
+      return kysely.connection().execute((held) => {
+        const executor = database ? sqliteDriverExecutor(database) : kyselyExecutor('sqlite', held);
+        return immediateTransaction(executor, () => work(executor));
+      });
+    });
   }
 
   /**

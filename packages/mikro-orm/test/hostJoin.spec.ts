@@ -112,6 +112,38 @@ describe.each(dialects)('MikroORM on %s: the host unit of work', (dialect) => {
       expect(throughKysely.filter((sql) => /hj_(events|streams)/.test(sql))).toEqual([]);
     });
 
+    test("on SQLite the store's own appends and the host's own transactions on other EntityManagers run side by side, neither inside the other", async () => {
+      const rounds = 40;
+      const ids = Array.from({ length: rounds }, () => newId());
+      const results = await Promise.allSettled([
+        // The store's appends (no handle: transactions of its own on the driver).
+        ...ids.map((id) =>
+          store.append({ category: 'account', id }, AccountOpened.create({ owner: 'store' }), {
+            expectedVersion: 'no_stream',
+          }),
+        ),
+        // The host's transactions, each with a pause inside; every other one gives up.
+        ...ids.map((id, index) =>
+          orm.em.fork().transactional(async (em) => {
+            em.create(Account, { id, owner: 'host' });
+            await em.flush();
+            await new Promise((resolve) => setTimeout(resolve, index % 3));
+            if (index % 2 === 1) throw new Error(`host ${index} gives up`);
+          }),
+        ),
+      ]);
+      const failures = results.flatMap((result, index) =>
+        result.status === 'rejected' ? [`${index}: ${(result.reason as Error).message}`] : [],
+      );
+      expect(failures).toEqual(
+        ids.flatMap((_, index) => (index % 2 === 1 ? [`${rounds + index}: host ${index} gives up`] : [])),
+      );
+      for (const [index, id] of ids.entries()) {
+        expect(await store.streamVersion({ category: 'account', id })).toBe(1);
+        expect(await accounts(id)).toBe(index % 2 === 1 ? 0 : 1);
+      }
+    });
+
     test('on SQLite the backend refuses a busy timeout, which would block the event loop', async () => {
       const { MikroORM, defineConfig } = await import('@mikro-orm/sqlite');
       const blocking = new MikroORM(defineConfig({ dbName: ':memory:', entities: [Account] }));

@@ -33,9 +33,11 @@ export interface EventStoreBackend<THandle = never> {
   /** Runs read-only `work` without opening a transaction (or inside the host's, given one). */
   read<T>(work: (session: BackendSession<THandle>) => Promise<T>, options?: SessionOptions<THandle>): Promise<T>;
   /**
-   * Present where an append is one atomic statement (PostgreSQL): the append with no transaction
-   * around it, one round trip instead of BEGIN, append, COMMIT, with the same guarantees. The
-   * store uses it for an append that joins no transaction and runs no inline projection.
+   * An append that hands no transaction handle to anyone, with the same guarantees as one in
+   * `transaction`, on a shorter path: on PostgreSQL one statement with no transaction around it
+   * (one round trip instead of BEGIN, append, COMMIT); on SQLite a transaction on the driver
+   * without the ORM's transaction machinery. The store uses it for an append that joins no
+   * transaction and runs no inline projection.
    */
   appendAlone?(request: AppendRequest): Promise<AppendOutcome>;
 }

@@ -58,4 +58,11 @@ export interface SqlConnection<THandle, TOwnHandle extends THandle = THandle> ex
    * retried while another process holds it.
    */
   readonly beginsDeferred?: boolean;
+  /**
+   * SQLite: a transaction for work that hands no ORM handle on (the store's appends that join no
+   * transaction and run no projection): `BEGIN IMMEDIATE ... COMMIT` on the driver, queued like
+   * `transaction` and kept apart from the ORM's own statements, without the ORM's transaction
+   * machinery, which on SQLite costs more than the statements themselves (BENCHMARKS.md).
+   */
+  bareTransaction?<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T>;
 }

@@ -19,7 +19,7 @@ export {
   type SqlBackendOptions,
   type SqlStoreOptions,
 } from './sqlBackend.js';
-export { type BusyRetryOptions, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
+export { type BusyRetryOptions, immediateTransaction, retryWhileBusy, SqliteGate } from './sqliteLocking.js';
 export {
   isSqliteDriverDatabase,
   SQLITE_STATEMENT_CACHE_SIZE,

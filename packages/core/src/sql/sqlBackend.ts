@@ -96,6 +96,9 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
   // PostgreSQL and MySQL prepare no savepoint statements; SQLite's driver prepares any text.
   const savepointHint = connection.dialect === 'sqlite' ? PREPARED : undefined;
   const takesWriteLockFirst = connection.dialect === 'sqlite' && connection.beginsDeferred === true;
+  const bare = connection.bareTransaction
+    ? (connection as typeof connection & Required<Pick<typeof connection, 'bareTransaction'>>)
+    : undefined;
 
   /** A transaction of the connection's own, holding SQLite's write lock from its start. */
   const openTransaction = <T>(work: (executor: SqlExecutor, handle: TOwnHandle) => Promise<T>): Promise<T> =>
@@ -330,8 +333,10 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
         (inner) => work(session(inner, handle, handle !== undefined)),
       );
     },
-    // The append statement commits on its own; a pre-check (caller ids) or the version read after
-    // a failed check are separate autocommit statements, as they would be separate reads anyway.
+    // PostgreSQL: the append statement commits on its own; a pre-check (caller ids) or the version
+    // read after a failed check are separate autocommit statements, as they would be separate reads
+    // anyway. SQLite: a transaction on the driver that needs no ORM handle, where the ORM package
+    // offers one.
     ...(oneStatementAppend && {
       appendAlone: (request: AppendRequest) =>
         run<AppendOutcome>(
@@ -339,5 +344,13 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
           (executor) => session(executor, undefined, false).append(request),
         ),
     }),
+    ...(!oneStatementAppend &&
+      bare && {
+        appendAlone: (request: AppendRequest) =>
+          run<AppendOutcome>(
+            (inner) => bare.bareTransaction((executor) => inner(executor, undefined)),
+            (executor) => session(executor, undefined, false).append(request),
+          ),
+      }),
   };
 }

@@ -1,6 +1,7 @@
 import { StoreError } from '../errors/index.js';
 import { Mutex } from '../util/mutex.js';
 import { classifySqlError } from './errors.js';
+import { PREPARED, type SqlExecutor } from './executor.js';
 
 /**
  * SQLite has one writer at a time, and the usual driver (better-sqlite3) is synchronous: a busy
@@ -79,5 +80,22 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T> | T, options: 
       if (classifySqlError(error) !== 'busy' || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
     }
+  }
+}
+
+/**
+ * `work` in a `BEGIN IMMEDIATE` transaction on `executor` (a connection's own, inside its gate's
+ * `writeTransaction`): the BEGIN retried while another process writes, then COMMIT, or ROLLBACK
+ * when `work` (or the COMMIT) throws.
+ */
+export async function immediateTransaction<T>(executor: SqlExecutor, work: () => Promise<T>): Promise<T> {
+  await retryWhileBusy(() => executor.execute('BEGIN IMMEDIATE', [], PREPARED));
+  try {
+    const result = await work();
+    await executor.execute('COMMIT', [], PREPARED);
+    return result;
+  } catch (error) {
+    await executor.execute('ROLLBACK', [], PREPARED);
+    throw error;
   }
 }
