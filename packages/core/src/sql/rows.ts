@@ -34,12 +34,54 @@ export function toJsonText(value: unknown): string {
 export function toDate(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
-  if (typeof value === 'string') {
-    if (/^\d+$/.test(value)) return new Date(Number(value));
-    const iso = value.includes('T') ? value : value.replace(' ', 'T');
-    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
-  }
+  if (typeof value === 'string') return new Date(isoMilliseconds(value) ?? textMilliseconds(value));
   throw new StoreError(`expected a time column, got ${typeof value}`);
+}
+
+/** The last ISO text read and its time: the events of one append share theirs, and a read meets them in a row. */
+let lastIso = '';
+let lastIsoMilliseconds = 0;
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ`, as SQLite's columns hold `toISOString()`, read digit by digit: a
+ * read parses one per event, and `Date`'s own parse of the text costs several times more.
+ * Anything else: undefined.
+ */
+function isoMilliseconds(text: string): number | undefined {
+  if (text === lastIso) return lastIsoMilliseconds;
+  if (text.length !== 24 || text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(23) !== 90 /* Z */) return undefined;
+  const digits = (from: number, to: number) => {
+    let value = 0;
+    for (let index = from; index < to; index++) {
+      const digit = text.charCodeAt(index) - 48;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 7);
+  const day = digits(8, 10);
+  const hours = digits(11, 13);
+  const minutes = digits(14, 16);
+  const seconds = digits(17, 19);
+  // Date.UTC maps years 0-99 to 1900-1999 and rolls fields over: those, and any other shape, are left to Date's parse.
+  const inRange =
+    year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours < 24 && minutes < 60 && seconds < 60;
+  const separated = text[4] === '-' && text[7] === '-' && text[13] === ':' && text[16] === ':' && text[19] === '.';
+  if (!inRange || !separated) return undefined;
+  const milliseconds = Date.UTC(year, month - 1, day, hours, minutes, seconds, digits(20, 23));
+  if (Number.isNaN(milliseconds)) return undefined;
+  lastIso = text;
+  lastIsoMilliseconds = milliseconds;
+  return milliseconds;
+}
+
+/** Epoch milliseconds as text, or a time text with or without its `T` and zone (UTC when none). */
+function textMilliseconds(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const iso = value.includes('T') ? value : value.replace(' ', 'T');
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`).getTime();
 }
 
 export interface EventRow {
