@@ -38,6 +38,8 @@ const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/;
 
 /** Parses JSON text `serialize` wrote, reviving its tagged values. */
 export function deserialize(json: string): unknown {
+  // Most events' metadata, read once per event.
+  if (json === '{}') return {};
   const parsed: unknown = JSON.parse(json);
   // A tag is always written as the key "$es"; text without it has nothing to revive.
   return json.includes(`"${TAG}"`) ? revive(parsed) : parsed;

@@ -113,7 +113,9 @@ function eventTags(context: StatementContext, events: string): string {
     case 'mysql':
       return `(SELECT CONCAT(COUNT(*), '${TAG_SEPARATOR}', GROUP_CONCAT(tg.tag SEPARATOR '${TAG_SEPARATOR}')) ${where})`;
     case 'sqlite':
-      return `(SELECT count(*) || char(31) || group_concat(tg.tag, char(31)) ${where})`;
+      // Each row's lookup and aggregate are most of a read's cost over the events alone; SQLite
+      // evaluates the uncorrelated EXISTS once per statement and skips them all when no event has a tag.
+      return `CASE WHEN EXISTS (SELECT 1 FROM ${tags}) AND EXISTS (SELECT 1 ${where}) THEN (SELECT count(*) || char(31) || group_concat(tg.tag, char(31)) ${where}) END`;
   }
 }
 
