@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
-import { isSqliteDriverDatabase, type SqlExecutor, SqliteGate, sqliteDriverExecutor } from '@es/core/sql';
-import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
+import {
+  immediateTransaction,
+  isSqliteDriverDatabase,
+  type SqlExecutor,
+  SqliteGate,
+  sqliteDriverExecutor,
+} from '@es/core/sql';
+import type { DataSource, DataSourceOptions, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { runnerExecutor, TypeOrmSqlConnection } from './connection.js';
 import { assertTransactionOpen, joinedRunner, type TypeOrmHandle } from './handle.js';
 
@@ -9,17 +15,42 @@ type BetterSqlite3Options = Extract<DataSourceOptions, { type: 'better-sqlite3' 
 
 const WAIT_MS = 30_000;
 
-/** One gate per DataSource: it is one connection, however many backends use it. */
-const gates = new WeakMap<DataSource, SqliteGate>();
+/**
+ * What the backends of one DataSource share: it is one connection, however many backends use it.
+ * `gate` queues the store's work; `bare` is the store's transaction TypeORM does not know of, open
+ * on that connection, which a transaction TypeORM starts meanwhile waits for (`waitForBare`).
+ */
+interface SharedConnection {
+  readonly gate: SqliteGate;
+  bare: Promise<void> | undefined;
+}
 
-function gateOf(dataSource: DataSource): SqliteGate {
-  let gate = gates.get(dataSource);
-  if (!gate) {
+const shared = new WeakMap<DataSource, SharedConnection>();
+
+function sharedOf(dataSource: DataSource): SharedConnection {
+  let connection = shared.get(dataSource);
+  if (!connection) {
     const { database } = dataSource.options as BetterSqlite3Options;
-    gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
-    gates.set(dataSource, gate);
+    const gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
+    const created: SharedConnection = { gate, bare: undefined };
+    connection = created;
+    shared.set(dataSource, created);
+    dataSource.subscribers.push(waitForBare(created));
   }
-  return gate;
+  return connection;
+}
+
+/**
+ * A subscriber that holds every transaction TypeORM starts on the DataSource (yours, and those
+ * `manager.save` opens) until the store's bare transaction open then has ended: TypeORM runs it on
+ * the same connection, where its `BEGIN` would fail, and a failed start's rollback would end the
+ * store's. TypeORM awaits it before its `BEGIN`, with the QueryRunner already marked busy, so the
+ * store's next transaction in turn waits for that one (`idleRunner`).
+ */
+function waitForBare(connection: SharedConnection): EntitySubscriberInterface {
+  return {
+    beforeTransactionStart: () => connection.bare,
+  };
 }
 
 /**
@@ -57,7 +88,7 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
    * `manager.save` inside it nests as a savepoint instead of failing on a second BEGIN.
    */
   readonly beginsDeferred = true;
-  private readonly gate: SqliteGate;
+  private readonly shared: SharedConnection;
 
   constructor(dataSource: DataSource) {
     super(dataSource);
@@ -66,27 +97,57 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
         "@es/typeorm on SQLite needs the DataSource option `timeout: 0` (better-sqlite3's busy timeout blocks the event loop; the store waits for SQLite's write lock asynchronously instead)",
       );
     }
-    this.gate = gateOf(dataSource);
+    this.shared = sharedOf(dataSource);
   }
 
-  override transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {
-    return this.gate.writeTransaction(async () => {
-      const runner = await this.idleRunner();
-      await runner.startTransaction();
+  /**
+   * `BEGIN IMMEDIATE ... COMMIT` on the better-sqlite3 Database, where TypeORM's QueryRunner does not
+   * see it: none of its transaction machinery (broadcasts, a deferred `BEGIN`, then the write lock
+   * taken by the store's first statement). A transaction TypeORM starts meanwhile waits for its end
+   * (`waitForBare`).
+   */
+  bareTransaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.shared.gate.writeTransaction(async () => {
+      let runner = await this.idleRunner();
+      // Checked again and marked in one turn: a start TypeORM makes after this waits for the end.
+      while (runner.isTransactionActive) runner = await this.idleRunner();
+      let ended = () => {};
+      this.shared.bare = new Promise<void>((resolve) => {
+        ended = resolve;
+      });
       try {
-        const result = await work(driverExecutor(runner), runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        // Keep the original error; TypeORM's own transaction() ignores a failed ROLLBACK too.
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw error;
+        const executor = driverExecutor(runner);
+        return await immediateTransaction(executor, () => work(executor));
+      } finally {
+        this.shared.bare = undefined;
+        ended();
       }
     });
   }
 
+  override transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {
+    return this.shared.gate.writeTransaction(async () => this.inRunnerTransaction(await this.idleRunner(), work));
+  }
+
   protected override autocommit<T>(statement: (executor: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.gate.exclusive(async () => statement(driverExecutor(await this.idleRunner())));
+    return this.shared.gate.exclusive(async () => statement(driverExecutor(await this.idleRunner())));
+  }
+
+  /** `work` in a transaction of the QueryRunner's own, so TypeORM writes through its manager nest in it. */
+  private async inRunnerTransaction<T>(
+    runner: QueryRunner,
+    work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    await runner.startTransaction();
+    try {
+      const result = await work(driverExecutor(runner), runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      // Keep the original error; TypeORM's own transaction() ignores a failed ROLLBACK too.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Refuses a handle whose transaction is not open (TransactionNotOpenError), now and at every statement. */

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore, defineEvent, InvalidArgumentError, stream } from '@es/core';
+import { ConcurrencyError, createEventStore, defineEvent, InvalidArgumentError, stream } from '@es/core';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
@@ -74,6 +74,39 @@ describe('@es/typeorm on SQLite', () => {
     await append;
     expect(await dataSource.manager.findOneBy(Note, { id: 'n-2' })).toBeNull();
     expect(await store.streamVersion(stream('note', 'n-3'))).toBe(1);
+  });
+
+  it("a transaction the host starts while the store's own append is open waits for it, whenever it starts", async () => {
+    await store.append(stream('note', 'taken'), Noted.create({ text: 'first' }), { expectedVersion: 'no_stream' });
+    const ROUNDS = 120;
+    const outcomes: { appended: string; host: string }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Odd rounds' appends fail on their version: their rollback must not take the host's row with it.
+      const target = round % 2 === 0 ? stream('note', `own-${round}`) : stream('note', 'taken');
+      const appended = store
+        .append(target, Noted.create({ text: `round ${round}` }), { expectedVersion: 'no_stream' })
+        .then(
+          () => 'appended',
+          (error: unknown) => (error instanceof ConcurrencyError ? 'conflict' : String(error)),
+        );
+      // The host's transaction starts at every point of the append, a microtask later each round:
+      // before its BEGIN, between its statements, after its COMMIT.
+      for (let turn = 0; turn < round; turn++) await Promise.resolve();
+      const host = dataSource
+        .transaction((manager) => manager.save(Note, { id: `host-${round}` }))
+        .then(
+          () => 'committed',
+          (error: unknown) => String(error),
+        );
+      outcomes.push({ appended: await appended, host: await host });
+    }
+    expect(outcomes).toEqual(
+      outcomes.map((_, round) => ({ appended: round % 2 === 0 ? 'appended' : 'conflict', host: 'committed' })),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      expect(await dataSource.manager.findOneBy(Note, { id: `host-${round}` })).toEqual({ id: `host-${round}` });
+      if (round % 2 === 0) expect(await store.streamVersion(stream('note', `own-${round}`))).toBe(1);
+    }
   });
 
   it("joined to dataSource.transaction, the store runs on the better-sqlite3 Database itself, and a throw rolls back the host's row and the append together", async () => {
