@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, StoreError } from '@es/core';
 import {
@@ -17,39 +18,52 @@ const WAIT_MS = 30_000;
 
 /**
  * What the backends of one DataSource share: it is one connection, however many backends use it.
- * `gate` queues the store's work; `bare` is the store's transaction TypeORM does not know of, open
- * on that connection, which a transaction TypeORM starts meanwhile waits for (`waitForBare`).
+ * `gate` queues the store's work; `open` is the store's transaction open on that connection, which
+ * a transaction TypeORM starts meanwhile waits for (`waitForTheStore`), `waiting` of them.
  */
 interface SharedConnection {
   readonly gate: SqliteGate;
-  bare: Promise<void> | undefined;
+  open: Promise<void> | undefined;
+  waiting: number;
 }
 
 const shared = new WeakMap<DataSource, SharedConnection>();
+
+/** The async context of work inside the store's own QueryRunner transaction: starts from there nest in it. */
+const insideTheStore = new AsyncLocalStorage<SharedConnection>();
 
 function sharedOf(dataSource: DataSource): SharedConnection {
   let connection = shared.get(dataSource);
   if (!connection) {
     const { database } = dataSource.options as BetterSqlite3Options;
     const gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
-    const created: SharedConnection = { gate, bare: undefined };
+    const created: SharedConnection = { gate, open: undefined, waiting: 0 };
     connection = created;
     shared.set(dataSource, created);
-    dataSource.subscribers.push(waitForBare(created));
+    dataSource.subscribers.push(waitForTheStore(created));
   }
   return connection;
 }
 
 /**
  * A subscriber that holds every transaction TypeORM starts on the DataSource (yours, and those
- * `manager.save` opens) until the store's bare transaction open then has ended: TypeORM runs it on
- * the same connection, where its `BEGIN` would fail, and a failed start's rollback would end the
- * store's. TypeORM awaits it before its `BEGIN`, with the QueryRunner already marked busy, so the
- * store's next transaction in turn waits for that one (`idleRunner`).
+ * `manager.save` opens) while a transaction of the store's is open there, unless it starts from
+ * inside that one (a projection's writes through the store's manager, which nest in it). TypeORM
+ * runs both on one connection: without the wait, its `BEGIN` would fail, or nest yours inside the
+ * store's as a savepoint that the store's rollback takes with it. TypeORM awaits the subscriber
+ * before its `BEGIN`, with the QueryRunner already marked busy, so the store's next transaction in
+ * turn waits for yours (`idleRunner`).
  */
-function waitForBare(connection: SharedConnection): EntitySubscriberInterface {
+function waitForTheStore(connection: SharedConnection): EntitySubscriberInterface {
   return {
-    beforeTransactionStart: () => connection.bare,
+    beforeTransactionStart: () => {
+      const { open } = connection;
+      if (!open || insideTheStore.getStore() === connection) return undefined;
+      connection.waiting += 1;
+      return open.finally(() => {
+        connection.waiting -= 1;
+      });
+    },
   };
 }
 
@@ -76,7 +90,9 @@ function driverExecutor(runner: QueryRunner, beforeStatement?: () => void): SqlE
  * transaction on it (yours and the store's) runs on its one QueryRunner. So the store queues its
  * statements and transactions behind core's SqliteGate (one writer per file, waiting without
  * blocking the event loop), and never starts while a transaction of yours is open on the same
- * DataSource, which would otherwise swallow the store's work as a savepoint.
+ * DataSource, which would otherwise swallow the store's work as a savepoint; and a transaction of
+ * yours that starts while one of the store's is open waits for it (`waitForTheStore`). Statements
+ * you run outside a transaction cannot be held: meanwhile they run inside the store's.
  *
  * Needs the DataSource option `timeout: 0`: better-sqlite3 is synchronous, and a busy timeout
  * would stop the whole process while it waits for another connection's write lock.
@@ -103,51 +119,65 @@ export class TypeOrmSqliteConnection extends TypeOrmSqlConnection {
   /**
    * `BEGIN IMMEDIATE ... COMMIT` on the better-sqlite3 Database, where TypeORM's QueryRunner does not
    * see it: none of its transaction machinery (broadcasts, a deferred `BEGIN`, then the write lock
-   * taken by the store's first statement). A transaction TypeORM starts meanwhile waits for its end
-   * (`waitForBare`).
+   * taken by the store's first statement). A transaction TypeORM starts meanwhile waits for its end.
    */
   bareTransaction<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
     return this.shared.gate.writeTransaction(async () => {
-      let runner = await this.idleRunner();
-      // Checked again and marked in one turn: a start TypeORM makes after this waits for the end.
-      while (runner.isTransactionActive) runner = await this.idleRunner();
-      let ended = () => {};
-      this.shared.bare = new Promise<void>((resolve) => {
-        ended = resolve;
-      });
+      const { runner, end } = await this.claimRunner();
       try {
         const executor = driverExecutor(runner);
         return await immediateTransaction(executor, () => work(executor));
       } finally {
-        this.shared.bare = undefined;
-        ended();
+        end();
       }
     });
   }
 
+  /** A transaction of the QueryRunner's own, so TypeORM writes through its manager (a projection's) nest in it. */
   override transaction<T>(work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>): Promise<T> {
-    return this.shared.gate.writeTransaction(async () => this.inRunnerTransaction(await this.idleRunner(), work));
+    return this.shared.gate.writeTransaction(async () => {
+      const { runner, end } = await this.claimRunner();
+      return insideTheStore.run(this.shared, async () => {
+        try {
+          await runner.startTransaction();
+          const result = await work(driverExecutor(runner), runner.manager);
+          await runner.commitTransaction();
+          return result;
+        } catch (error) {
+          // Keep the original error; TypeORM's own transaction() ignores a failed ROLLBACK too.
+          if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+          throw error;
+        } finally {
+          end();
+        }
+      });
+    });
   }
 
   protected override autocommit<T>(statement: (executor: SqlExecutor) => Promise<T>): Promise<T> {
     return this.shared.gate.exclusive(async () => statement(driverExecutor(await this.idleRunner())));
   }
 
-  /** `work` in a transaction of the QueryRunner's own, so TypeORM writes through its manager nest in it. */
-  private async inRunnerTransaction<T>(
-    runner: QueryRunner,
-    work: (executor: SqlExecutor, handle: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    await runner.startTransaction();
-    try {
-      const result = await work(driverExecutor(runner), runner.manager);
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      // Keep the original error; TypeORM's own transaction() ignores a failed ROLLBACK too.
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
+  /**
+   * The QueryRunner, idle, claimed for a transaction of the store's: found idle and marked open in
+   * one turn, so a start TypeORM makes after that waits (`waitForTheStore`). `end` hands the runner
+   * over to those waiting, marked busy again where the store's COMMIT cleared the mark theirs set.
+   */
+  private async claimRunner(): Promise<{ runner: QueryRunner; end: () => void }> {
+    let runner = await this.idleRunner();
+    while (runner.isTransactionActive) runner = await this.idleRunner();
+    const { shared } = this;
+    let ended = () => {};
+    shared.open = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    const end = () => {
+      // The interface says readonly; TypeORM's own runners write the field as their transactions open and end.
+      if (shared.waiting > 0) (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+      shared.open = undefined;
+      ended();
+    };
+    return { runner, end };
   }
 
   /** Refuses a handle whose transaction is not open (TransactionNotOpenError), now and at every statement. */

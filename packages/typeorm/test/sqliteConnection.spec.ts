@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConcurrencyError, createEventStore, defineEvent, InvalidArgumentError, stream } from '@es/core';
 import { configureModels, createTypeOrmBackend } from '@es/typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource, type DataSourceOptions, EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions, EntitySchema, Like } from 'typeorm';
 import { z } from 'zod';
 import { generateMigration } from './support/index.ts';
 
@@ -76,14 +76,37 @@ describe('@es/typeorm on SQLite', () => {
     expect(await store.streamVersion(stream('note', 'n-3'))).toBe(1);
   });
 
-  it("a transaction the host starts while the store's own append is open waits for it, whenever it starts", async () => {
-    await store.append(stream('note', 'taken'), Noted.create({ text: 'first' }), { expectedVersion: 'no_stream' });
+  it.each([
+    ['a bare transaction on the driver (a plain append)', 'bare'],
+    ["the QueryRunner's transaction (an inline projection writing through its manager)", 'projected'],
+  ] as const)("a transaction the host starts while the store's own one is open waits for it, whenever it starts: %s", async (_, kind) => {
+    // The projection's row nests in the store's transaction: it must neither wait for itself nor be kept on a rollback.
+    const appending =
+      kind === 'bare'
+        ? store
+        : createEventStore({
+            backend,
+            events: [Noted],
+            projections: [
+              {
+                name: 'notes',
+                handle: async (events, { transaction }) => {
+                  // The store's own transaction hands its QueryRunner's manager.
+                  const manager = 'startTransaction' in transaction ? transaction.manager : transaction;
+                  for (const event of events) await manager.save(Note, { id: `projected-${event.stream.id}` });
+                },
+              },
+            ],
+          });
+    await appending.append(stream('note', `${kind}-taken`), Noted.create({ text: 'first' }), {
+      expectedVersion: 'no_stream',
+    });
     const ROUNDS = 120;
-    const outcomes: { appended: string; host: string }[] = [];
+    const outcomes: { appended: string; host: string; next: string }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Odd rounds' appends fail on their version: their rollback must not take the host's row with it.
-      const target = round % 2 === 0 ? stream('note', `own-${round}`) : stream('note', 'taken');
-      const appended = store
+      const target = stream('note', round % 2 === 0 ? `${kind}-${round}` : `${kind}-taken`);
+      const appended = appending
         .append(target, Noted.create({ text: `round ${round}` }), { expectedVersion: 'no_stream' })
         .then(
           () => 'appended',
@@ -92,20 +115,44 @@ describe('@es/typeorm on SQLite', () => {
       // The host's transaction starts at every point of the append, a microtask later each round:
       // before its BEGIN, between its statements, after its COMMIT.
       for (let turn = 0; turn < round; turn++) await Promise.resolve();
+      // Every third host gives up: what it rolls back must be its own work only.
       const host = dataSource
-        .transaction((manager) => manager.save(Note, { id: `host-${round}` }))
+        .transaction(async (manager) => {
+          await manager.save(Note, { id: `host-${kind}-${round}` });
+          if (round % 3 === 2) throw new Error('the host gives up');
+        })
         .then(
           () => 'committed',
           (error: unknown) => String(error),
         );
-      outcomes.push({ appended: await appended, host: await host });
+      // Queued behind the first, it must wait for the host's transaction too, not slip in before its BEGIN.
+      const next = appending
+        .append(stream('note', `${kind}-next-${round}`), Noted.create({ text: 'next' }), {
+          expectedVersion: 'no_stream',
+        })
+        .then(
+          () => 'appended',
+          (error: unknown) => String(error),
+        );
+      outcomes.push({ appended: await appended, host: await host, next: await next });
     }
     expect(outcomes).toEqual(
-      outcomes.map((_, round) => ({ appended: round % 2 === 0 ? 'appended' : 'conflict', host: 'committed' })),
+      outcomes.map((_, round) => ({
+        appended: round % 2 === 0 ? 'appended' : 'conflict',
+        host: round % 3 === 2 ? 'Error: the host gives up' : 'committed',
+        next: 'appended',
+      })),
     );
     for (let round = 0; round < ROUNDS; round++) {
-      expect(await dataSource.manager.findOneBy(Note, { id: `host-${round}` })).toEqual({ id: `host-${round}` });
-      if (round % 2 === 0) expect(await store.streamVersion(stream('note', `own-${round}`))).toBe(1);
+      const row = await dataSource.manager.findOneBy(Note, { id: `host-${kind}-${round}` });
+      expect(row).toEqual(round % 3 === 2 ? null : { id: `host-${kind}-${round}` });
+      if (round % 2 === 0) expect(await appending.streamVersion(stream('note', `${kind}-${round}`))).toBe(1);
+      expect(await appending.streamVersion(stream('note', `${kind}-next-${round}`))).toBe(1);
+    }
+    if (kind === 'projected') {
+      const projected = await dataSource.manager.countBy(Note, { id: Like(`projected-${kind}-%`) });
+      // The first append's, each even round's and each next one's; no failed round's.
+      expect(projected).toBe(1 + ROUNDS / 2 + ROUNDS);
     }
   });
 
