@@ -705,21 +705,30 @@ export function dcbSuite<H>(ctx: SuiteContext<H>): void {
           const head = (await s.read(query)).next;
           const holder = await openAppend(ctx, s, StudentEnrolled.create({ courseId, studentId: 'first' }));
           let settled = false;
+          // Its outcome is taken at once: once the holder commits, the waiting append may fail
+          // before `holder.done` has resolved, and a rejection nothing handled yet fails the test.
           const waiting = s
             .append(StudentEnrolled.create({ courseId, studentId: 'second' }), {
               condition: { failIfEventsMatch: query, after: head },
             })
+            .then(
+              () => 'appended' as const,
+              (error: unknown) => error,
+            )
             .finally(() => {
               settled = true;
             });
-          // An append its query cannot match passes by meanwhile.
-          await s.append(UsernameClaimed.create({ username: uniqueId('user') }), {
-            condition: { failIfEventsMatch: [{ types: ['UsernameClaimed'], tags: ['username:nobody'] }] },
-          });
-          expect(settled).toBe(false);
-          holder.release();
-          await holder.done;
-          await expect(waiting).rejects.toBeInstanceOf(AppendConditionFailedError);
+          try {
+            // An append its query cannot match passes by meanwhile.
+            await s.append(UsernameClaimed.create({ username: uniqueId('user') }), {
+              condition: { failIfEventsMatch: [{ types: ['UsernameClaimed'], tags: ['username:nobody'] }] },
+            });
+            expect(settled).toBe(false);
+          } finally {
+            holder.release();
+            await holder.done;
+          }
+          expect(await waiting).toBeInstanceOf(AppendConditionFailedError);
         });
 
         it('PostgreSQL: a conditional append in a REPEATABLE READ transaction is refused, nothing written', async () => {
