@@ -41,7 +41,7 @@ export function committedHeadStatement(context: StatementContext): SqlFragment {
 
 /** The committed head where positions commit in order (see `COMMITTED_HEAD`). */
 export async function readCommittedHead(executor: SqlExecutor, context: StatementContext): Promise<bigint> {
-  const [row] = await query<{ head: unknown }>(executor, context, committedHeadStatement(context));
+  const [row] = await query<{ head: unknown }>(executor, context, committedHeadStatement(context), PREPARED);
   return row ? toBigInt(row.head ?? 0) : 0n;
 }
 
@@ -140,6 +140,8 @@ export function logStatements(context: StatementContext) {
       executor,
       context,
       sql`SELECT ${eventColumns(context)} FROM ${events} WHERE position > ${bigint(read.after.position)} AND position <= ${bigint(head)}${logFilter(read.filter)} ORDER BY position LIMIT ${read.limit}`,
+      // One text per filter shape, read page after page.
+      PREPARED,
     );
     return pageUpToHead(rows, read, head);
   };
