@@ -3,6 +3,7 @@
  * boundaries: queries and append conditions select events by type and tags, across streams.
  */
 import { InvalidTagError } from '../errors/index.js';
+import { ascending } from '../util/order.js';
 import { isWellFormed } from '../util/unicode.js';
 
 /** The longest tag, in characters (a name column of the tags table, indexed). */
@@ -51,5 +52,5 @@ export function validateTags(owner: string, tags: unknown, perEvent: boolean): r
 
 /** Tags in one order on every backend: code-unit order (what each backend hands back). */
 export function sortTags(tags: Iterable<string>): string[] {
-  return [...tags].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...tags].sort(ascending);
 }

@@ -6,6 +6,7 @@ import {
   LOG_START,
   type ParkedSession,
 } from '../backend/index.js';
+import { ascending } from '../util/order.js';
 import { assertWritable, eventAt, type MemoryScope, type StoredCheckpoint } from './state.js';
 
 const checkpointKey = ({ tenant, name }: ConsumerKey) => `${tenant}/${name}`;
@@ -69,7 +70,7 @@ export function memoryCheckpoints(scope: MemoryScope): CheckpointSession {
           name: key.slice(tenant.length + 1),
           leaseLive: stored.leaseOwner !== null && stored.leaseExpiresAt !== null && stored.leaseExpiresAt > now,
         }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        .sort((a, b) => ascending(a.name, b.name));
     },
     async deleteConsumer(consumer, owner) {
       assertWritable(scope);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConsumerKey, ConsumerRow } from '../../backend/index.js';
+import { ascending } from '../../util/order.js';
 import { ConsumerPartitionsChangedError } from '../errors.js';
 
 /**
@@ -19,6 +20,12 @@ export const rowsPrefix = (name: string) => `${name}#`;
 
 const PARTITION_ROW = /^(\d+)\/(\d+)$/;
 const MEMBER_ROW = /^member\//;
+
+/** Partition p of P, when `row` (of consumer `name`) is a partition's row. */
+function partitionRow(name: string, row: ConsumerRow): { partition: number; count: number } | undefined {
+  const found = PARTITION_ROW.exec(row.name.slice(rowsPrefix(name).length));
+  return found ? { partition: Number(found[1]), count: Number(found[2]) } : undefined;
+}
 
 /** A partitioned consumer's rows, read in one `listConsumers`. */
 export interface PartitionLayout {
@@ -40,18 +47,16 @@ export function readLayout(tenant: string, name: string, partitions: number, row
   const deadMembers: ConsumerKey[] = [];
   const otherCounts = new Set<number>();
   for (const row of rows) {
-    const rest = row.name.slice(prefix.length);
-    const partition = PARTITION_ROW.exec(rest);
+    const partition = partitionRow(name, row);
     if (partition) {
-      const count = Number(partition[2]);
-      if (count === partitions) byPartition.set(Number(partition[1]), row);
-      else otherCounts.add(count);
-    } else if (MEMBER_ROW.test(rest)) {
+      if (partition.count === partitions) byPartition.set(partition.partition, row);
+      else otherCounts.add(partition.count);
+    } else if (MEMBER_ROW.test(row.name.slice(prefix.length))) {
       if (row.leaseLive && row.leaseOwner !== null) members.push(row);
       else deadMembers.push({ tenant, name: row.name });
     }
   }
-  members.sort((a, b) => compareText(a.leaseOwner ?? '', b.leaseOwner ?? ''));
+  members.sort((a, b) => ascending(a.leaseOwner ?? '', b.leaseOwner ?? ''));
   return { partitions: byPartition, members, deadMembers, otherCounts: [...otherCounts] } satisfies PartitionLayout;
 }
 
@@ -63,10 +68,9 @@ export function assertSameCount(name: string, partitions: number, layout: Partit
 
 /** The partition count of rows of a partitioned consumer `name`, if any (for an unpartitioned one). */
 export function storedPartitionCount(name: string, rows: readonly ConsumerRow[]): number | undefined {
-  const prefix = rowsPrefix(name);
   for (const row of rows) {
-    const partition = PARTITION_ROW.exec(row.name.slice(prefix.length));
-    if (partition) return Number(partition[2]);
+    const partition = partitionRow(name, row);
+    if (partition) return partition.count;
   }
   return undefined;
 }
@@ -81,6 +85,3 @@ export function shareOf(owners: readonly string[], owner: string, partitions: nu
   if (index < 0 || count === 0) return 0;
   return Math.floor(partitions / count) + (index < partitions % count ? 1 : 0);
 }
-
-/** Code-unit order: the same on every instance whatever its locale. */
-export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

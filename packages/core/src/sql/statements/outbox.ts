@@ -1,4 +1,5 @@
 import type { ListOutboxQuery, OutboxCounts, OutboxEntry, OutboxRow } from '../../backend/index.js';
+import { ascending } from '../../util/order.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toDate, toNumber, toStoredEvent } from '../rows.js';
 import { bigint, empty, join, list, raw, type SqlFragment, sql, time } from '../template.js';
@@ -129,7 +130,7 @@ export function outboxStatements(context: StatementContext) {
       now,
       behind.filter((row) => !heldHeads.has(toBigInt(row.id))),
     );
-    return [...headIds, ...followers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...headIds, ...followers].sort(ascending);
   }
 
   return {
