@@ -1,4 +1,4 @@
-import type { ConsumerKey, LogFilter } from '../backend/index.js';
+import type { BackendSession, ConsumerKey, LogFilter, LogPosition } from '../backend/index.js';
 import { LOG_START } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -14,18 +14,27 @@ export function readConsumerStatus<TEvents extends AnyEventDefinition, THandle>(
   return store.readOnly(async (session) => {
     const checkpoint = await session.readCheckpoint(key);
     const stored = checkpoint && !checkpoint.isNew ? checkpoint.position : undefined;
-    const head = await session.logHead();
-    const after = stored ?? LOG_START;
     return {
       name: key.name,
       checkpoint: stored,
-      head,
-      lag: await session.countLog(after, filter),
-      oldestUnhandledAt: (await session.readLog({ after, limit: 1, filter })).events[0]?.recordedAt,
+      ...(await readLogStatus(session, stored ?? LOG_START, filter)),
       leaseOwner: checkpoint?.leaseOwner ?? null,
       leaseExpiresAt: checkpoint?.leaseExpiresAt ?? null,
-      oldestOpenTransaction: await session.oldestOpenTransaction(),
       parked: (await session.listParked(key, 100)).map(summarizeParked),
     };
   });
+}
+
+/** What every consumer's status reads of the log past its checkpoint `after` (a partitioned one's lowest). */
+export async function readLogStatus(
+  session: BackendSession<unknown>,
+  after: LogPosition,
+  filter: LogFilter,
+): Promise<Pick<ConsumerStatus, 'head' | 'lag' | 'oldestUnhandledAt' | 'oldestOpenTransaction'>> {
+  return {
+    head: await session.logHead(),
+    lag: await session.countLog(after, filter),
+    oldestUnhandledAt: (await session.readLog({ after, limit: 1, filter })).events[0]?.recordedAt,
+    oldestOpenTransaction: await session.oldestOpenTransaction(),
+  };
 }

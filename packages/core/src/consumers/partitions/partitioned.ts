@@ -9,11 +9,13 @@ import type {
 import { compareLogPositions, LOG_START } from '../../backend/index.js';
 import type { AnyEventDefinition } from '../../events/defineEvent.js';
 import type { EventStore } from '../../store/eventStore.js';
+import { ascending } from '../../util/order.js';
 import { PollingLoop } from '../../util/pollingLoop.js';
 import { ConsumerHeldError, ConsumerPartitionsChangedError, ConsumerTimeoutError } from '../errors.js';
 import type { BatchOutcome, ConsumerOptions, ConsumerStatus, ParkedSummary } from '../options.js';
 import { CONSUMER_DEFAULTS } from '../options.js';
 import { summarizeParked } from '../parked.js';
+import { readLogStatus } from '../status.js';
 import {
   assertSameCount,
   memberKeyName,
@@ -367,20 +369,16 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
           );
       const after = lowest ?? LOG_START;
       const lags = options.partitions === false ? [] : await partitionLags(session, after, filter, checkpoints);
-      const parked = (await Promise.all(this.lanes.map((lane) => session.listParked(lane.key, 100))))
-        .flat()
-        .sort((a, b) => (a.event.position < b.event.position ? -1 : 1))
-        .slice(0, 100);
+      const parked = await Promise.all(
+        this.lanes.map(async (lane) => (await session.listParked(lane.key, 100)).map(summarizeParked)),
+      );
       const summary: ConsumerStatus = {
         name: this.name,
         checkpoint: lowest,
-        head: await session.logHead(),
-        lag: await session.countLog(after, filter),
-        oldestUnhandledAt: (await session.readLog({ after, limit: 1, filter })).events[0]?.recordedAt,
+        ...(await readLogStatus(session, after, filter)),
         leaseOwner: null,
         leaseExpiresAt: null,
-        oldestOpenTransaction: await session.oldestOpenTransaction(),
-        parked: parked.map(summarizeParked),
+        parked: firstParked(parked, 100),
       };
       if (options.partitions === false) return summary;
       return {
@@ -407,10 +405,7 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
   /** Parked events across partitions: each partition keeps its own under its row's name. */
   readonly parked: ParkedView = {
     list: async (limit = 100) =>
-      (await Promise.all(this.lanes.map((lane) => lane.parked.list(limit))))
-        .flat()
-        .sort((a, b) => (a.position < b.position ? -1 : 1))
-        .slice(0, limit),
+      firstParked(await Promise.all(this.lanes.map((lane) => lane.parked.list(limit))), limit),
     retry: (positions) => this.eachLane((lane) => lane.parked.retry(positions)),
     skip: (positions) => this.eachLane((lane) => lane.parked.skip(positions)),
   };
@@ -420,6 +415,17 @@ export class PartitionedConsumer<TEvents extends AnyEventDefinition, THandle> {
     for (const lane of this.lanes) total += await task(lane);
     return total;
   }
+}
+
+/** The first `limit` parked events of all partitions, in log position order. */
+function firstParked<T extends { readonly position: bigint }>(
+  partitions: readonly (readonly T[])[],
+  limit: number,
+): T[] {
+  return partitions
+    .flat()
+    .sort((a, b) => ascending(a.position, b.position))
+    .slice(0, limit);
 }
 
 const STATUS_PAGE = 1_000;
