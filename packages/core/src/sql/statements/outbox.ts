@@ -109,7 +109,8 @@ export function outboxStatements(context: StatementContext) {
     );
     const headIds = await lockInOrder(executor, now, heads);
     if (headIds.length === 0) return [];
-    const locked = heads.filter((row) => headIds.includes(toBigInt(row.id)));
+    const heldHeads = new Set(headIds);
+    const locked = heads.filter((row) => heldHeads.has(toBigInt(row.id)));
     // The rows behind the heads are read plainly and then locked by primary key like the heads
     // (locking a range would take gap locks on MySQL and deadlock with appenders inserting outbox
     // rows). Another relay's window may hold some of them locked without claiming them: the rows
@@ -118,7 +119,6 @@ export function outboxStatements(context: StatementContext) {
       locked.map((row) => sql`(${list([String(row.tenant_id), String(row.category), String(row.stream_id)])})`),
       ', ',
     );
-    const heldHeads = new Set(headIds);
     const behind = await query<HeadRow>(
       executor,
       context,
