@@ -15,6 +15,12 @@ export interface BackendCapabilities {
 export interface SessionOptions<THandle> {
   /** The host's open transaction: join it, never commit or roll it back. */
   readonly handle?: THandle;
+  /**
+   * `false`: the work runs nothing of the caller's (no projection, no callback), so no write can
+   * start from inside it, and a backend may leave out what it keeps for those (the SQL backend's
+   * async context marking a joined write's turn). Default `true`.
+   */
+  readonly runsCallerCode?: boolean;
 }
 
 /** A storage backend: opens sessions, in a transaction of its own or in the host's. */

@@ -9,9 +9,12 @@ const turns = new WeakMap<object, Mutex>();
  * Runs the store's writes joined to one host transaction one at a time. They share the host's
  * one connection, and a write may run under a savepoint: two interleaved there (`Promise.all`
  * inside the host's transaction) would release or roll back each other's work. A write made
- * from inside another (an inline projection's) already holds the turn and runs at once.
+ * from inside another (an inline projection's) already holds the turn and runs at once: the
+ * turn is marked in the async context of a write that `runsCallerCode`. A write that runs none
+ * skips the mark (on Node 22 an AsyncLocalStorage's `run` turns on promise hooks for the whole
+ * process; BENCHMARKS.md).
  */
-export async function joinedWrite<T>(handle: unknown, work: () => Promise<T>): Promise<T> {
+export async function joinedWrite<T>(handle: unknown, work: () => Promise<T>, runsCallerCode = true): Promise<T> {
   if (typeof handle !== 'object' || handle === null) return work();
   const held = holding.getStore();
   if (held?.has(handle)) return work();
@@ -22,7 +25,7 @@ export async function joinedWrite<T>(handle: unknown, work: () => Promise<T>): P
   }
   const release = await turn.acquire();
   try {
-    return await holding.run(new Set(held).add(handle), work);
+    return await (runsCallerCode ? holding.run(new Set(held).add(handle), work) : work());
   } finally {
     release();
   }

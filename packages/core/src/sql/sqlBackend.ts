@@ -310,14 +310,17 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
     connection,
     runInTransaction: (work) => openTransaction((_executor, handle) => work(handle)),
     transaction<T>(work: (session: BackendSession<THandle>) => Promise<T>, sessionOptions?: SessionOptions<THandle>) {
-      const { handle } = sessionOptions ?? {};
+      const { handle, runsCallerCode } = sessionOptions ?? {};
       if (handle !== undefined) {
         // Joined: nothing to open or end; the caller's transaction stays the caller's.
-        return joinedWrite(handle, () =>
-          run<T>(
-            (inner) => inner(connection.join(handle), handle),
-            (executor) => work(session(executor, handle, true)),
-          ),
+        return joinedWrite(
+          handle,
+          () =>
+            run<T>(
+              (inner) => inner(connection.join(handle), handle),
+              (executor) => work(session(executor, handle, true)),
+            ),
+          runsCallerCode !== false,
         );
       }
       return run<T>(

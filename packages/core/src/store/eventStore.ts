@@ -301,6 +301,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
                   },
             ),
           () => this.personal?.committed(key.tenant, pending),
+          { runsCallerCode: projections.length > 0 },
         );
     return {
       nextExpectedVersion: outcome.version,
@@ -605,8 +606,12 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   }
 
   /** @internal Runs `work` in this store's transaction (the enclosing, a joined or its own one); `onCommit` once it is known committed. */
-  write<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
-    return this.transactions.write(work, onCommit);
+  write<T>(
+    work: (session: BackendSession<THandle>) => Promise<T>,
+    onCommit?: () => void,
+    options?: { readonly runsCallerCode?: boolean },
+  ): Promise<T> {
+    return this.transactions.write(work, onCommit, options);
   }
 
   /** @internal Runs read-only `work` outside a transaction unless this store is in or joins one. */

@@ -1,4 +1,4 @@
-import type { AppendOutcome, BackendSession, EventStoreBackend } from '../backend/index.js';
+import type { AppendOutcome, BackendSession, EventStoreBackend, SessionOptions } from '../backend/index.js';
 import { TransactionRequiredError } from '../errors/index.js';
 import {
   ambientTransaction,
@@ -48,9 +48,13 @@ export class StoreTransactions<THandle> {
    * the transaction is known to have committed (never where that cannot be told: an enclosing
    * session, an explicit handle, a context without `afterCommit`).
    */
-  write<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
+  write<T>(
+    work: (session: BackendSession<THandle>) => Promise<T>,
+    onCommit?: () => void,
+    options: Pick<SessionOptions<THandle>, 'runsCallerCode'> = {},
+  ): Promise<T> {
     if (this.scope.session) return work(this.scope.session);
-    return this.open(work, onCommit);
+    return this.open(work, onCommit, options);
   }
 
   /** Outside a transaction unless the store is in or joins one. */
@@ -64,10 +68,14 @@ export class StoreTransactions<THandle> {
    * Joins the transaction, or opens one of the store's own: refused under `requireTransaction`
    * (a repository's save and `store.transaction` too: only `atomic` opens one there).
    */
-  private async open<T>(work: (session: BackendSession<THandle>) => Promise<T>, onCommit?: () => void): Promise<T> {
+  private async open<T>(
+    work: (session: BackendSession<THandle>) => Promise<T>,
+    onCommit: (() => void) | undefined,
+    options: Pick<SessionOptions<THandle>, 'runsCallerCode'>,
+  ): Promise<T> {
     const joined = this.joined();
     if (joined) {
-      const result = await this.backend.transaction(work, { handle: joined.handle });
+      const result = await this.backend.transaction(work, { ...options, handle: joined.handle });
       // One hook per transaction: the host's context may count or order them.
       joined.afterCommit?.(() => {
         onCommit?.();

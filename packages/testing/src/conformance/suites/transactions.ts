@@ -65,6 +65,48 @@ export function transactionsSuite<H>(ctx: SuiteContext<H>): void {
       expect(await store.streamVersion(stream)).toBe(2);
     });
 
+    it("an inline projection appends through another store joined to the host's transaction: it runs at once inside the append, and a rollback takes both", async () => {
+      const plain = ctx.store();
+      const audit = { category: 'audit', id: uniqueId() };
+      // The projection's append joins the same transaction while the outer append holds its turn:
+      // it must run inside it, neither wait for that turn (a deadlock) nor interleave with it.
+      const projected = ctx.store({
+        projections: [
+          {
+            name: 'audit',
+            async handle(events, { transaction }) {
+              for (const _ of events) {
+                await plain.withTransaction(transaction).append(audit, Deposited.create({ amount: 3 }), {
+                  expectedVersion: 'any',
+                });
+              }
+            },
+          },
+        ],
+      });
+      const stream = { category: 'account', id: uniqueId() };
+      const appendBoth = (handle: H) =>
+        Promise.all([
+          projected.withTransaction(handle).append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'any' }),
+          plain.withTransaction(handle).append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 'any' }),
+        ]);
+      await expect(
+        ctx.target.hostTransaction(async (handle) => {
+          await appendBoth(handle);
+          throw new Boom('the host gives up');
+        }),
+      ).rejects.toBeInstanceOf(Boom);
+      expect(await plain.streamVersion(audit)).toBe(0);
+      expect(await plain.streamVersion(stream)).toBe(0);
+      await ctx.target.hostTransaction(async (handle) => {
+        await appendBoth(handle);
+      });
+      expect(await plain.streamVersion(audit)).toBe(1);
+      const data = (await plain.readStream(stream)).map((event) => event.data);
+      expect(data).toHaveLength(2);
+      expect(data).toEqual(expect.arrayContaining([{ amount: 1 }, { amount: 2 }]));
+    });
+
     it('inside the host transaction, a failed check, a taken event id and a throwing projection each write nothing and leave it usable', async () => {
       const stream = { category: 'account', id: uniqueId() };
       const first = await ctx.store().append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
