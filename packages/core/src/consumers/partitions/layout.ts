@@ -21,9 +21,9 @@ export const rowsPrefix = (name: string) => `${name}#`;
 const PARTITION_ROW = /^(\d+)\/(\d+)$/;
 const MEMBER_ROW = /^member\//;
 
-/** Partition p of P, when `row` (of consumer `name`) is a partition's row. */
-function partitionRow(name: string, row: ConsumerRow): { partition: number; count: number } | undefined {
-  const found = PARTITION_ROW.exec(row.name.slice(rowsPrefix(name).length));
+/** Partition p of P, when `rest` (a row's name after `rowsPrefix`) names a partition's row. */
+function partitionOf(rest: string): { partition: number; count: number } | undefined {
+  const found = PARTITION_ROW.exec(rest);
   return found ? { partition: Number(found[1]), count: Number(found[2]) } : undefined;
 }
 
@@ -47,11 +47,12 @@ export function readLayout(tenant: string, name: string, partitions: number, row
   const deadMembers: ConsumerKey[] = [];
   const otherCounts = new Set<number>();
   for (const row of rows) {
-    const partition = partitionRow(name, row);
+    const rest = row.name.slice(prefix.length);
+    const partition = partitionOf(rest);
     if (partition) {
       if (partition.count === partitions) byPartition.set(partition.partition, row);
       else otherCounts.add(partition.count);
-    } else if (MEMBER_ROW.test(row.name.slice(prefix.length))) {
+    } else if (MEMBER_ROW.test(rest)) {
       if (row.leaseLive && row.leaseOwner !== null) members.push(row);
       else deadMembers.push({ tenant, name: row.name });
     }
@@ -68,8 +69,9 @@ export function assertSameCount(name: string, partitions: number, layout: Partit
 
 /** The partition count of rows of a partitioned consumer `name`, if any (for an unpartitioned one). */
 export function storedPartitionCount(name: string, rows: readonly ConsumerRow[]): number | undefined {
+  const prefix = rowsPrefix(name);
   for (const row of rows) {
-    const partition = partitionRow(name, row);
+    const partition = partitionOf(row.name.slice(prefix.length));
     if (partition) return partition.count;
   }
   return undefined;
