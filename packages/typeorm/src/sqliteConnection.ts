@@ -33,15 +33,13 @@ const shared = new WeakMap<DataSource, SharedConnection>();
 const insideTheStore = new AsyncLocalStorage<SharedConnection>();
 
 function sharedOf(dataSource: DataSource): SharedConnection {
-  let connection = shared.get(dataSource);
-  if (!connection) {
-    const { database } = dataSource.options as BetterSqlite3Options;
-    const gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
-    const created: SharedConnection = { gate, open: undefined, waiting: 0 };
-    connection = created;
-    shared.set(dataSource, created);
-    dataSource.subscribers.push(waitForTheStore(created));
-  }
+  const known = shared.get(dataSource);
+  if (known) return known;
+  const { database } = dataSource.options as BetterSqlite3Options;
+  const gate = new SqliteGate(database === ':memory:' ? database : resolve(database), WAIT_MS);
+  const connection: SharedConnection = { gate, open: undefined, waiting: 0 };
+  shared.set(dataSource, connection);
+  dataSource.subscribers.push(waitForTheStore(connection));
   return connection;
 }
 

@@ -6,6 +6,7 @@ import type {
   EventToStore,
   ExpectedVersion,
   LogFilter,
+  SessionOptions,
   StoredEvent,
 } from '../backend/index.js';
 import { normalizeQuery, type Query, type QueryEventTypes } from '../dcb/query.js';
@@ -609,7 +610,7 @@ export class EventStore<TEvents extends AnyEventDefinition = AnyEventDefinition,
   write<T>(
     work: (session: BackendSession<THandle>) => Promise<T>,
     onCommit?: () => void,
-    options?: { readonly runsCallerCode?: boolean },
+    options?: Pick<SessionOptions<THandle>, 'runsCallerCode'>,
   ): Promise<T> {
     return this.transactions.write(work, onCommit, options);
   }
