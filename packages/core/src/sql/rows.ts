@@ -104,6 +104,30 @@ export interface EventRow {
 
 /** `stream`: the stream a stream read asked for, whose key columns it then need not select. */
 export function toStoredEvent(row: EventRow, stream?: StreamKey): StoredEvent {
+  return storedEvent(row, stream, toDate(row.recorded_at));
+}
+
+/**
+ * A read's rows as stored events. Consecutive events recorded at the same time (one append's)
+ * share one `Date`, as an append's recorded events share theirs: a read of many events makes one
+ * per append, not one per event.
+ */
+export function toStoredEvents(rows: readonly EventRow[], stream?: StreamKey): StoredEvent[] {
+  const events = new Array<StoredEvent>(rows.length);
+  let lastTime: unknown;
+  let lastDate: Date | undefined;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as EventRow;
+    if (lastDate === undefined || row.recorded_at !== lastTime) {
+      lastTime = row.recorded_at;
+      lastDate = toDate(lastTime);
+    }
+    events[index] = storedEvent(row, stream, lastDate);
+  }
+  return events;
+}
+
+function storedEvent(row: EventRow, stream: StreamKey | undefined, recordedAt: Date): StoredEvent {
   return {
     position: toBigInt(row.position),
     transactionId: row.transaction_id === undefined || row.transaction_id === null ? 0n : toBigInt(row.transaction_id),
@@ -115,14 +139,17 @@ export function toStoredEvent(row: EventRow, stream?: StreamKey): StoredEvent {
     schemaVersion: toNumber(row.schema_version),
     data: toJsonText(row.data),
     metadata: toJsonText(row.metadata),
-    recordedAt: toDate(row.recorded_at),
+    recordedAt,
     tags: toTags(row.tags),
   };
 }
 
+/** The tags of an event that has none: one frozen list, since most events have none. */
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /** An event's tags as `eventColumns` selects them: their count, then each, joined by `TAG_SEPARATOR`. */
-function toTags(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
+function toTags(value: unknown): readonly string[] {
+  if (value === null || value === undefined) return NO_TAGS;
   const [count, ...tags] = toJsonText(value).split(TAG_SEPARATOR);
   if (tags.length !== Number(count)) {
     throw new StoreError(

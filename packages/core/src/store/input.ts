@@ -245,8 +245,7 @@ export function reviveSealed(event: StoredEvent): RecordedEvent {
 }
 
 function recorded(event: OpenedEvent, data: unknown): RecordedEvent {
-  const erased = event.opened?.erased;
-  return {
+  const recorded: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
     id: event.eventId,
     type: event.type,
     data,
@@ -258,8 +257,10 @@ function recorded(event: OpenedEvent, data: unknown): RecordedEvent {
     storedSchemaVersion: event.schemaVersion,
     recordedAt: event.recordedAt,
     tags: event.tags,
-    ...(erased && erased.length > 0 && { erased }),
   };
+  const erased = event.opened?.erased;
+  if (erased && erased.length > 0) recorded.erased = erased;
+  return recorded;
 }
 
 /** A stream read's options, checked, as the backend's query. */

@@ -1,7 +1,7 @@
 import type { LogFilter, LogPage, LogPosition, OldestTransaction, ReadLogQuery } from '../../backend/index.js';
 import { LOG_START } from '../../backend/index.js';
 import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
-import { type EventRow, toBigInt, toNumber, toStoredEvent } from '../rows.js';
+import { type EventRow, toBigInt, toNumber, toStoredEvents } from '../rows.js';
 import { bigint, raw, type SqlFragment, sql } from '../template.js';
 import { eventColumns, logFilter, query, type StatementContext, table } from './context.js';
 
@@ -56,9 +56,7 @@ export type HorizonRow = EventRow & { horizon: unknown; held_back: unknown };
 export function pageBelowHorizon(rows: readonly HorizonRow[], read: { after: LogPosition; limit: number }): LogPage {
   const horizon = toBigInt(rows[0]?.horizon ?? 0);
   const heldBack = rows[0]?.held_back === true || rows[0]?.held_back === 't';
-  const found = rows
-    .filter((row) => row.position !== null && row.position !== undefined)
-    .map((row) => toStoredEvent(row));
+  const found = toStoredEvents(rows.filter((row) => row.position !== null && row.position !== undefined));
   const last = found.at(-1);
   if (found.length >= read.limit && last) {
     return { events: found, next: { transactionId: last.transactionId, position: last.position }, heldBack };
@@ -73,7 +71,7 @@ export function pageUpToHead(
   read: { after: LogPosition; limit: number },
   head: bigint,
 ): LogPage {
-  const found = rows.map((row) => toStoredEvent(row));
+  const found = toStoredEvents(rows);
   const last = found.at(-1);
   if (found.length >= read.limit && last)
     return { events: found, next: { transactionId: 0n, position: last.position } };

@@ -8,7 +8,7 @@ import type {
 } from '../../backend/index.js';
 import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlExecutor } from '../executor.js';
-import { type EventRow, toDate, toNumber, toStoredEvent } from '../rows.js';
+import { type EventRow, toDate, toNumber, toStoredEvent, toStoredEvents } from '../rows.js';
 import { empty, list, raw, type SqlFragment, sql, uuid } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, streamWhere, table } from './context.js';
 
@@ -64,7 +64,7 @@ export function streamStatements(context: StatementContext) {
         sql`SELECT ${eventColumns(context, undefined, false)} FROM ${events} WHERE ${streamWhere(read.stream)}${from}${to} ORDER BY stream_version ${order}${limit}`,
         PREPARED,
       );
-      return rows.map((row) => toStoredEvent(row, read.stream));
+      return toStoredEvents(rows, read.stream);
     },
 
     streamVersion,
