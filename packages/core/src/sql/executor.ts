@@ -37,6 +37,12 @@ export interface SqlExecutor {
    * present and otherwise binds its columns as arrays.
    */
   copyFrom?(sql: string, rows: string): Promise<number>;
+  /**
+   * SQLite, where the driver tells it: runs `sql`, an `INSERT` of one row, and resolves to the
+   * rowid the row was given (better-sqlite3's and node:sqlite's `lastInsertRowid`). An append
+   * takes it for its event's position, where `RETURNING` would cost a row to build.
+   */
+  insertRowId?(sql: string, params?: readonly SqlParam[], options?: StatementOptions): Promise<bigint>;
 }
 
 /**

@@ -23,7 +23,8 @@ export async function joinedWrite<T>(handle: unknown, work: () => Promise<T>, ru
     turn = new Mutex();
     turns.set(handle, turn);
   }
-  const release = await turn.acquire();
+  // A host transaction's first write (most often its only one) finds the turn free.
+  const release = turn.tryAcquire() ?? (await turn.acquire());
   try {
     return await (runsCallerCode ? holding.run(new Set(held).add(handle), work) : work());
   } finally {

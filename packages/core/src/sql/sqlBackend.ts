@@ -250,6 +250,12 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
     query: <Row>(sql: string, params?: readonly SqlParam[], statement?: StatementOptions) =>
       executor.query<Row>(sql, params, hint(statement)).catch(statementError),
     execute: (sql, params, statement) => executor.execute(sql, params, hint(statement)).catch(statementError),
+    ...(executor.insertRowId && {
+      insertRowId: (sql: string, params?: readonly SqlParam[], statement?: StatementOptions) =>
+        (executor.insertRowId as NonNullable<SqlExecutor['insertRowId']>)
+          .call(executor, sql, params, hint(statement))
+          .catch(statementError),
+    }),
     ...(executor.copyFrom && {
       copyFrom: (sql: string, rows: string) =>
         (executor.copyFrom as NonNullable<SqlExecutor['copyFrom']>).call(executor, sql, rows).catch(statementError),

@@ -89,7 +89,12 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T> | T, options: 
  * when `work` (or the COMMIT) throws.
  */
 export async function immediateTransaction<T>(executor: SqlExecutor, work: () => Promise<T>): Promise<T> {
-  await retryWhileBusy(() => executor.execute('BEGIN IMMEDIATE', [], PREPARED));
+  const begin = () => executor.execute('BEGIN IMMEDIATE', [], PREPARED);
+  // Retried only when another process holds the write lock: the first attempt goes straight.
+  await begin().catch((error) => {
+    if (classifySqlError(error) !== 'busy') throw error;
+    return retryWhileBusy(begin);
+  });
   try {
     const result = await work();
     await executor.execute('COMMIT', [], PREPARED);

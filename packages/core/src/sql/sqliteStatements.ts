@@ -10,7 +10,7 @@ export interface SqliteDriverDatabase {
 
 export interface SqliteDriverStatement {
   all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { readonly changes: number | bigint };
+  run(...params: unknown[]): { readonly changes: number | bigint; readonly lastInsertRowid: number | bigint };
   /** better-sqlite3: whether the statement returns rows (`all` throws on one that does not). */
   readonly reader?: boolean;
 }
@@ -44,8 +44,12 @@ function prepared(database: SqliteDriverDatabase, text: string): SqliteDriverSta
 }
 
 /** Both drivers refuse to bind booleans; SQLite stores them as 0/1 anyway. */
-const bind = (params: readonly SqlParam[]) =>
-  params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+function bind(params: readonly SqlParam[]): readonly unknown[] {
+  for (const value of params) {
+    if (typeof value === 'boolean') return params.map((param) => (typeof param === 'boolean' ? Number(param) : param));
+  }
+  return params;
+}
 
 /**
  * Core's statements straight on an ORM's SQLite driver (better-sqlite3 or node:sqlite), for an
@@ -64,16 +68,16 @@ export function sqliteDriverExecutor(
   options: { readonly beforeStatement?: () => void; readonly log?: (text: string, values: unknown[]) => void } = {},
 ): SqlExecutor {
   const { beforeStatement, log } = options;
-  const statementFor = (text: string, params: readonly SqlParam[], statementOptions?: StatementOptions) => {
+  const statementFor = (text: string, values: readonly unknown[], statementOptions?: StatementOptions) => {
     beforeStatement?.();
-    const values = bind(params);
-    log?.(text, values);
-    return { statement: statementOptions?.prepare ? prepared(database, text) : database.prepare(text), values };
+    log?.(text, [...values]);
+    return statementOptions?.prepare ? prepared(database, text) : database.prepare(text);
   };
   return {
     dialect: 'sqlite',
     async query<Row>(text: string, params: readonly SqlParam[] = [], statementOptions?: StatementOptions) {
-      const { statement, values } = statementFor(text, params, statementOptions);
+      const values = bind(params);
+      const statement = statementFor(text, values, statementOptions);
       if (statement.reader === false) {
         statement.run(...values);
         return [];
@@ -81,8 +85,12 @@ export function sqliteDriverExecutor(
       return statement.all(...values) as Row[];
     },
     async execute(text: string, params: readonly SqlParam[] = [], statementOptions?: StatementOptions) {
-      const { statement, values } = statementFor(text, params, statementOptions);
-      return Number(statement.run(...values).changes);
+      const values = bind(params);
+      return Number(statementFor(text, values, statementOptions).run(...values).changes);
+    },
+    async insertRowId(text: string, params: readonly SqlParam[] = [], statementOptions?: StatementOptions) {
+      const values = bind(params);
+      return BigInt(statementFor(text, values, statementOptions).run(...values).lastInsertRowid);
     },
   };
 }

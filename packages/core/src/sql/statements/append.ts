@@ -1,10 +1,20 @@
-import type { AppendOutcome, AppendRequest } from '../../backend/index.js';
+import type { AppendOutcome, AppendRequest, ExpectedVersion } from '../../backend/index.js';
 import { expectedVersionHolds } from '../../backend/index.js';
+import type { StreamKey } from '../../streams/index.js';
 import { PREPARED, type SqlDialectName, type SqlExecutor } from '../executor.js';
 import { toBigInt, toNumber } from '../rows.js';
-import { bigint, join, list, type SqlFragment, type SqlJoin, sql, time, uuid } from '../template.js';
+import { bigint, join, list, type SqlJoin, sql, time, uuid } from '../template.js';
 import { appendInOneStatement } from './appendPostgres.js';
-import { eventRow, execute, INSERT_COLUMNS, query, type StatementContext, streamWhere, table } from './context.js';
+import {
+  eventRow,
+  execute,
+  INSERT_COLUMNS,
+  insertRowId,
+  query,
+  type StatementContext,
+  streamWhere,
+  table,
+} from './context.js';
 import { tagStatements } from './tags.js';
 
 type TagStatements = ReturnType<typeof tagStatements>;
@@ -129,6 +139,71 @@ const mysqlAppend =
   };
 
 /**
+ * SQLite: moves the stream's version by `count` if `expected` holds; its version after, or
+ * undefined with nothing written. Where the expectation names the version (a number, or none for
+ * a new stream) the affected-row count says it all; `RETURNING` (a row to build, several
+ * microseconds on SQLite) is kept for the expectations that do not.
+ */
+async function bumpVersion(
+  executor: SqlExecutor,
+  context: StatementContext,
+  stream: StreamKey,
+  expected: ExpectedVersion,
+  count: number,
+): Promise<number | undefined> {
+  const streams = table(context, 'streams');
+  const key = list([stream.tenant, stream.category, stream.id, count]);
+  if (expected === 'no_stream' || expected === 0) {
+    const inserted = await execute(
+      executor,
+      context,
+      sql`INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}) ON CONFLICT (tenant_id, category, stream_id) DO NOTHING`,
+      PREPARED,
+    );
+    return inserted === 1 ? count : undefined;
+  }
+  if (typeof expected === 'number') {
+    const moved = await execute(
+      executor,
+      context,
+      sql`UPDATE ${streams} SET version = version + ${count} WHERE ${streamWhere(stream)} AND version = ${expected}`,
+      PREPARED,
+    );
+    return moved === 1 ? expected + count : undefined;
+  }
+  const bump =
+    expected === 'any'
+      ? sql`INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${key}) ON CONFLICT (tenant_id, category, stream_id) DO UPDATE SET version = version + excluded.version RETURNING version`
+      : sql`UPDATE ${streams} SET version = version + ${count} WHERE ${streamWhere(stream)} AND version > 0 RETURNING version`;
+  const [bumped] = await query<{ version: unknown }>(executor, context, bump, PREPARED);
+  return bumped ? toNumber(bumped.version) : undefined;
+}
+
+/** SQLite: inserts the events; their positions (the events table's rowid), in the request's order. */
+async function insertSqliteEvents(
+  executor: SqlExecutor,
+  context: StatementContext,
+  request: AppendRequest,
+  firstVersion: number,
+): Promise<bigint[]> {
+  const insert = sql`INSERT INTO ${table(context, 'events')} (${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion)}`;
+  if (request.events.length === 1) {
+    const rowId = insertRowId(executor, context, insert, PREPARED);
+    if (rowId) return [await rowId];
+    const [row] = await query<{ position: unknown }>(executor, context, sql`${insert} RETURNING position`, PREPARED);
+    return [toBigInt(row?.position)];
+  }
+  const rows = await query<{ event_id: unknown; position: unknown }>(
+    executor,
+    context,
+    sql`${insert} RETURNING event_id, position`,
+  );
+  // SQLite returns the rows in no set order.
+  const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
+  return request.events.map((event) => byId.get(event.eventId) as bigint);
+}
+
+/**
  * SQLite: one writer at a time. A write transaction holds the database's write lock until it
  * ends, so positions (an AUTOINCREMENT key, never reused) commit in order; the version check is
  * one statement that moves the version only if the expectation holds.
@@ -139,28 +214,11 @@ const sqliteAppend =
     const { stream, expectedVersion: expected } = request;
     // The transaction holds the write lock: no other append commits until this one ends.
     if (request.condition) await tags.checkCondition(executor, request.condition);
-    const streams = table(context, 'streams');
     const count = request.events.length;
-    let bump: SqlFragment;
-    if (expected === 'no_stream' || expected === 0 || expected === 'any') {
-      const onConflict = expected === 'any' ? sql`DO UPDATE SET version = version + excluded.version` : sql`DO NOTHING`;
-      bump = sql`INSERT INTO ${streams} (tenant_id, category, stream_id, version) VALUES (${list([stream.tenant, stream.category, stream.id, count])}) ON CONFLICT (tenant_id, category, stream_id) ${onConflict} RETURNING version`;
-    } else {
-      const condition = expected === 'stream_exists' ? sql`version > 0` : sql`version = ${expected}`;
-      bump = sql`UPDATE ${streams} SET version = version + ${count} WHERE ${streamWhere(stream)} AND ${condition} RETURNING version`;
-    }
-    const bumped = await query<{ version: unknown }>(executor, context, bump, PREPARED);
-    if (!bumped[0]) return undefined;
-    const version = toNumber(bumped[0].version);
+    const version = await bumpVersion(executor, context, stream, expected, count);
+    if (version === undefined) return undefined;
     const firstVersion = version - count + 1;
-    const rows = await query<{ event_id: unknown; position: unknown }>(
-      executor,
-      context,
-      sql`INSERT INTO ${table(context, 'events')} (${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion)} RETURNING event_id, position`,
-      count === 1 ? PREPARED : undefined,
-    );
-    const byId = new Map(rows.map((row) => [String(row.event_id), toBigInt(row.position)]));
-    const positions = request.events.map((event) => byId.get(event.eventId) as bigint);
+    const positions = await insertSqliteEvents(executor, context, request, firstVersion);
     await insertOutbox(executor, context, request, firstVersion, positions);
     await tags.insertTags(executor, request, positions);
     return { version, positions, transactionId: 0n };

@@ -49,10 +49,35 @@ export function execute(
   return executor.execute(text, values, options);
 }
 
+/** Runs a one-row `INSERT` for its rowid, where the executor tells it (`insertRowId`); else undefined, nothing run. */
+export function insertRowId(
+  executor: SqlExecutor,
+  context: StatementContext,
+  statement: SqlFragment,
+  options?: StatementOptions,
+): Promise<bigint> | undefined {
+  if (!executor.insertRowId) return undefined;
+  const { text, values } = render(statement, context.dialect);
+  return executor.insertRowId(text, values, options);
+}
+
 /** A table of the store, by its role. */
 export function table(context: StatementContext, role: keyof TableNames): SqlFragment {
-  return sql`${ident(context.tables[role])}`;
+  let fragments = tableFragments.get(context);
+  if (!fragments) {
+    fragments = new Map();
+    tableFragments.set(context, fragments);
+  }
+  let fragment = fragments.get(role);
+  if (!fragment) {
+    fragment = sql`${ident(context.tables[role])}`;
+    fragments.set(role, fragment);
+  }
+  return fragment;
 }
+
+/** Each context's table fragments, made once: statements name their tables at every run. */
+const tableFragments = new WeakMap<StatementContext, Map<keyof TableNames, SqlFragment>>();
 
 export const INSERT_COLUMNS = raw(
   'event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at',
