@@ -32,6 +32,15 @@ export function outboxStatements(context: StatementContext) {
   // database's, and an appender whose clock runs ahead must not hold its rows back.
   const due = (now: Date, alias = '') =>
     sql`(${raw(alias)}attempts = 0 OR ${raw(alias)}next_attempt_at <= ${time(now)})`;
+  /**
+   * `IN (...)` over a batch's ids. On SQLite they go as one JSON array (`json_each`), so the text is
+   * the same whatever their number and is prepared once (`batchHint`): a relay's claim, read and
+   * delete were otherwise three texts compiled anew at every batch. Elsewhere one placeholder each.
+   */
+  const sqlite = dialect.name === 'sqlite';
+  const inIds = (ids: readonly bigint[]): SqlFragment =>
+    sqlite ? sql`IN (SELECT value FROM json_each(${`[${ids.join(',')}]`}))` : sql`IN (${list(ids.map(bigint))})`;
+  const batchHint = sqlite ? PREPARED : undefined;
 
   /**
    * Locks `candidates` (ids in order, each with its stream), skipping rows another relay is
@@ -150,12 +159,14 @@ export function outboxStatements(context: StatementContext) {
       await execute(
         executor,
         context,
-        sql`UPDATE ${outbox} SET claimed_by = ${owner}, next_attempt_at = ${time(leaseUntil)}, attempts = attempts + 1 WHERE id IN (${list(ids.map(bigint))})`,
+        sql`UPDATE ${outbox} SET claimed_by = ${owner}, next_attempt_at = ${time(leaseUntil)}, attempts = attempts + 1 WHERE id ${inIds(ids)}`,
+        batchHint,
       );
       const entries = await query<EventRow & { outbox_id: unknown; attempts: unknown }>(
         executor,
         context,
-        sql`SELECT o.id AS outbox_id, o.attempts, ${eventColumns(context, 'e')} FROM ${outbox} o JOIN ${events} e ON e.position = o.position WHERE o.id IN (${list(ids.map(bigint))}) ORDER BY o.id`,
+        sql`SELECT o.id AS outbox_id, o.attempts, ${eventColumns(context, 'e')} FROM ${outbox} o JOIN ${events} e ON e.position = o.position WHERE o.id ${inIds(ids)} ORDER BY o.id`,
+        batchHint,
       );
       return entries.map((row) => ({
         id: toBigInt(row.outbox_id),
@@ -169,7 +180,8 @@ export function outboxStatements(context: StatementContext) {
       await execute(
         executor,
         context,
-        sql`DELETE FROM ${outbox} WHERE id IN (${list(ids.map(bigint))}) AND claimed_by = ${owner}`,
+        sql`DELETE FROM ${outbox} WHERE id ${inIds(ids)} AND claimed_by = ${owner}`,
+        batchHint,
       );
     },
 
@@ -188,7 +200,8 @@ export function outboxStatements(context: StatementContext) {
         executor,
         context,
         sql`UPDATE ${outbox} SET claimed_by = NULL, next_attempt_at = ${time(now)}, attempts = attempts - 1
-       WHERE id IN (${list(ids.map(bigint))}) AND claimed_by = ${owner}`,
+       WHERE id ${inIds(ids)} AND claimed_by = ${owner}`,
+        batchHint,
       );
     },
 
