@@ -17,8 +17,10 @@ export interface SessionOptions<THandle> {
   readonly handle?: THandle;
   /**
    * `false`: the work runs nothing of the caller's (no projection, no callback), so no write can
-   * start from inside it, and a backend may leave out what it keeps for those (the SQL backend's
-   * async context marking a joined write's turn). Default `true`.
+   * start from inside it and nothing reads the session's ORM handle, and a backend may leave out
+   * what it keeps for those: the SQL backend's async context marking a joined write's turn, and on
+   * SQLite the ORM's transaction machinery around a transaction of its own (a bare `BEGIN
+   * IMMEDIATE ... COMMIT` on the driver, where the ORM package offers one). Default `true`.
    */
   readonly runsCallerCode?: boolean;
 }

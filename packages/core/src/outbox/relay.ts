@@ -1,4 +1,4 @@
-import type { OutboxCounts, StoredEvent } from '../backend/index.js';
+import type { BackendSession, OutboxCounts, StoredEvent } from '../backend/index.js';
 import { InvalidArgumentError, StoreError } from '../errors/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import { onAppendCommitted } from '../store/ambient.js';
@@ -131,11 +131,19 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     return new Date(now.getTime() + Math.min(base * 2 ** (attempts - 1), max));
   }
 
+  /**
+   * The relay's writes run none of the caller's code (publishing happens between them, outside),
+   * so a backend may run them without the ORM's transaction machinery (`runsCallerCode`).
+   */
+  private write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
+    return this.store.write(work, undefined, { runsCallerCode: false });
+  }
+
   /** Claims, publishes and settles one batch. */
   async processBatch(): Promise<RelayBatch> {
     // Due times and leases are the database's clock, never this instance's own.
     const entries = await retryingDeadlocks(() =>
-      this.store.write(async (session) => {
+      this.write(async (session) => {
         const now = await session.now();
         const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 30_000));
         return session.claimOutbox(this.owner, now, leaseUntil, this.options.batchSize ?? 100, this.tenant);
@@ -177,13 +185,13 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
         failed++;
         blocked.add(key);
         const message = describeFailure(error);
-        await this.store.write(async (session) =>
+        await this.write(async (session) =>
           session.failOutbox(this.owner, entry.id, message, this.retryAt(entry.attempts, await session.now())),
         );
         this.options.onError?.(error);
       }
     }
-    await this.store.write(async (session) => {
+    await this.write(async (session) => {
       await session.completeOutbox(this.owner, delivered);
       if (skipped.length > 0) await session.releaseOutbox(this.owner, skipped, await session.now());
     });
@@ -270,10 +278,10 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     },
     /** Makes dead rows (all, or these) pending again with a fresh attempt count. */
     retry: (ids?: readonly bigint[]): Promise<number> =>
-      this.store.write(async (session) => session.reviveDeadOutbox(ids, await session.now(), this.tenant)),
+      this.write(async (session) => session.reviveDeadOutbox(ids, await session.now(), this.tenant)),
     /** Deletes dead rows (all, or these) for good. */
     purge: (ids?: readonly bigint[]): Promise<number> =>
-      this.store.write((session) => session.purgeDeadOutbox(ids, this.tenant)),
+      this.write((session) => session.purgeDeadOutbox(ids, this.tenant)),
   };
 }
 

@@ -329,6 +329,13 @@ export function createSqlBackend<THandle, TOwnHandle extends THandle = THandle>(
           runsCallerCode !== false,
         );
       }
+      // No caller code, so no one reads the handle: SQLite's bare transaction, where there is one.
+      if (runsCallerCode === false && bare) {
+        return run<T>(
+          (inner) => bare.bareTransaction((executor) => inner(executor, undefined)),
+          (executor) => work(session(executor, undefined, false)),
+        );
+      }
       return run<T>(
         (inner) => openTransaction(inner),
         (executor, own) => work(session(executor, own, false)),

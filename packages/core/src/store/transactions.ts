@@ -84,7 +84,7 @@ export class StoreTransactions<THandle> {
       return result;
     }
     this.refuseOwnTransaction();
-    const result = await this.backend.transaction(work);
+    const result = await this.backend.transaction(work, options);
     onCommit?.();
     // A consumer's or relay's own transaction (a lease, a checkpoint, a claim) wakes no one: if it
     // did, a consumer and a relay in one process would wake each other for ever, never idle.
