@@ -1,6 +1,7 @@
 import type { BackendSession, ConsumerCheckpoint, ConsumerKey } from '../backend/index.js';
 import type { AnyEventDefinition } from '../events/defineEvent.js';
 import type { EventStore } from '../store/eventStore.js';
+import { NO_CALLER_CODE } from '../store/transactions.js';
 
 /**
  * One consumer instance's hold on its consumer: the lease it takes or renews before each batch,
@@ -29,11 +30,16 @@ export class ConsumerLease<TEvents extends AnyEventDefinition, THandle> {
     // Taken from another instance, the lease had run out: a takeover, which a telemetry may count.
     // Who held it is looked up only then, and only for a telemetry that counts takeovers.
     const previous = telemetry.leaseTakenOver && !this.holding ? await this.holder() : null;
-    const claimed = await this.store.write(async (session) => {
-      const claim = await session.claimConsumer(this.key, this.owner, this.leaseMs);
-      if (claim?.isNew) await this.checkNew?.(session);
-      return claim;
-    });
+    // `checkNew` is the consumer's own check, no caller code.
+    const claimed = await this.store.write(
+      async (session) => {
+        const claim = await session.claimConsumer(this.key, this.owner, this.leaseMs);
+        if (claim?.isNew) await this.checkNew?.(session);
+        return claim;
+      },
+      undefined,
+      NO_CALLER_CODE,
+    );
     this.holding = claimed !== undefined;
     if (claimed && previous !== null && previous !== this.owner) telemetry.leaseTakenOver?.(this.key, previous);
     return claimed;
@@ -47,6 +53,6 @@ export class ConsumerLease<TEvents extends AnyEventDefinition, THandle> {
   /** Gives the lease up if this instance holds it. */
   async release(): Promise<void> {
     this.holding = false;
-    await this.store.write((session) => session.releaseConsumer(this.key, this.owner));
+    await this.store.write((session) => session.releaseConsumer(this.key, this.owner), undefined, NO_CALLER_CODE);
   }
 }

@@ -4,6 +4,7 @@ import type { AnyEventDefinition } from '../events/defineEvent.js';
 import { onAppendCommitted } from '../store/ambient.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { RecordedEventOf, UnknownRecordedEvent } from '../store/recordedEvent.js';
+import { NO_CALLER_CODE } from '../store/transactions.js';
 import { describeFailure } from '../util/describeFailure.js';
 import { instanceOwner } from '../util/owner.js';
 import { PollingLoop, type PollingOptions } from '../util/pollingLoop.js';
@@ -131,12 +132,9 @@ export class OutboxRelay<TEvents extends AnyEventDefinition, THandle> {
     return new Date(now.getTime() + Math.min(base * 2 ** (attempts - 1), max));
   }
 
-  /**
-   * The relay's writes run none of the caller's code (publishing happens between them, outside),
-   * so a backend may run them without the ORM's transaction machinery (`runsCallerCode`).
-   */
+  /** The relay's writes run none of the caller's code: publishing happens between them, outside. */
   private write<T>(work: (session: BackendSession<THandle>) => Promise<T>): Promise<T> {
-    return this.store.write(work, undefined, { runsCallerCode: false });
+    return this.store.write(work, undefined, NO_CALLER_CODE);
   }
 
   /** Claims, publishes and settles one batch. */

@@ -9,6 +9,12 @@ import {
   type TransactionContext,
 } from './ambient.js';
 
+/**
+ * For writes that run none of the caller's code (a relay's claims, a consumer's lease): a backend
+ * may run them without what caller code needs (see `SessionOptions.runsCallerCode`).
+ */
+export const NO_CALLER_CODE = { runsCallerCode: false } as const;
+
 /** Where a store's operations run: what it was bound to, and how it was configured. */
 export interface TransactionScope<THandle> {
   readonly handle?: THandle;
