@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { toDate } from './rows.js';
+import { type EventRow, toDate, toStoredEvents } from './rows.js';
 
 describe('toDate', () => {
   it('reads ISO text as Date parses it, across the years a store can hold', () => {
@@ -37,5 +37,54 @@ describe('toDate', () => {
   it('leaves text of the ISO length but not its shape to Date, which finds it invalid', () => {
     expect(Number.isNaN(toDate('2026-13-05T10:00:00.000Z').getTime())).toBe(true);
     expect(Number.isNaN(toDate('2026-12-05T10:00:00,000Z').getTime())).toBe(true);
+  });
+});
+
+describe('toStoredEvents', () => {
+  const row = (position: number, recordedAt: unknown): EventRow => ({
+    position,
+    event_id: `e${position}`,
+    tenant_id: 'default',
+    category: 'account',
+    stream_id: 'a',
+    stream_version: position,
+    type: 'Deposited',
+    schema_version: 1,
+    data: '{}',
+    metadata: '{}',
+    recorded_at: recordedAt,
+    tags: null,
+  });
+
+  it("shares one Date between the consecutive events of one append's time, and only between them", () => {
+    const events = toStoredEvents([
+      row(1, '2026-12-05T10:00:00.000Z'),
+      row(2, '2026-12-05T10:00:00.000Z'),
+      row(3, '2026-12-05T10:00:01.000Z'),
+      row(4, '2026-12-05T10:00:00.000Z'),
+    ]);
+    expect(events.map((event) => event.recordedAt.toISOString())).toEqual([
+      '2026-12-05T10:00:00.000Z',
+      '2026-12-05T10:00:00.000Z',
+      '2026-12-05T10:00:01.000Z',
+      '2026-12-05T10:00:00.000Z',
+    ]);
+    expect(events[1]?.recordedAt).toBe(events[0]?.recordedAt);
+    expect(events[2]?.recordedAt).not.toBe(events[1]?.recordedAt);
+    expect(events[3]?.recordedAt).not.toBe(events[0]?.recordedAt);
+    // Another read gets Dates of its own.
+    expect(toStoredEvents([row(1, '2026-12-05T10:00:00.000Z')])[0]?.recordedAt).not.toBe(events[0]?.recordedAt);
+  });
+
+  it('keeps the Date a driver gave each row, and reads positions, versions and an empty tag list', () => {
+    const times = [new Date('2026-12-05T10:00:00.000Z'), new Date('2026-12-05T10:00:00.000Z')];
+    const events = toStoredEvents(times.map((time, index) => row(index + 1, time)));
+    expect(events[0]?.recordedAt).toBe(times[0]);
+    expect(events[1]?.recordedAt).toBe(times[1]);
+    expect(events.map((event) => [event.position, event.version, event.tags])).toEqual([
+      [1n, 1, []],
+      [2n, 2, []],
+    ]);
+    expect(Object.isFrozen(events[0]?.tags)).toBe(true);
   });
 });

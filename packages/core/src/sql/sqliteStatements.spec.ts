@@ -41,6 +41,21 @@ describe('sqliteDriverExecutor', () => {
     expect(prepared('SELECT id FROM items ORDER BY id')).toBe(2);
   });
 
+  it("gives a one-row insert's rowid, as the table's next one", async () => {
+    const { database, raw } = countingDatabase();
+    raw.exec('CREATE TABLE logged (position INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT)');
+    raw.exec("INSERT INTO logged (position, name) VALUES (41, 'before')");
+    const executor = sqliteDriverExecutor(database);
+    const insert = 'INSERT INTO logged (name) VALUES (?)';
+    expect(await executor.insertRowId?.(insert, ['first'], PREPARED)).toBe(42n);
+    expect(await executor.insertRowId?.(insert, ['second'], PREPARED)).toBe(43n);
+    expect(raw.prepare('SELECT position, name FROM logged ORDER BY position').all()).toEqual([
+      { position: 41, name: 'before' },
+      { position: 42, name: 'first' },
+      { position: 43, name: 'second' },
+    ]);
+  });
+
   it('binds booleans as 0 and 1, and returns rows and affected counts as the driver gives them', async () => {
     const { database, raw } = countingDatabase();
     raw.exec('CREATE TABLE items (id TEXT PRIMARY KEY, flag INTEGER)');
