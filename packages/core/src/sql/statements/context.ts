@@ -65,19 +65,15 @@ export function insertRowId(
 export function table(context: StatementContext, role: keyof TableNames): SqlFragment {
   let fragments = tableFragments.get(context);
   if (!fragments) {
-    fragments = new Map();
+    const entries = Object.entries(context.tables).map(([name, table]) => [name, sql`${ident(table)}`]);
+    fragments = Object.fromEntries(entries) as Record<keyof TableNames, SqlFragment>;
     tableFragments.set(context, fragments);
   }
-  let fragment = fragments.get(role);
-  if (!fragment) {
-    fragment = sql`${ident(context.tables[role])}`;
-    fragments.set(role, fragment);
-  }
-  return fragment;
+  return fragments[role];
 }
 
 /** Each context's table fragments, made once: statements name their tables at every run. */
-const tableFragments = new WeakMap<StatementContext, Map<keyof TableNames, SqlFragment>>();
+const tableFragments = new WeakMap<StatementContext, Record<keyof TableNames, SqlFragment>>();
 
 export const INSERT_COLUMNS = raw(
   'event_id, tenant_id, category, stream_id, stream_version, type, schema_version, data, metadata, recorded_at',
