@@ -41,8 +41,9 @@ export function deserialize(json: string): unknown {
   // Most events' metadata, read once per event.
   if (json === '{}') return {};
   const parsed: unknown = JSON.parse(json);
-  // A tag is always written as the key "$es"; text without it has nothing to revive.
-  return json.includes(`"${TAG}"`) ? revive(parsed) : parsed;
+  // A tag is always written as the key "$es"; text without it has nothing to revive. V8 finds one
+  // character many times faster than a longer text, and most data has no `$` at all.
+  return json.includes('$') && json.includes(`"${TAG}"`) ? revive(parsed) : parsed;
 }
 
 /** Past this depth the replacer path decides (it reports a cycle as one). */
