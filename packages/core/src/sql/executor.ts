@@ -12,7 +12,8 @@ export interface StatementOptions {
   /**
    * The text is one of a fixed few (no list in it grows with the data), so a driver that can may
    * prepare it once per connection and reuse the plan (`driverStatement`, `statementName`). Only a hint: running it
-   * unprepared is always correct.
+   * unprepared is always correct. A reading text names its columns (no `*`): on SQLite its rows'
+   * shape is taken when it is first prepared (`sqliteDriverExecutor`).
    */
   readonly prepare?: boolean;
 }

@@ -35,12 +35,49 @@ function prepared(database: SqliteDriverDatabase, text: string): SqliteDriverSta
   }
   let statement = cache.get(text);
   if (!statement) {
-    statement = database.prepare(text);
+    statement = withObjectRows(database.prepare(text));
     // The texts are a fixed few, so the bound is rarely reached: a hit costs one lookup, no reordering.
     if (cache.size >= SQLITE_STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(text, statement);
   }
   return statement;
+}
+
+/** better-sqlite3's statement, which can return each row as an array of its columns' values. */
+interface ArrayRowsStatement extends SqliteDriverStatement {
+  raw(toggle: boolean): unknown;
+  columns(): readonly { readonly name: string }[];
+}
+
+function returnsArrayRows(statement: SqliteDriverStatement): statement is ArrayRowsStatement {
+  const candidate = statement as Partial<ArrayRowsStatement>;
+  return statement.reader === true && typeof candidate.raw === 'function' && typeof candidate.columns === 'function';
+}
+
+/**
+ * A prepared reading statement (better-sqlite3) whose rows are read as arrays and made objects by
+ * a function written for its columns, an object literal, so that every row of the statement has
+ * one shape. better-sqlite3 12 (TypeORM's) builds each row object property by property, which
+ * leaves it in V8's dictionary mode, where every read of a column is a hash lookup; 13 builds its
+ * rows the same way as this. Where code cannot be generated, the statement is left as the driver
+ * gives it.
+ */
+function withObjectRows(statement: SqliteDriverStatement): SqliteDriverStatement {
+  if (!returnsArrayRows(statement)) return statement;
+  const names = statement.columns().map((column) => column.name);
+  let rowOf: (values: unknown[]) => unknown;
+  try {
+    const properties = names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ');
+    rowOf = new Function('values', `return { ${properties} };`) as typeof rowOf;
+  } catch {
+    return statement;
+  }
+  statement.raw(true);
+  return {
+    reader: true,
+    all: (...params) => (statement.all(...params) as unknown[][]).map(rowOf),
+    run: (...params) => statement.run(...params),
+  };
 }
 
 /** Both drivers refuse to bind booleans; SQLite stores them as 0/1 anyway. */
@@ -56,8 +93,9 @@ function bind(params: readonly SqlParam[]): readonly unknown[] {
  * ORM package that can reach it: what that skips is the ORM's per-statement machinery (rebuilding
  * the text as a query object, its logger and result mapping), which on SQLite, where a statement
  * costs microseconds, was most of an append (BENCHMARKS.md). A statement core marks reusable
- * (`PREPARED`) is prepared once per database and reused. Rows come back as the driver gives them,
- * exactly as through the ORM's raw-SQL path (the ORMs hand raw statements to the same `all`).
+ * (`PREPARED`) is prepared once per database and reused, its rows made objects of one shape
+ * (`withObjectRows`); the rows of any other come back as the driver gives them, exactly as through
+ * the ORM's raw-SQL path (the ORMs hand raw statements to the same `all`).
  *
  * It runs on the database's one connection, so inside whatever transaction is open there: the
  * ORM package decides when that is the caller's (its transaction, or a joined one checked by
