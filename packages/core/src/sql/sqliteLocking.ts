@@ -90,11 +90,7 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T> | T, options: 
  */
 export async function immediateTransaction<T>(executor: SqlExecutor, work: () => Promise<T>): Promise<T> {
   const begin = () => executor.execute('BEGIN IMMEDIATE', [], PREPARED);
-  // Retried only when another process holds the write lock: the first attempt goes straight.
-  await begin().catch((error) => {
-    if (classifySqlError(error) !== 'busy') throw error;
-    return retryWhileBusy(begin);
-  });
+  await retryWhileBusy(begin);
   try {
     const result = await work();
     await executor.execute('COMMIT', [], PREPARED);
