@@ -24,9 +24,21 @@ export class EventRegistry {
     return [...this.byType.keys()];
   }
 
+  has(type: string): boolean {
+    return this.byType.has(type);
+  }
+
+  /** The definition last looked up: a read's events are mostly of few types. */
+  private last: AnyEventDefinition | undefined;
+
   definition(type: string): AnyEventDefinition {
+    // A read's types are strings the driver made for each row, which a map lookup hashes anew;
+    // comparing them with the last type's name does not.
+    const last = this.last;
+    if (last !== undefined && last.type === type) return last;
     const definition = this.byType.get(type);
     if (!definition) throw new UnknownEventTypeError(type, this.types);
+    this.last = definition;
     return definition;
   }
 

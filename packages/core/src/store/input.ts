@@ -233,7 +233,7 @@ export function reviveEvent(
     throw new InvalidArgumentError(`unknownTypes must be 'throw' or 'raw'; got ${JSON.stringify(unknownTypes)}`);
   }
   const data = event.opened ? event.opened.data : deserialize(event.data);
-  if (unknownTypes === 'raw' && !registry.types.includes(event.type)) {
+  if (unknownTypes === 'raw' && !registry.has(event.type)) {
     return { ...recorded(event, data), unknownType: true };
   }
   return recorded(event, registry.upcast(event.type, event.schemaVersion, data));
