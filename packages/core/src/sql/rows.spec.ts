@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { type EventRow, toDate, toStoredEvents } from './rows.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { type EventRow, toDate, toJsonText, toStoredEvents } from './rows.js';
 
 describe('toDate', () => {
   it('reads ISO text as Date parses it, across the years a store can hold', () => {
@@ -86,5 +87,37 @@ describe('toStoredEvents', () => {
       [2n, 2, []],
     ]);
     expect(Object.isFrozen(events[0]?.tags)).toBe(true);
+  });
+});
+
+describe('toJsonText', () => {
+  it('reads JSON text as drivers give it: text, bytes, or (SQLite, numeric affinity) a number', () => {
+    expect(toJsonText('{"a":1}')).toBe('{"a":1}');
+    expect(toJsonText(new TextEncoder().encode('{"a":1}'))).toBe('{"a":1}');
+    expect(toJsonText(12)).toBe('12');
+    expect(toJsonText(1.5)).toBe('1.5');
+    expect(toJsonText(12n)).toBe('12');
+    expect(() => toJsonText({ a: 1 })).toThrow(/expected a JSON column selected as text, got object/);
+    expect(() => toJsonText(null)).toThrow(/got null/);
+  });
+
+  it('gives the JSON a SQLite column of any affinity holds, as the text it parses to', () => {
+    const database = new BetterSqlite3(':memory:');
+    database.exec(
+      'CREATE TABLE json (id INTEGER PRIMARY KEY, as_text TEXT, as_numeric NUMERIC, as_json JSON, as_blob BLOB)',
+    );
+    const insert = database.prepare('INSERT INTO json (as_text, as_numeric, as_json, as_blob) VALUES (?, ?, ?, ?)');
+    const values = ['{"amount":5}', '5', '-1.25', '"text"', '[1,2]', 'true', 'null', '12345678901234'];
+    for (const json of values) insert.run(json, json, json, Buffer.from(json));
+    const rows = database.prepare('SELECT as_text, as_numeric, as_json, as_blob FROM json ORDER BY id').all() as Record<
+      string,
+      unknown
+    >[];
+    expect(typeof rows[1]?.as_numeric).toBe('number');
+    for (const [index, row] of rows.entries()) {
+      for (const column of ['as_text', 'as_numeric', 'as_json', 'as_blob']) {
+        expect(JSON.parse(toJsonText(row[column]))).toEqual(JSON.parse(values[index] as string));
+      }
+    }
   });
 });

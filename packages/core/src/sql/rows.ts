@@ -21,11 +21,12 @@ const utf8 = new TextDecoder();
 /**
  * A JSON column selected as text (the dialect's `selectJson`): a driver given a JSON type parses
  * it, and the parse of a JSON string cannot be told from JSON text. Some drivers hand text back
- * as bytes.
+ * as bytes; SQLite, in a column of numeric affinity, JSON that is a number as that number.
  */
 export function toJsonText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return utf8.decode(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   throw new StoreError(`expected a JSON column selected as text, got ${value === null ? 'null' : typeof value}`);
 }
 

@@ -16,7 +16,8 @@ export const sqlite: SqlDialect = {
   ...positionalPlaceholders,
   encode: encodePlain,
   selectTime: (column) => column,
-  selectJson: (column) => `CAST(${column} AS TEXT)`,
+  // No driver parses a SQLite column; a number (a column of numeric affinity) is read as its text.
+  selectJson: (column) => column,
   currentTime: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
   ignoreDuplicate: onConflictDoNothing,
   forUpdate: '',
