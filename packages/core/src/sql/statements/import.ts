@@ -187,7 +187,7 @@ const postgresImport =
     const flat = flatten(request, currents);
     const at = time(request.recordedAt);
     const inserted = executor.copyFrom
-      ? await copyEvents(executor.copyFrom.bind(executor), context, request, flat, String(locks?.xid))
+      ? await copyEvents(executor, executor.copyFrom.bind(executor), context, request, flat, String(locks?.xid))
       : unnestEvents(context, flat, at);
     const [row] = await query<{ positions: unknown; transaction_id: unknown }>(
       executor,
@@ -223,9 +223,12 @@ function unnestEvents(context: StatementContext, flat: readonly Flat[], at: SqlV
 /**
  * The events written by COPY (the driver's fastest path, no statement to parse or plan per row),
  * carrying the transaction's id; positions come from the sequence in row order, which is the
- * batch's. Then read back by their ids (unique) as the `inserted` the outbox rows and tags take.
+ * batch's. Then read back as the `inserted` the outbox rows and tags take: the transaction's rows
+ * past the last it had before the COPY, one range of the log's (transaction_id, position) index
+ * where reading them by id would probe the event id index once per event.
  */
 async function copyEvents(
+  executor: SqlExecutor,
   copyFrom: NonNullable<SqlExecutor['copyFrom']>,
   context: StatementContext,
   request: ImportBatchRequest,
@@ -241,10 +244,17 @@ async function copyEvents(
     sql`COPY ${table(context, 'events')} (transaction_id, ${INSERT_COLUMNS}) FROM STDIN`,
     context.dialect,
   );
+  // The transaction's rows so far (an import inside a host transaction may have written some).
+  const [row] = await query<{ last: unknown }>(
+    executor,
+    context,
+    sql`SELECT COALESCE(max(position), 0) AS last FROM ${table(context, 'events')} WHERE transaction_id = ${bigint(BigInt(transactionId))}`,
+    PREPARED,
+  );
   await copyFrom(text, lines.join(''));
   return sql`inserted AS (
          SELECT ${raw(INSERTED_COLUMNS)} FROM ${table(context, 'events')}
-         WHERE event_id = ANY(${value(pgArray(flat.map((row) => row.event.eventId)))}::uuid[]))`;
+         WHERE transaction_id = ${bigint(BigInt(transactionId))} AND position > ${bigint(toBigInt(row?.last ?? 0))})`;
 }
 
 /**

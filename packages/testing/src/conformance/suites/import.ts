@@ -201,6 +201,35 @@ export function importSuite<H>(ctx: SuiteContext<H>): void {
       expect(await ctx.target.countRows()).toEqual({ events: 0, streams: 0, snapshots: 0, outbox: 0, tags: 0 });
     });
 
+    it("inside a host transaction that already wrote events, each batch writes its own events' tags and outbox rows, once", async () => {
+      const store = ctx.store({ outbox: true });
+      const run = uniqueId('host-batches');
+      const tagged = (item: BankImport, s: number): BankImport => ({
+        ...item,
+        events: item.events.map((event) => ({ ...event, tags: [`run:${run}`, `stream:${s}`] })),
+      });
+      const source = history(4, 5).map(tagged);
+      const result = await store.atomic(async () => {
+        await store.append({ category: 'imported', id: `${run}-before` }, Deposited.create({ amount: 1 }), {
+          expectedVersion: 'no_stream',
+        });
+        return store.import(source, { batchSize: 10 });
+      });
+      expect(result.events).toBe(20);
+      expect(await ctx.target.countRows()).toEqual({ events: 21, streams: 5, snapshots: 0, outbox: 21, tags: 40 });
+      const log = (await store.readAll({ limit: 100 })).events;
+      expect(amounts(log)).toEqual([
+        1,
+        ...source.flatMap((item) => item.events.map((e) => (e.data as { amount: number }).amount)),
+      ]);
+      expect(result.lastPosition).toBe(log.at(-1)!.position);
+      const read = await store.read([{ tags: [`run:${run}`] }]);
+      expect(read.events.map((event) => event.id)).toEqual(log.slice(1).map((event) => event.id));
+      expect(read.events.map((event) => event.tags)).toEqual(
+        source.flatMap((_, s) => Array.from({ length: 5 }, () => [`run:${run}`, `stream:${s}`])),
+      );
+    });
+
     it('a consumer catches up on imported events exactly once', async () => {
       const source = history(20, 30);
       await ctx.store().import(source, { batchSize: 100 });
