@@ -17,13 +17,17 @@ interface ClusterNode {
   process: ChildProcess | undefined;
 }
 
-/** A port nobody listens on now (the OS picks it), so the cluster never meets the machine's NATS. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * `count` ports nobody listens on now (the OS picks them), so the cluster never meets the
+ * machine's NATS; all held until every one is known, so that no two are the same (one picked and
+ * freed could be picked again, and a node given a taken port never joins).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 export class NatsCluster {
@@ -35,8 +39,7 @@ export class NatsCluster {
   /** Starts three routed nodes with JetStream, each storing in a temp directory of its own. */
   static async start(size = 3): Promise<NatsCluster> {
     const root = mkdtempSync(join(tmpdir(), 'es-nats-cluster-'));
-    const ports: number[] = [];
-    for (let i = 0; i < size * 2; i++) ports.push(await freePort());
+    const ports = await freePorts(size * 2);
     const routePorts = ports.slice(size);
     const nodes = Array.from({ length: size }, (_, i): ClusterNode => {
       const name = `es-n${i + 1}`;
