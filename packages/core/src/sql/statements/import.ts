@@ -244,17 +244,18 @@ async function copyEvents(
     sql`COPY ${table(context, 'events')} (transaction_id, ${INSERT_COLUMNS}) FROM STDIN`,
     context.dialect,
   );
+  const transaction = bigint(BigInt(transactionId));
   // The transaction's rows so far (an import inside a host transaction may have written some).
   const [row] = await query<{ last: unknown }>(
     executor,
     context,
-    sql`SELECT COALESCE(max(position), 0) AS last FROM ${table(context, 'events')} WHERE transaction_id = ${bigint(BigInt(transactionId))}`,
+    sql`SELECT COALESCE(max(position), 0) AS last FROM ${table(context, 'events')} WHERE transaction_id = ${transaction}`,
     PREPARED,
   );
   await copyFrom(text, lines.join(''));
   return sql`inserted AS (
          SELECT ${raw(INSERTED_COLUMNS)} FROM ${table(context, 'events')}
-         WHERE transaction_id = ${bigint(BigInt(transactionId))} AND position > ${bigint(toBigInt(row?.last ?? 0))})`;
+         WHERE transaction_id = ${transaction} AND position > ${bigint(toBigInt(row?.last ?? 0))})`;
 }
 
 /**
