@@ -28,7 +28,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'es-nats-cluster-test-'));
   cluster = await NatsCluster.start();
   nc = await connect({ servers: cluster.servers, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-  await waitForMetaLeader(nc);
+  await waitForMetaLeader(nc, cluster);
 }, 60_000);
 
 afterAll(async () => {
@@ -87,6 +87,7 @@ function waitForAcks(record: string, count: number, since = 0): Promise<number> 
       return acked >= count ? acked : undefined;
     },
     120_000,
+    cluster,
   );
 }
 
@@ -147,11 +148,13 @@ async function prepare(name: string) {
         duplicate_window: nanos(10 * 60_000),
       }),
     30_000,
+    cluster,
   );
   const leader = await waitFor(
     'a stream leader',
     async () => (await manager.streams.info(stream)).cluster?.leader,
     30_000,
+    cluster,
   );
   return { category, file, opened, stream, leader, record: join(workDir, `${name}.record`) };
 }
@@ -211,7 +214,12 @@ describe('the outbox relay against a 3-node JetStream cluster', () => {
     expect(acksSince(scenario.record, killedAt)).toBeGreaterThanOrEqual(2_000);
     cluster.restart(scenario.leader);
 
-    await waitFor('an empty outbox', async () => (scenario.opened.outboxRows() === 0 ? true : undefined), 240_000);
+    await waitFor(
+      'an empty outbox',
+      async () => (scenario.opened.outboxRows() === 0 ? true : undefined),
+      240_000,
+      cluster,
+    );
     await expectEveryEventOnceInOrder(scenario);
     report(`node ${scenario.leader} killed`, scenario, { from: killedAt, to: restartedAt });
   }, 600_000);
@@ -231,6 +239,7 @@ describe('the outbox relay against a 3-node JetStream cluster', () => {
       'the relay to stall',
       async () => (recorded(scenario.record, 'stalled').length > 0 ? true : undefined),
       30_000,
+      cluster,
     );
     await killProcess(first);
     const replacedAt = Date.now();
@@ -240,7 +249,12 @@ describe('the outbox relay against a 3-node JetStream cluster', () => {
     expect(acksSince(scenario.record, replacedAt)).toBeGreaterThanOrEqual(1_000);
     cluster.restart(scenario.leader);
 
-    await waitFor('an empty outbox', async () => (scenario.opened.outboxRows() === 0 ? true : undefined), 240_000);
+    await waitFor(
+      'an empty outbox',
+      async () => (scenario.opened.outboxRows() === 0 ? true : undefined),
+      240_000,
+      cluster,
+    );
     // The new relay did publish some events a second time; the stream kept them once.
     expect(republished(scenario.record)).toBeGreaterThan(0);
     await expectEveryEventOnceInOrder(scenario);

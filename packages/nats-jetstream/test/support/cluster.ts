@@ -1,7 +1,7 @@
 // A 3-node NATS JetStream cluster on loopback, for the cluster test: three `nats-server`
 // processes with their own ports, names and store directories, routed to each other.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ export class NatsCluster {
         process: undefined,
         args: [
           ...['-a', '127.0.0.1', '-p', String(ports[i]), '-n', name],
-          ...['-js', '-sd', join(root, name)],
+          ...['-js', '-sd', join(root, name), '-l', join(root, `${name}.log`)],
           ...['--cluster_name', 'es-test', '--cluster', `nats://127.0.0.1:${routePorts[i]}`],
           ...['--routes', routes.join(',')],
         ],
@@ -75,8 +75,20 @@ export class NatsCluster {
   }
 
   private run(node: ClusterNode): void {
-    // Its log goes nowhere: the test reads the cluster's state through the client.
+    // Its log goes to its file (`-l`), read by `logs()` when a wait times out.
     node.process = spawn(NATS_SERVER, node.args, { stdio: 'ignore' });
+  }
+
+  /** The last `lines` lines of each node's log, headed by its name: for a failure's message. */
+  logs(lines = 30): string {
+    return this.nodes
+      .map((node) => {
+        const file = join(this.root, `${node.name}.log`);
+        const tail = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines) : ['(no log)'];
+        const state = node.process?.exitCode ?? node.process?.signalCode ?? 'running';
+        return [`--- ${node.name} (${state})`, ...tail].join('\n');
+      })
+      .join('\n');
   }
 
   /** SIGKILL: no shutdown, no leadership handed over, as when a machine dies. */
@@ -106,7 +118,11 @@ export class NatsCluster {
 }
 
 /** Waits until JetStream answers with a meta leader elected (account info fails until then). */
-export async function waitForMetaLeader(connection: NatsConnection, timeoutMs = 30_000): Promise<void> {
+export async function waitForMetaLeader(
+  connection: NatsConnection,
+  cluster: NatsCluster,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -114,23 +130,37 @@ export async function waitForMetaLeader(connection: NatsConnection, timeoutMs = 
       await jetstreamManager(connection);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error('the cluster elected no JetStream meta leader', { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`the cluster elected no JetStream meta leader\n${cluster.logs()}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
 
-/** Runs `check` until it returns a value (not undefined), or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+/**
+ * Runs `check` until it returns a value (not undefined), or throws after `timeoutMs` with the last
+ * error `check` threw and, given a cluster, its nodes' logs.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  cluster?: NatsCluster,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await check();
       if (value !== undefined) return value;
-    } catch {
+    } catch (error) {
       // The cluster may be between leaders: ask again.
+      lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const last = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out waiting for ${what}${last}${cluster ? `\n${cluster.logs()}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
