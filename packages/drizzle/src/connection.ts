@@ -1,5 +1,5 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
-import { statementName } from '@es/core/sql';
+import { canCopy, copyIn, statementName } from '@es/core/sql';
 import { type SQL, sql } from 'drizzle-orm';
 import { nodePostgresPool } from './nodePostgresPool.js';
 import { mysqlOpenCheck, type OpenCheck, postgresOpenCheck, transactionEnded } from './openTransactions.js';
@@ -16,8 +16,13 @@ export interface DrizzleAsyncDatabase extends DrizzleAsyncHandle {
   transaction<T>(work: (tx: DrizzleAsyncHandle) => Promise<T>): Promise<T>;
 }
 
-/** Drizzle's PgSession, as far as the store uses it: a query already in the driver's own text. */
+/**
+ * Drizzle's PgSession, as far as the store uses it: a query already in the driver's own text, and
+ * on node-postgres (NodePgSession) the driver's client and Drizzle's logger.
+ */
 interface PgSessionRunner {
+  readonly client?: unknown;
+  readonly logger?: { logQuery(query: string, params: unknown[]): void };
   prepareQuery(
     query: { sql: string; params: unknown[] },
     fields: undefined,
@@ -52,11 +57,21 @@ export function toDrizzleSql(text: string, params: readonly SqlParam[] = [], dia
  * session's `prepareQuery` as it is (what `execute(sql)` does after building the text), named
  * when core marks it reusable, so node-postgres prepares it once per connection. Rebuilding the
  * text as a Drizzle `SQL` (the fallback, where no session is exposed) costs CPU on every append
- * (BENCHMARKS.md). `check` runs before every statement.
+ * (BENCHMARKS.md). `check` runs before every statement. Where the session runs on one
+ * node-postgres client (a transaction's, or a database on a single Client), a bulk import can COPY
+ * on that client, logged through Drizzle's logger.
  */
 function postgresExecutor(handle: DrizzleAsyncHandle, check: OpenCheck = noCheck): SqlExecutor {
   const found = (handle._ as { session?: unknown } | undefined)?.session;
   const session = isPgSessionRunner(found) ? found : undefined;
+  const client = session?.client;
+  const copyFrom = canCopy(client)
+    ? async (text: string, rows: string) => {
+        check();
+        session?.logger?.logQuery(text, []);
+        return copyIn(client, text, rows);
+      }
+    : undefined;
   const run = (text: string, params: readonly SqlParam[] = [], options?: StatementOptions) => {
     check();
     return session
@@ -72,6 +87,7 @@ function postgresExecutor(handle: DrizzleAsyncHandle, check: OpenCheck = noCheck
   };
   return {
     dialect: 'postgres',
+    ...(copyFrom && { copyFrom }),
     async query<Row>(text: string, params?: readonly SqlParam[], options?: StatementOptions) {
       return ((await run(text, params, options)) as { rows: Row[] }).rows;
     },
