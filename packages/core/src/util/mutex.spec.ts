@@ -33,6 +33,55 @@ describe('Mutex', () => {
     third?.();
   });
 
+  it('queues two waiters behind a holder that took it at once: each goes after the one before', async () => {
+    const mutex = new Mutex();
+    const order: string[] = [];
+    const first = mutex.tryAcquire() as () => void;
+    const waiter = (name: string) =>
+      mutex.acquire().then((release) => {
+        order.push(`${name} in`);
+        return release;
+      });
+    const second = waiter('second');
+    const third = waiter('third');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    first();
+    const releaseSecond = await second;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['second in']);
+    releaseSecond();
+    (await third)();
+    expect(order).toEqual(['second in', 'third in']);
+    // Free again: taken at once, and a waiter after it waits for it.
+    const fourth = mutex.tryAcquire() as () => void;
+    let fifthIn = false;
+    const fifth = mutex.acquire().then((release) => {
+      fifthIn = true;
+      return release;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fifthIn).toBe(false);
+    fourth();
+    (await fifth)();
+    expect(fifthIn).toBe(true);
+  });
+
+  it('after a holder that took it at once has gone, a waiter waits for the queued holder after it', async () => {
+    const mutex = new Mutex();
+    (mutex.tryAcquire() as () => void)();
+    const holder = await mutex.acquire();
+    let waiterIn = false;
+    const waiter = mutex.acquire().then((release) => {
+      waiterIn = true;
+      return release;
+    });
+    holder();
+    (await waiter)();
+    expect(waiterIn).toBe(true);
+    expect(mutex.tryAcquire()).toBeDefined();
+  });
+
   it('counts a release called twice once', async () => {
     const mutex = new Mutex();
     const release = mutex.tryAcquire() as () => void;

@@ -1,16 +1,27 @@
+/** The queue's start: a settled promise, shared, so that a new mutex makes none. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** A FIFO async mutex: `acquire()` resolves to a release function. */
 export class Mutex {
-  private tail: Promise<void> = Promise.resolve();
+  /** What the last in the queue holds: a new waiter waits for it. */
+  private tail: Promise<void> = SETTLED;
   /** Holders and waiters: while it is 0 the mutex can be taken without waiting for the queue. */
   private claims = 0;
+  /**
+   * A holder that took the mutex at once (`tryAcquire`), while nobody waits behind it: the promise
+   * a waiter needs is made only when one comes, so an uncontended turn makes none (on Node 22
+   * every promise runs the promise hooks an AsyncLocalStorage turns on; BENCHMARKS.md).
+   */
+  private immediate: { wake?: () => void } | undefined;
 
   acquire(): Promise<() => void> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const acquired = this.tail.then(() => this.releaser(release));
-    this.tail = this.tail.then(() => held);
+    const before = this.queueBehind();
+    const acquired = before.then(() => this.releaser(release));
+    this.tail = before.then(() => held);
     this.claims++;
     return acquired;
   }
@@ -21,12 +32,24 @@ export class Mutex {
    */
   tryAcquire(): (() => void) | undefined {
     if (this.claims > 0) return undefined;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const holding: { wake?: () => void } = {};
+    this.immediate = holding;
     this.claims++;
-    return this.releaser(release);
+    return this.releaser(() => {
+      if (this.immediate === holding) this.immediate = undefined;
+      holding.wake?.();
+    });
+  }
+
+  /** What a new waiter waits for: nothing when the mutex is free, else the last holder's release. */
+  private queueBehind(): Promise<void> {
+    if (this.claims === 0) return SETTLED;
+    const holding = this.immediate;
+    if (!holding) return this.tail;
+    this.immediate = undefined;
+    return new Promise<void>((resolve) => {
+      holding.wake = resolve;
+    });
   }
 
   /** Like `acquire`, but rejects after `timeoutMs` (the place in the queue is given up). */

@@ -36,6 +36,14 @@ function eventRows(request: AppendRequest, firstVersion: number, positions?: rea
   );
 }
 
+/**
+ * Whether an append has outbox rows / tags to insert: most have neither and skip the call, and
+ * the promises it makes (which Node 22's promise hooks run for once an AsyncLocalStorage is in
+ * use; BENCHMARKS.md).
+ */
+const queuesOutbox = (request: AppendRequest) => request.events.some((event) => event.outbox);
+const carriesTags = (request: AppendRequest) => request.events.some((event) => event.tags.length > 0);
+
 /** Outbox rows for the events flagged for it, in the same transaction as the events. */
 async function insertOutbox(
   executor: SqlExecutor,
@@ -133,8 +141,8 @@ const mysqlAppend =
       context,
       sql`INSERT INTO ${table(context, 'events')} (position, ${INSERT_COLUMNS}) VALUES ${eventRows(request, firstVersion, positions)}`,
     );
-    await insertOutbox(executor, context, request, firstVersion, positions);
-    await tags.insertTags(executor, request, positions);
+    if (queuesOutbox(request)) await insertOutbox(executor, context, request, firstVersion, positions);
+    if (carriesTags(request)) await tags.insertTags(executor, request, positions);
     return { version, positions, transactionId: 0n };
   };
 
@@ -219,8 +227,8 @@ const sqliteAppend =
     if (version === undefined) return undefined;
     const firstVersion = version - count + 1;
     const positions = await insertSqliteEvents(executor, context, request, firstVersion);
-    await insertOutbox(executor, context, request, firstVersion, positions);
-    await tags.insertTags(executor, request, positions);
+    if (queuesOutbox(request)) await insertOutbox(executor, context, request, firstVersion, positions);
+    if (carriesTags(request)) await tags.insertTags(executor, request, positions);
     return { version, positions, transactionId: 0n };
   };
 
