@@ -50,7 +50,7 @@ test.each(
       return store.withTransaction(tx).import(history('kept'), { batchSize: 5 });
     });
     expect(result.events).toBe(12);
-    // One COPY per batch of the import (5 + 5 + 2 events, whole streams per batch: 4, 4, 4).
+    // One COPY per batch: a stream is never split, so each 5-event batch holds one 4-event stream.
     expect(logged.filter((text) => text.startsWith('COPY ')).length).toBe(3);
     expect(await count(`${tablePrefix}events`)).toBe(12);
     expect(await count(`${tablePrefix}host_rows`)).toBe(1);
