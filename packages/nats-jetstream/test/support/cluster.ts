@@ -164,3 +164,56 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Resolves as `promise` does, or throws once `timeoutMs` has passed, naming `what` (read when it
+ * throws) and, given a cluster, with its nodes' logs: for the waits that have no deadline of their own.
+ */
+export async function within<T>(
+  what: string | (() => string),
+  timeoutMs: number,
+  promise: Promise<T>,
+  cluster?: NatsCluster,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const named = typeof what === 'function' ? what() : what;
+      reject(new Error(`${named} took over ${timeoutMs} ms${cluster ? `\n${cluster.logs()}` : ''}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The phases of a test with the time each took, so that a slow or failed run says where its time
+ * went: `run` adds them to the message of any error the test throws.
+ */
+export class Timeline {
+  private readonly phases: string[] = [];
+  private last = Date.now();
+
+  /** Ends the current phase under `what`. */
+  mark(what: string): void {
+    const now = Date.now();
+    this.phases.push(`${what} ${((now - this.last) / 1000).toFixed(1)} s`);
+    this.last = now;
+  }
+
+  toString(): string {
+    return this.phases.join(', ');
+  }
+
+  async run(test: () => Promise<void>): Promise<void> {
+    try {
+      await test();
+    } catch (error) {
+      if (error instanceof Error) error.message += `\nphases: ${this.toString()}, then this failure`;
+      throw error;
+    }
+  }
+}
