@@ -1,13 +1,8 @@
 import { InvalidArgumentError } from '@es/core';
 import { createSqlBackend, type SqlBackend, type SqlConnection, type SqlStoreOptions } from '@es/core/sql';
-import { is } from 'drizzle-orm';
-import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
-import { MySqlDialect } from 'drizzle-orm/mysql-core';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import { asyncConnection, type DrizzleAsyncDatabase } from './connection.js';
-import type { DrizzleDatabase, DrizzleTransactionOf } from './database.js';
-import { DrizzleSqliteConnection, type DrizzleSqliteDatabase } from './sqliteConnection.js';
+import type { DrizzleAsyncHandle } from './connection.js';
+import type { DrizzleDialect } from './models/schema.js';
+import type { DrizzleSqliteHandle } from './sqliteConnection.js';
 
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
 export type DrizzleBackendOptions = SqlStoreOptions;
@@ -20,33 +15,35 @@ export type DrizzleBackendOptions = SqlStoreOptions;
 export type DrizzleBackend<TTransaction> = SqlBackend<TTransaction>;
 
 /**
- * An event-store backend over your Drizzle database (node-postgres, mysql2 or better-sqlite3).
- * Every statement runs through the Drizzle transaction you pass with `store.withTransaction(tx)`,
- * or a transaction of its own when you pass none. Handles are typed as your database's own
- * transaction (`DrizzleTransactionOf`), schema included, so `tx.insert(table)` needs no cast.
+ * The backend on a connection: the connections work on what they need of a handle; the handles
+ * they give and take are the database's own transactions.
  */
-export function createDrizzleBackend<TDatabase extends DrizzleDatabase>(
-  db: TDatabase,
-  options: DrizzleBackendOptions = {},
-): DrizzleBackend<DrizzleTransactionOf<TDatabase>> {
-  // The connections work on what they need of a handle; the handles they give and take are the
-  // database's own transactions.
-  const connection = connectionFor(db) as SqlConnection<unknown> as SqlConnection<DrizzleTransactionOf<TDatabase>>;
-  return createSqlBackend({ ...options, name: 'drizzle', connection });
+export function drizzleBackend<TTransaction>(
+  connection: SqlConnection<DrizzleAsyncHandle> | SqlConnection<DrizzleSqliteHandle>,
+  options: DrizzleBackendOptions,
+): DrizzleBackend<TTransaction> {
+  const typed = connection as SqlConnection<unknown> as SqlConnection<TTransaction>;
+  return createSqlBackend({ ...options, name: 'drizzle', connection: typed });
 }
 
-function connectionFor(db: DrizzleDatabase) {
-  if (is(db, BaseSQLiteDatabase)) {
-    if (!is((db as unknown as { session?: unknown }).session, BetterSQLiteSession)) throw unsupported();
-    return new DrizzleSqliteConnection(db as unknown as DrizzleSqliteDatabase);
+/** Each dialect's entry (`@es/drizzle/<dialect>`), and the driver its database runs on. */
+const ENTRY_DRIVERS = { postgresql: 'node-postgres', mysql: 'mysql2', sqlite: 'better-sqlite3' } as const;
+
+/**
+ * The backend of one dialect's entry: `connection` is the database's if it is of that dialect, and
+ * undefined for any other, which is refused, naming the entries to import instead.
+ */
+export function entryBackend<TTransaction>(
+  dialect: DrizzleDialect,
+  connection: SqlConnection<DrizzleAsyncHandle> | SqlConnection<DrizzleSqliteHandle> | undefined,
+  options: DrizzleBackendOptions,
+): DrizzleBackend<TTransaction> {
+  if (!connection) {
+    const others = Object.keys(ENTRY_DRIVERS).filter((other) => other !== dialect);
+    throw new InvalidArgumentError(
+      `@es/drizzle/${dialect}: expected a Drizzle database on ${ENTRY_DRIVERS[dialect]}; for another, import from ` +
+        `${others.map((other) => `@es/drizzle/${other}`).join(', ')} or @es/drizzle`,
+    );
   }
-  const { dialect } = db as { dialect?: unknown };
-  if (is(dialect, PgDialect)) return asyncConnection(db as unknown as DrizzleAsyncDatabase, 'postgres');
-  if (is(dialect, MySqlDialect)) return asyncConnection(db as unknown as DrizzleAsyncDatabase, 'mysql');
-  throw unsupported();
+  return drizzleBackend(connection, options);
 }
-
-const unsupported = () =>
-  new InvalidArgumentError(
-    'createDrizzleBackend: expected a Drizzle database on node-postgres, mysql2 or better-sqlite3',
-  );

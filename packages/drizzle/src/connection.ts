@@ -1,6 +1,7 @@
 import type { SqlConnection, SqlDialectName, SqlExecutor, SqlParam, StatementOptions } from '@es/core/sql';
 import { canCopy, copyIn, statementName } from '@es/core/sql';
 import { type SQL, sql } from 'drizzle-orm';
+import { isDrizzleKind } from './kinds.js';
 import { nodePostgresPool } from './nodePostgresPool.js';
 import { mysqlOpenCheck, type OpenCheck, postgresOpenCheck, transactionEnded } from './openTransactions.js';
 
@@ -146,4 +147,15 @@ export function asyncConnection(
     },
     join,
   };
+}
+
+/** The connection for a Drizzle database of `dialect` (node-postgres, mysql2), undefined for any other. */
+export function asyncConnectionFor(
+  db: unknown,
+  dialect: 'postgres' | 'mysql',
+): SqlConnection<DrizzleAsyncHandle> | undefined {
+  const kind = dialect === 'postgres' ? 'PgDialect' : 'MySqlDialect';
+  return isDrizzleKind((db as { dialect?: unknown }).dialect, kind)
+    ? asyncConnection(db as DrizzleAsyncDatabase, dialect)
+    : undefined;
 }

@@ -1,3 +1,10 @@
-export { createDrizzleBackend, type DrizzleBackend, type DrizzleBackendOptions } from './backend.js';
-export type { DrizzleDatabase, DrizzleTransactionOf } from './database.js';
+export { createDrizzleBackend } from './anyDatabase.js';
+export type { DrizzleBackend, DrizzleBackendOptions } from './backend.js';
+export type {
+  DrizzleDatabase,
+  DrizzleMySqlDatabase,
+  DrizzlePgDatabase,
+  DrizzleSqliteDatabase,
+  DrizzleTransactionOf,
+} from './database.js';
 export * from './models/index.js';

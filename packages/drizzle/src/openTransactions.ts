@@ -1,6 +1,5 @@
 import { TransactionNotOpenError } from '@es/core';
-import { is } from 'drizzle-orm';
-import { SQLiteTransaction } from 'drizzle-orm/sqlite-core';
+import { isDrizzleKind } from './kinds.js';
 
 /**
  * Whether a transaction handle given to `store.withTransaction` is still open, checked before
@@ -67,7 +66,7 @@ export function mysqlOpenCheck(handle: object): OpenCheck {
  */
 export function sqliteOpenCheck(handle: object): OpenCheck {
   const state = states.get(handle);
-  if (state === undefined && is(handle, SQLiteTransaction)) {
+  if (state === undefined && isDrizzleKind(handle, 'SQLiteTransaction')) {
     return () => {
       throw new TransactionNotOpenError(
         "Drizzle's better-sqlite3 transactions are synchronous and end at the callback's first await; " +

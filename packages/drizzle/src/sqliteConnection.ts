@@ -3,6 +3,7 @@ import { immediateTransaction, isSqliteDriverDatabase, SqliteGate, sqliteDriverE
 import type { SQL } from 'drizzle-orm';
 import { BetterSQLiteTransaction } from 'drizzle-orm/better-sqlite3/session';
 import { toDrizzleSql } from './connection.js';
+import { isDrizzleKind } from './kinds.js';
 import { type OpenCheck, sqliteOpenCheck, transactionEnded, transactionOpened } from './openTransactions.js';
 
 /** What the backend needs of a Drizzle better-sqlite3 database or transaction. */
@@ -12,7 +13,7 @@ export interface DrizzleSqliteHandle {
 }
 
 /** A Drizzle better-sqlite3 database, with the parts a transaction of its own is built from. */
-export interface DrizzleSqliteDatabase extends DrizzleSqliteHandle {
+export interface SqliteDatabaseShape extends DrizzleSqliteHandle {
   readonly $client: { readonly name: string };
   readonly dialect: unknown;
   readonly session: { readonly schema?: unknown };
@@ -62,11 +63,11 @@ function sqliteExecutor(handle: DrizzleSqliteHandle, check?: OpenCheck): SqlExec
  */
 export class DrizzleSqliteConnection implements SqlConnection<DrizzleSqliteHandle> {
   readonly dialect = 'sqlite' as const;
-  private readonly db: DrizzleSqliteDatabase;
+  private readonly db: SqliteDatabaseShape;
   private readonly executor: SqlExecutor;
   private readonly gate: SqliteGate;
 
-  constructor(db: DrizzleSqliteDatabase) {
+  constructor(db: SqliteDatabaseShape) {
     this.db = db;
     this.executor = sqliteExecutor(db);
     this.gate = new SqliteGate(db.$client.name);
@@ -105,4 +106,16 @@ export class DrizzleSqliteConnection implements SqlConnection<DrizzleSqliteHandl
     transactionOpened(tx);
     return tx;
   }
+}
+
+/**
+ * The connection for a Drizzle database on better-sqlite3, undefined for any other: SQLite's other
+ * drivers are not supported (better-sqlite3's synchronous one lets the backend hold
+ * `BEGIN IMMEDIATE` across awaits).
+ */
+export function sqliteConnectionFor(db: unknown): DrizzleSqliteConnection | undefined {
+  const onBetterSqlite =
+    isDrizzleKind(db, 'BaseSQLiteDatabase') &&
+    isDrizzleKind((db as { session?: unknown }).session, 'BetterSQLiteSession');
+  return onBetterSqlite ? new DrizzleSqliteConnection(db as SqliteDatabaseShape) : undefined;
 }

@@ -16,7 +16,10 @@ import { expectTypeOf } from 'expect-type';
 import type mysql from 'mysql2/promise';
 import type pg from 'pg';
 import { z } from 'zod';
-import { createDrizzleBackend, type DrizzleBackend, type DrizzleTransactionOf } from '../src/index.js';
+import { configureModels, createDrizzleBackend, type DrizzleBackend, type DrizzleTransactionOf } from '../src/index.js';
+import * as mysqlEntry from '../src/mysql.js';
+import * as postgresEntry from '../src/postgresql.js';
+import * as sqliteEntry from '../src/sqlite.js';
 
 const Issued = defineEvent('Issued', z.object({ cents: z.number() }));
 
@@ -120,8 +123,28 @@ async function onSqlite() {
   });
 }
 
+// Each dialect's entry gives the same typed backend and models for its own database, and the
+// compiler refuses another dialect's.
+function dialectEntries() {
+  const pgDb = drizzlePg(pool);
+  const mysqlDb = drizzleMysql(mysqlPool);
+  const sqliteDb = drizzleSqlite(sqliteClient);
+  expectTypeOf(postgresEntry.createDrizzleBackend(pgDb)).toEqualTypeOf(createDrizzleBackend(pgDb));
+  expectTypeOf(mysqlEntry.createDrizzleBackend(mysqlDb)).toEqualTypeOf(createDrizzleBackend(mysqlDb));
+  expectTypeOf(sqliteEntry.createDrizzleBackend(sqliteDb)).toEqualTypeOf(createDrizzleBackend(sqliteDb));
+  expectTypeOf(postgresEntry.configureModels('postgresql')).toEqualTypeOf(configureModels('postgresql'));
+  expectTypeOf(mysqlEntry.configureModels('mysql')).toEqualTypeOf(configureModels('mysql'));
+  expectTypeOf(sqliteEntry.configureModels('sqlite')).toEqualTypeOf(configureModels('sqlite'));
+  // @ts-expect-error: the PostgreSQL entry takes no SQLite database
+  postgresEntry.createDrizzleBackend(sqliteDb);
+  // @ts-expect-error: the SQLite entry takes no PostgreSQL database
+  sqliteEntry.createDrizzleBackend(pgDb);
+  // @ts-expect-error: the MySQL entry makes no PostgreSQL models
+  mysqlEntry.configureModels('postgresql');
+}
+
 // A database the backend does not run on is refused by the compiler.
 // @ts-expect-error: not a Drizzle database
 createDrizzleBackend({ execute: async () => [] });
 
-export { onMysql, onPostgres, onSqlite };
+export { dialectEntries, onMysql, onPostgres, onSqlite };

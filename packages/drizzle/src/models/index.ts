@@ -1,16 +1,10 @@
 import { mysqlModels } from './mysql.js';
 import { pgModels } from './postgres.js';
+import { checkedDialect, type DrizzleDialect, type EsSchema, esSchema, type ModelOptions } from './schema.js';
 import { sqliteModels } from './sqlite.js';
 
 export { mysqlModels, pgModels, sqliteModels };
-
-/** Drizzle's dialect names, as in drizzle.config.ts. */
-export type DrizzleDialect = 'postgresql' | 'mysql' | 'sqlite';
-
-export interface ModelOptions {
-  /** Table-name prefix (default `es_`); the backend must use the same. */
-  readonly tablePrefix?: string;
-}
+export type { DrizzleDialect, EsSchema, ModelOptions };
 
 /**
  * The store's tables as Drizzle models, keyed for a schema module: export them from the file
@@ -21,16 +15,6 @@ export function configureModels(dialect: 'postgresql', options?: ModelOptions): 
 export function configureModels(dialect: 'mysql', options?: ModelOptions): EsSchema<ReturnType<typeof mysqlModels>>;
 export function configureModels(dialect: 'sqlite', options?: ModelOptions): EsSchema<ReturnType<typeof sqliteModels>>;
 export function configureModels(dialect: DrizzleDialect, options: ModelOptions = {}) {
-  const models =
-    dialect === 'postgresql'
-      ? pgModels(options.tablePrefix)
-      : dialect === 'mysql'
-        ? mysqlModels(options.tablePrefix)
-        : sqliteModels(options.tablePrefix);
-  return Object.fromEntries(
-    Object.entries(models).map(([name, table]) => [`es${name[0]?.toUpperCase()}${name.slice(1)}`, table]),
-  );
+  const models = { postgresql: pgModels, mysql: mysqlModels, sqlite: sqliteModels }[checkedDialect(dialect)];
+  return esSchema(models(options.tablePrefix));
 }
-
-/** `{ streams, events }` -> `{ esStreams, esEvents }`: names that will not clash in a host schema. */
-export type EsSchema<T> = { [K in keyof T & string as `es${Capitalize<K>}`]: T[K] };
