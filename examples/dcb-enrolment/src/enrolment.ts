@@ -1,5 +1,5 @@
 import { createDecisionRepository, createEventStore, type DecisionModel, defineEvent } from '@es/core';
-import { createDrizzleBackend } from '@es/drizzle';
+import { createDrizzleBackend } from '@es/drizzle/postgresql';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';

@@ -8,7 +8,7 @@ import {
   createOutboxRelay,
   type RecordedEventOf,
 } from '@es/core';
-import { createDrizzleBackend, type DrizzleTransactionOf } from '@es/drizzle';
+import { createDrizzleBackend, type DrizzleTransactionOf } from '@es/drizzle/sqlite';
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';

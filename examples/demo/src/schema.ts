@@ -1,4 +1,4 @@
-import { configureModels } from '@es/drizzle';
+import { configureModels } from '@es/drizzle/sqlite';
 import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 // The event store's tables live in the application's own schema, so drizzle-kit migrates them

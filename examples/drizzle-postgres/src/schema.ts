@@ -1,4 +1,4 @@
-import { configureModels } from '@es/drizzle';
+import { configureModels } from '@es/drizzle/postgresql';
 import { integer, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 // 1. The event store's tables join the app's own schema: drizzle-kit migrates them with the rest.

@@ -1,5 +1,5 @@
 import { ConcurrencyError, createEventStore, defineEvent } from '@es/core';
-import { createDrizzleBackend } from '@es/drizzle';
+import { createDrizzleBackend } from '@es/drizzle/postgresql';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
