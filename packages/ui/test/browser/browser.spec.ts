@@ -121,9 +121,10 @@ describe.each(DIALECTS)('the event browser in Chromium on %s', (dialect: Dialect
     await page.locator('.streams .rows a.row').first().waitFor();
     expect(await page.locator(':focus').getAttribute('id')).toBe('search');
     await page.keyboard.type('p-');
+    // The rows are filtered once 'p' is in; the search for 'p-' is in the address when it has run.
+    await page.waitForURL(/search=p-/);
     await page.locator('.streams .rows .id', { hasText: 'a-1' }).waitFor({ state: 'detached' });
     expect(await page.locator('.streams .rows .id').allTextContents()).toEqual(['p-1', 'p-2']);
-    expect(page.url()).toContain('search=p-');
 
     // Escape leaves the field; j moves down the rows; Enter opens the focused one.
     await page.keyboard.press('Escape');
