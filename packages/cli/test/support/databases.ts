@@ -7,7 +7,7 @@ import { testDatabases } from '@es/testing/targets';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { type Dialect, handledRows } from './app.ts';
+import { type Dialect, dialectModule } from './app.ts';
 
 export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'sqlite'];
 
@@ -24,7 +24,8 @@ const KIT_DIALECT: Record<Dialect, DrizzleDialect> = { postgres: 'postgresql', m
  */
 async function migrationSql(dialect: Dialect): Promise<string[]> {
   const kit = await import('drizzle-kit/api');
-  const schema = { ...configureModels(KIT_DIALECT[dialect] as 'postgresql'), handled: handledRows[dialect] };
+  const { handled } = await dialectModule(dialect);
+  const schema = { ...configureModels(KIT_DIALECT[dialect] as 'postgresql'), handled };
   switch (dialect) {
     case 'postgres':
       return kit.generateMigration(kit.generateDrizzleJson({}), kit.generateDrizzleJson(schema));

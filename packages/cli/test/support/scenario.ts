@@ -16,7 +16,7 @@ import { freshDatabase } from './databases.ts';
 /** A fresh database for `dialect` and the application opened over it (closed by `close`). */
 export async function openScenario(dialect: Dialect): Promise<{ target: Target; app: App }> {
   const database = await freshDatabase(dialect);
-  return { target: { dialect, database }, app: openApp(dialect, database) };
+  return { target: { dialect, database }, app: await openApp(dialect, database) };
 }
 
 /**

@@ -71,7 +71,7 @@ describe('the README screenshots, on SQLite', () => {
   let bank: Awaited<ReturnType<typeof openBank>>;
 
   beforeAll(async () => {
-    app = openApp('sqlite', await freshDatabase('sqlite'));
+    app = await openApp('sqlite', await freshDatabase('sqlite'));
     bank = await openBank(app);
     served = await serveEventBrowser({ ...app, port: 0, lagSampling: { everyMs: 250 } });
     browser = await launchChromium();

@@ -56,7 +56,7 @@ describe('the event browser on PostgreSQL with 200,000 events', () => {
     explainer = new pg.Client({ connectionString: url });
     await explainer.connect();
     for (const statement of GENERATE) await explainer.query(statement);
-    app = openApp('postgres', url);
+    app = await openApp('postgres', url);
     served = await serveEventBrowser({ ...app, port: 0 });
     // Every statement the store's pool sends while a request is recorded, as the driver gets it.
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {

@@ -19,7 +19,7 @@ export interface Seeded {
  * fresh es_ui database, seeded, plus one event caused by another.
  */
 export async function seeded(dialect: Dialect): Promise<Seeded> {
-  const app = openApp(dialect, await freshDatabase(dialect, DATABASE));
+  const app = await openApp(dialect, await freshDatabase(dialect, DATABASE));
   const recorded = await seedSmall(app);
   const cause = recorded[2] as RecordedEvent;
   const { events } = await app.store.append({ category: 'account', id: 'a-3' }, Deposited.create({ amount: 9 }), {
