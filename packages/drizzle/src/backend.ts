@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@es/core';
 import { createSqlBackend, type SqlBackend, type SqlConnection, type SqlStoreOptions } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
-import type { DrizzleDialect } from './models/schema.js';
+import { type DrizzleDialect, ENTRY_DRIVERS } from './models/schema.js';
 import type { DrizzleSqliteHandle } from './sqliteConnection.js';
 
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
@@ -27,8 +27,6 @@ export function drizzleBackend<TTransaction>(
 }
 
 /** Each dialect's entry (`@es/drizzle/<dialect>`), and the driver its database runs on. */
-const ENTRY_DRIVERS = { postgresql: 'node-postgres', mysql: 'mysql2', sqlite: 'better-sqlite3' } as const;
-
 /**
  * The backend of one dialect's entry: `connection` is the database's if it is of that dialect, and
  * undefined for any other, which is refused, naming the entries to import instead.

@@ -1,5 +1,5 @@
 // @es/drizzle/mysql: the backend and models of `@es/drizzle` for MySQL and MariaDB alone. It loads
-// none of Drizzle's PostgreSQL or SQLite modules, which Node 22 takes long to load (BENCHMARKS.md).
+// none of Drizzle's PostgreSQL or SQLite modules, which Node 22 and 24 take long to load (BENCHMARKS.md).
 import { type DrizzleBackend, type DrizzleBackendOptions, entryBackend } from './backend.js';
 import { asyncConnectionFor } from './connection.js';
 import type { DrizzleMySqlDatabase, DrizzleTransactionOf } from './database.js';

@@ -1,5 +1,5 @@
 // @es/drizzle/sqlite: the backend and models of `@es/drizzle` for SQLite (better-sqlite3) alone. It
-// loads none of Drizzle's PostgreSQL or MySQL modules, which Node 22 takes long to load (BENCHMARKS.md).
+// loads none of Drizzle's PostgreSQL or MySQL modules, which Node 22 and 24 take long to load (BENCHMARKS.md).
 import { type DrizzleBackend, type DrizzleBackendOptions, entryBackend } from './backend.js';
 import type { DrizzleSqliteDatabase, DrizzleTransactionOf } from './database.js';
 import { type EsSchema, entryModels, type ModelOptions } from './models/schema.js';

@@ -3,10 +3,19 @@ import { InvalidArgumentError } from '@es/core';
 /** Drizzle's dialect names, as in drizzle.config.ts. */
 export type DrizzleDialect = 'postgresql' | 'mysql' | 'sqlite';
 
+/** The driver each dialect's entry takes (`@es/drizzle/<dialect>`); the compiler keeps it complete. */
+export const ENTRY_DRIVERS = {
+  postgresql: 'node-postgres',
+  mysql: 'mysql2',
+  sqlite: 'better-sqlite3',
+} as const satisfies Record<DrizzleDialect, string>;
+
+const DIALECTS = Object.keys(ENTRY_DRIVERS) as DrizzleDialect[];
+
 /** `dialect`, if it is one of `accepted` (Drizzle's names); anything else is refused, never guessed. */
 export function checkedDialect<T extends DrizzleDialect>(
   dialect: T,
-  accepted: readonly DrizzleDialect[] = ['postgresql', 'mysql', 'sqlite'],
+  accepted: readonly DrizzleDialect[] = DIALECTS,
 ): T {
   if (!accepted.includes(dialect))
     throw new InvalidArgumentError(
