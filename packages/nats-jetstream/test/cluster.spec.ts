@@ -223,6 +223,16 @@ async function storedIds(opened: ReturnType<typeof openStore>, category: string)
   return expected;
 }
 
+/** Every row published and deleted: the relay is done. */
+async function waitForEmptyOutbox(scenario: Awaited<ReturnType<typeof prepare>>) {
+  await waitFor(
+    'an empty outbox',
+    async () => (scenario.opened.outboxRows() === 0 ? true : undefined),
+    240_000,
+    cluster,
+  );
+}
+
 /** Exactly once and in per-stream order: each stream's message ids are its event ids in version order. */
 async function expectEveryEventOnceInOrder(scenario: Awaited<ReturnType<typeof prepare>>) {
   const messages = await readStream(scenario.stream);
@@ -277,12 +287,7 @@ describe('the outbox relay against a 3-node JetStream cluster', () => {
         expect(acksSince(scenario.record, killedAt)).toBeGreaterThanOrEqual(2_000);
         cluster.restart(scenario.leader);
 
-        await waitFor(
-          'an empty outbox',
-          async () => (scenario.opened.outboxRows() === 0 ? true : undefined),
-          240_000,
-          cluster,
-        );
+        await waitForEmptyOutbox(scenario);
         timeline.mark('outbox empty');
         await expectEveryEventOnceInOrder(scenario);
         timeline.mark('stream read and checked');
@@ -327,12 +332,7 @@ describe('the outbox relay against a 3-node JetStream cluster', () => {
         expect(acksSince(scenario.record, replacedAt)).toBeGreaterThanOrEqual(1_000);
         cluster.restart(scenario.leader);
 
-        await waitFor(
-          'an empty outbox',
-          async () => (scenario.opened.outboxRows() === 0 ? true : undefined),
-          240_000,
-          cluster,
-        );
+        await waitForEmptyOutbox(scenario);
         timeline.mark('outbox empty');
         // The new relay did publish some events a second time; the stream kept them once.
         expect(republished(scenario.record)).toBeGreaterThan(0);
