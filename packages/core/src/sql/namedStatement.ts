@@ -21,10 +21,18 @@ export class NamedStatement {
 /** One name per distinct text, for the whole process, so that names never clash on a connection. */
 const names = new Map<string, string>();
 
-/** The stable statement name of `text` (`es_1`, `es_2` ...). */
-export function statementName(text: string): string {
+/**
+ * How many distinct texts get a name. Every connection that runs a named statement keeps its plan
+ * until it closes, and some prepared texts have one shape per caller's query (a log filter's types,
+ * a conditional append's items): past this many, texts run unnamed, planned at every run.
+ */
+const MAX_NAMED_STATEMENTS = 256;
+
+/** The stable statement name of `text` (`es_1`, `es_2` ...), or undefined once `MAX_NAMED_STATEMENTS` texts have one. */
+export function statementName(text: string): string | undefined {
   let name = names.get(text);
   if (name === undefined) {
+    if (names.size >= MAX_NAMED_STATEMENTS) return undefined;
     name = `es_${names.size + 1}`;
     names.set(text, name);
   }
@@ -38,6 +46,6 @@ export function statementName(text: string): string {
  * the ORM's API expects.
  */
 export function driverStatement(dialect: SqlDialectName, sql: string, options?: StatementOptions): string {
-  if (dialect !== 'postgres' || !options?.prepare) return sql;
-  return new NamedStatement(statementName(sql), sql) as unknown as string;
+  const name = dialect === 'postgres' && options?.prepare ? statementName(sql) : undefined;
+  return name ? (new NamedStatement(name, sql) as unknown as string) : sql;
 }

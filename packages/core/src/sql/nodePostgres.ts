@@ -38,7 +38,8 @@ export function nodePostgresExecutor(
     const values = [...params];
     log?.(text, values);
     // A new config each call: node-postgres writes onto the one it is given.
-    return target.query(options?.prepare ? { name: statementName(text), text, values } : { text, values });
+    const name = options?.prepare ? statementName(text) : undefined;
+    return target.query(name ? { name, text, values } : { text, values });
   };
   // A single client can COPY (a Pool would hand the COPY to any of its clients).
   const copyFrom = canCopy(target)

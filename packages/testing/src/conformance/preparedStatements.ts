@@ -2,7 +2,7 @@ import { createEventStore, type EventStoreBackend } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
 import { expect } from '@jest/globals';
 import { uniqueId } from './context.js';
-import { bankEvents, Deposited } from './fixtures.js';
+import { bankEvents, Deposited, enrolmentEvents, UsernameClaimed } from './fixtures.js';
 
 export interface OpenedPostgresBackend {
   readonly backend: EventStoreBackend<unknown>;
@@ -10,8 +10,9 @@ export interface OpenedPostgresBackend {
 }
 
 /**
- * PostgreSQL only: with `preparedStatements` on (the default) an append's statements are
- * prepared on the connection that ran them, and with it off none is. `open` must create the
+ * PostgreSQL only: with `preparedStatements` on (the default) an append's statements, and a
+ * query read's and a conditional append's (the condition's locks and check), are prepared on the
+ * connection that ran them, and with it off none is. `open` must create the
  * backend over a pool of its own, whose connections have not run the store's statements yet.
  */
 export async function expectPreparedStatements(
@@ -21,7 +22,7 @@ export async function expectPreparedStatements(
   for (const preparedStatements of [true, false]) {
     const { backend, close } = await open(preparedStatements);
     try {
-      const store = createEventStore({ backend, events: bankEvents });
+      const store = createEventStore({ backend, events: [...bankEvents, ...enrolmentEvents] });
       const stream = { category: 'account', id: uniqueId('prepared') };
       // One host transaction, so the catalog is read on the connection that ran the appends.
       const prepared = await (backend as SqlBackend<unknown>).connection.transaction(async (executor, handle) => {
@@ -29,29 +30,38 @@ export async function expectPreparedStatements(
         await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
         await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
         expect(await joined.readStream(stream)).toHaveLength(2);
+        const query = [{ types: ['UsernameClaimed' as const], tags: [`username:${stream.id}`] }];
+        const read = await joined.read(query);
+        await joined.append(UsernameClaimed.create({ username: stream.id }), {
+          condition: { failIfEventsMatch: query, after: read.next },
+        });
+        // The condition's locks name no table.
         return executor.query<{ name: string; statement: string }>(
-          'SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE $1',
-          [`%${tablePrefix}%`],
+          'SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE $1 OR statement LIKE $2',
+          [`%${tablePrefix}%`, '%pg_advisory_xact_lock(k)%'],
         );
       });
       if (!preparedStatements) {
         expect(prepared).toEqual([]);
         continue;
       }
-      const preparedFor = (marker: string) =>
-        prepared.filter((row) =>
-          marker === 'SELECT' ? row.statement.trimStart().startsWith(marker) : row.statement.includes(marker),
-        );
+      const preparedFor = (marker: string) => prepared.filter((row) => row.statement.includes(marker));
       // Each append is one statement (the version check of a new stream, then of an existing
-      // one, with the insert), and the read one more.
-      for (const marker of [
-        `bumped AS (INSERT INTO ${tablePrefix}streams`,
-        `bumped AS (UPDATE ${tablePrefix}streams`,
-        'SELECT',
-      ]) {
+      // one, with the insert; the conditional append's to a new stream writes its tags too), the
+      // stream read one more; the query read one, and the conditional append its locks and its
+      // check before its own statement.
+      const expected: [marker: string, statements: number][] = [
+        [`bumped AS (INSERT INTO ${tablePrefix}streams`, 2],
+        [`bumped AS (UPDATE ${tablePrefix}streams`, 1],
+        ['ORDER BY stream_version ASC', 1],
+        [', m AS (SELECT', 1],
+        ['pg_advisory_xact_lock(k) ELSE', 1],
+        ["current_setting('transaction_isolation') AS isolation", 1],
+      ];
+      for (const [marker, statements] of expected) {
         expect({ marker, names: preparedFor(marker).map((row) => row.name) }).toEqual({
           marker,
-          names: [expect.stringMatching(/^es_\d+$/)],
+          names: Array(statements).fill(expect.stringMatching(/^es_\d+$/)),
         });
       }
     } finally {

@@ -24,6 +24,7 @@ import {
   value,
 } from '../template.js';
 import { eventRow, execute, INSERT_COLUMNS, query, type StatementContext, table } from './context.js';
+import { pgArray } from './pgArray.js';
 import { lockKey } from './tags.js';
 
 /**
@@ -115,11 +116,6 @@ function outcomes(
 }
 
 // --- PostgreSQL: unnest arrays ------------------------------------------------------------------
-
-/** A PostgreSQL array literal of text elements, bound as one text value and cast by the statement. */
-function pgArray(items: readonly (string | number | boolean)[]): string {
-  return `{${items.map((item) => (typeof item === 'string' ? `"${item.replace(/[\\"]/g, '\\$&')}"` : String(item))).join(',')}}`;
-}
 
 /**
  * PostgreSQL: whatever the batch's size, statements of fixed text, each column of the batch

@@ -109,7 +109,8 @@ export function logStatements(context: StatementContext) {
     const rows = await query<HorizonRow>(
       executor,
       context,
-      sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon),
+      // MATERIALIZED: the horizon is computed once, not once per use as an inlined CTE is.
+      sql`WITH h AS MATERIALIZED (SELECT ${LOG_HORIZON} AS horizon),
        b AS (SELECT h.horizon, (SELECT max(transaction_id) FROM ${events} WHERE 1 = 1${filter}) >= h.horizon AS held_back FROM h)
        SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
          SELECT ${eventColumns(context)} FROM ${events}

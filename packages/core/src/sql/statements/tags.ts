@@ -7,11 +7,12 @@ import type {
 } from '../../backend/index.js';
 import { describeQuery, matchesAll, type NormalizedItem, type TenantQuery } from '../../dcb/query.js';
 import { AppendConditionFailedError, UnsupportedIsolationError } from '../../errors/index.js';
-import type { SqlExecutor } from '../executor.js';
+import { PREPARED, type SqlExecutor } from '../executor.js';
 import type { EventRow } from '../rows.js';
 import { bigint, empty, type Interpolation, join, list, raw, type SqlFragment, sql, value } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
 import { type HorizonRow, LOG_HORIZON, pageBelowHorizon, pageUpToHead, readCommittedHead } from './log.js';
+import { pgArray } from './pgArray.js';
 
 /** This transaction's id, 0 before it writes: its own events are not held back by anything. */
 const OWN_TRANSACTION = raw('COALESCE(pg_current_xact_id_if_assigned()::text::bigint, 0)');
@@ -84,6 +85,8 @@ export function tagStatements(context: StatementContext) {
       executor,
       context,
       sql`SELECT current_setting('transaction_isolation') AS isolation, (${exists}) AS matched`,
+      // One text per query shape (its items' numbers of tags and types), planned once per connection.
+      PREPARED,
     );
     const isolation = String(row?.isolation);
     if (isolation !== 'read committed') throw new UnsupportedIsolationError(isolation);
@@ -113,13 +116,15 @@ export function tagStatements(context: StatementContext) {
     const rows = await query<HorizonRow>(
       executor,
       context,
-      sql`WITH h AS (SELECT ${LOG_HORIZON} AS horizon), m AS (${matched}),
+      // The horizon is computed once (MATERIALIZED), not once per use as an inlined CTE is.
+      sql`WITH h AS MATERIALIZED (SELECT ${LOG_HORIZON} AS horizon), m AS (${matched}),
        b AS (SELECT h.horizon, EXISTS (SELECT 1 FROM m WHERE m.transaction_id >= h.horizon AND m.transaction_id <> ${OWN_TRANSACTION}) AS held_back FROM h)
        SELECT b.horizon, b.held_back, e.* FROM b LEFT JOIN LATERAL (
          SELECT ${eventColumns(context)} FROM ${events}
          WHERE position IN (SELECT m.position FROM m WHERE m.transaction_id < b.horizon)
          ORDER BY transaction_id, position LIMIT ${read.limit}
        ) e ON true ORDER BY e.transaction_id, e.position`,
+      PREPARED,
     );
     return pageBelowHorizon(rows, read);
   };
@@ -147,19 +152,17 @@ export function tagStatements(context: StatementContext) {
      * (see `conditionLockKeys`), taken in key order in one statement.
      */
     async lockForCondition(executor: SqlExecutor, request: AppendRequest & { condition: AppendConditionToCheck }) {
+      const keys = conditionLockKeys(request);
       const tenant = sql`CAST(${value(request.stream.tenant)} AS text)`;
-      const keys = join(
-        conditionLockKeys(request).map(
-          ([kind, name, exclusive]) =>
-            sql`(${lockKey(tenant, sql`CAST(${kind} AS text)`, sql`CAST(${name} AS text)`)}, ${raw(String(exclusive))})`,
-        ),
-        ', ',
-      );
+      // The keys as arrays: one text whatever their number, planned once per connection.
       await execute(
         executor,
         context,
         sql`SELECT count(CASE WHEN x THEN pg_advisory_xact_lock(k) ELSE pg_advisory_xact_lock_shared(k) END)
-       FROM (SELECT k, bool_or(x) AS x FROM (VALUES ${keys}) AS v(k, x) GROUP BY k ORDER BY k) AS ordered`,
+       FROM (SELECT ${lockKey(tenant, raw('v.kind'), raw('v.name'))} AS k, bool_or(v.x) AS x
+             FROM unnest(${value(pgArray(keys.map(([kind]) => kind)))}::text[], ${value(pgArray(keys.map(([, name]) => name)))}::text[], ${value(pgArray(keys.map(([, , exclusive]) => exclusive)))}::boolean[]) AS v(kind, name, x)
+             GROUP BY k ORDER BY k) AS ordered`,
+        PREPARED,
       );
     },
 
