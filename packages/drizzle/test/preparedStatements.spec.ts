@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 test('on PostgreSQL the store prepares its statements through the session, unless told not to', () =>
   expectPreparedStatements(async (preparedStatements) => {
-    const pool = new pg.Pool({ connectionString: url });
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
     const backend = createDrizzleBackend(drizzle(pool), { tablePrefix, preparedStatements });
     return { backend: backend as EventStoreBackend<unknown>, close: () => pool.end() };
   }, tablePrefix));

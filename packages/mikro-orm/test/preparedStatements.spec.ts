@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 test('on PostgreSQL the store prepares its statements through Kysely, unless told not to', () =>
   expectPreparedStatements(async (preparedStatements) => {
-    const orm = await openOrm();
+    const orm = await openOrm({ pool: { min: 0, max: 1 } });
     const backend = createMikroOrmBackend(orm.em as MikroOrmHandle, { tablePrefix, preparedStatements });
     return { backend: backend as EventStoreBackend<unknown>, close: () => orm.close() };
   }, tablePrefix));

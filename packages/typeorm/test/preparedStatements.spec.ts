@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 test('on PostgreSQL the store prepares its statements through the QueryRunner, unless told not to', () =>
   expectPreparedStatements(async (preparedStatements) => {
-    const dataSource = await new DataSource(options).initialize();
+    const dataSource = await new DataSource({ ...options, extra: { max: 1 } }).initialize();
     const backend = createTypeOrmBackend(dataSource, { tablePrefix, preparedStatements });
     return { backend: backend as EventStoreBackend<unknown>, close: () => dataSource.destroy() };
   }, tablePrefix));

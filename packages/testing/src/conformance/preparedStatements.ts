@@ -1,4 +1,4 @@
-import { createEventStore, type EventStoreBackend } from '@es/core';
+import { createEventStore, createOutboxRelay, type EventStoreBackend } from '@es/core';
 import type { SqlBackend } from '@es/core/sql';
 import { expect } from '@jest/globals';
 import { uniqueId } from './context.js';
@@ -10,10 +10,11 @@ export interface OpenedPostgresBackend {
 }
 
 /**
- * PostgreSQL only: with `preparedStatements` on (the default) an append's statements, and a
- * query read's and a conditional append's (the condition's locks and check), are prepared on the
- * connection that ran them, and with it off none is. `open` must create the
- * backend over a pool of its own, whose connections have not run the store's statements yet.
+ * PostgreSQL only: with `preparedStatements` on (the default) an append's statements, a query
+ * read's, a conditional append's (the condition's locks and check) and an outbox relay batch's are
+ * prepared on the connection that ran them, and with it off none is. `open` must create the
+ * backend over a pool of its own with ONE connection (so the catalog is read on the connection
+ * that ran them all), which has not run the store's statements yet.
  */
 export async function expectPreparedStatements(
   open: (preparedStatements: boolean) => Promise<OpenedPostgresBackend>,
@@ -22,10 +23,9 @@ export async function expectPreparedStatements(
   for (const preparedStatements of [true, false]) {
     const { backend, close } = await open(preparedStatements);
     try {
-      const store = createEventStore({ backend, events: [...bankEvents, ...enrolmentEvents] });
+      const store = createEventStore({ backend, events: [...bankEvents, ...enrolmentEvents], outbox: true });
       const stream = { category: 'account', id: uniqueId('prepared') };
-      // One host transaction, so the catalog is read on the connection that ran the appends.
-      const prepared = await (backend as SqlBackend<unknown>).connection.transaction(async (executor, handle) => {
+      await (backend as SqlBackend<unknown>).connection.transaction(async (_executor, handle) => {
         const joined = store.withTransaction(handle);
         await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
         await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
@@ -35,12 +35,18 @@ export async function expectPreparedStatements(
         await joined.append(UsernameClaimed.create({ username: stream.id }), {
           condition: { failIfEventsMatch: query, after: read.next },
         });
-        // The condition's locks name no table.
-        return executor.query<{ name: string; statement: string }>(
+      });
+      const published: string[] = [];
+      const relay = createOutboxRelay(store, { publish: async (event) => void published.push(event.id) });
+      await relay.processBatch();
+      expect(published).toHaveLength(3);
+      // The condition's locks name no table.
+      const prepared = await (backend as SqlBackend<unknown>).connection.transaction((executor) =>
+        executor.query<{ name: string; statement: string }>(
           'SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE $1 OR statement LIKE $2',
           [`%${tablePrefix}%`, '%pg_advisory_xact_lock(k)%'],
-        );
-      });
+        ),
+      );
       if (!preparedStatements) {
         expect(prepared).toEqual([]);
         continue;
@@ -57,6 +63,11 @@ export async function expectPreparedStatements(
         [', m AS (SELECT', 1],
         ['pg_advisory_xact_lock(k) ELSE', 1],
         ["current_setting('transaction_isolation') AS isolation", 1],
+        // The relay's batch: its rows locked, claimed, read with their events, and deleted.
+        [`SELECT id FROM ${tablePrefix}outbox WHERE id = ANY(`, 1],
+        [`UPDATE ${tablePrefix}outbox SET claimed_by`, 1],
+        ['WHERE o.id = ANY(', 1],
+        [`DELETE FROM ${tablePrefix}outbox WHERE id = ANY(`, 1],
       ];
       for (const [marker, statements] of expected) {
         expect({ marker, names: preparedFor(marker).map((row) => row.name) }).toEqual({

@@ -4,6 +4,7 @@ import { PREPARED, type SqlExecutor } from '../executor.js';
 import { type EventRow, toBigInt, toDate, toNumber, toStoredEvent } from '../rows.js';
 import { bigint, empty, join, list, raw, type SqlFragment, sql, time } from '../template.js';
 import { eventColumns, execute, query, type StatementContext, table } from './context.js';
+import { pgArray } from './pgArray.js';
 
 type HeadRow = { id: unknown; tenant_id: unknown; category: unknown; stream_id: unknown };
 
@@ -33,14 +34,22 @@ export function outboxStatements(context: StatementContext) {
   const due = (now: Date, alias = '') =>
     sql`(${raw(alias)}attempts = 0 OR ${raw(alias)}next_attempt_at <= ${time(now)})`;
   /**
-   * `IN (...)` over a batch's ids. On SQLite they go as one JSON array (`json_each`), so the text is
-   * the same whatever their number and is prepared once (`batchHint`): a relay's claim, read and
-   * delete were otherwise three texts compiled anew at every batch. Elsewhere one placeholder each.
+   * `IN (...)` over a batch's ids. On SQLite they go as one JSON array (`json_each`), on PostgreSQL
+   * as one array (`= ANY`), so the text is the same whatever their number and is prepared once
+   * (`batchHint`): a relay's lock, claim, read and delete were otherwise texts compiled or planned
+   * anew at every batch. On MySQL one placeholder each.
    */
-  const sqlite = dialect.name === 'sqlite';
-  const inIds = (ids: readonly bigint[]): SqlFragment =>
-    sqlite ? sql`IN (SELECT value FROM json_each(${`[${ids.join(',')}]`}))` : sql`IN (${list(ids.map(bigint))})`;
-  const batchHint = sqlite ? PREPARED : undefined;
+  const inIds = (ids: readonly bigint[]): SqlFragment => {
+    switch (dialect.name) {
+      case 'sqlite':
+        return sql`IN (SELECT value FROM json_each(${`[${ids.join(',')}]`}))`;
+      case 'postgres':
+        return sql`= ANY(${pgArray(ids.map(String))}::bigint[])`;
+      default:
+        return sql`IN (${list(ids.map(bigint))})`;
+    }
+  };
+  const batchHint = dialect.name === 'mysql' ? undefined : PREPARED;
 
   /**
    * Locks `candidates` (ids in order, each with its stream), skipping rows another relay is
@@ -53,7 +62,8 @@ export function outboxStatements(context: StatementContext) {
     const rows = await query<{ id: unknown }>(
       executor,
       context,
-      sql`SELECT id FROM ${outbox}${byPrimaryKey} WHERE id IN (${list(ids.map(bigint))}) AND status = 'pending' AND ${due(now)} ORDER BY id${skipLocked}`,
+      sql`SELECT id FROM ${outbox}${byPrimaryKey} WHERE id ${inIds(ids)} AND status = 'pending' AND ${due(now)} ORDER BY id${skipLocked}`,
+      batchHint,
     );
     const locked = new Set(rows.map((row) => toBigInt(row.id)));
     const lost = new Set<string>();
