@@ -1,3 +1,4 @@
 import { preset } from '../../jest.preset.js';
 
-export default { ...preset, testTimeout: 60_000 };
+// Longer than the Prisma CLI's own limit (CLI_TIMEOUT_MS in test/support/prismaCli.ts).
+export default { ...preset, testTimeout: 180_000 };

@@ -11,7 +11,7 @@ const prisma = openPrisma();
 const office = createBoxOffice(prisma);
 const ticketStream = (id: string) => stream('ticket', id);
 
-beforeAll(() => prismaCli('migrate', 'deploy'), 60_000);
+beforeAll(() => prismaCli('migrate', 'deploy'));
 afterAll(() => prisma.$disconnect());
 
 test('the ticket row and its TicketIssued event commit together', async () => {
@@ -60,7 +60,7 @@ test('the committed migrations create exactly the schema: Prisma finds no differ
   );
   expect(diff.status).toBe(0);
   expect(diff.stdout).toContain('No difference detected.');
-}, 60_000);
+});
 
 test('`prisma migrate dev` on a new database applies every committed migration and has nothing left to create', async () => {
   // A developer's own database (a fresh clone of the app): migrate dev replays the migrations on a
@@ -79,4 +79,4 @@ test('`prisma migrate dev` on a new database applies every committed migration a
   } finally {
     await prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
-}, 120_000);
+});
