@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@es/core';
 import { createSqlBackend, type SqlBackend, type SqlConnection, type SqlStoreOptions } from '@es/core/sql';
 import type { DrizzleAsyncHandle } from './connection.js';
-import { type DrizzleDialect, ENTRY_DRIVERS } from './models/schema.js';
+import { DIALECTS, type DrizzleDialect, ENTRY_DRIVERS } from './models/schema.js';
 import type { DrizzleSqliteHandle } from './sqliteConnection.js';
 
 /** The store's settings (see `SqlStoreOptions` in @es/core/sql). */
@@ -26,7 +26,6 @@ export function drizzleBackend<TTransaction>(
   return createSqlBackend({ ...options, name: 'drizzle', connection: typed });
 }
 
-/** Each dialect's entry (`@es/drizzle/<dialect>`), and the driver its database runs on. */
 /**
  * The backend of one dialect's entry: `connection` is the database's if it is of that dialect, and
  * undefined for any other, which is refused, naming the entries to import instead.
@@ -37,7 +36,7 @@ export function entryBackend<TTransaction>(
   options: DrizzleBackendOptions,
 ): DrizzleBackend<TTransaction> {
   if (!connection) {
-    const others = Object.keys(ENTRY_DRIVERS).filter((other) => other !== dialect);
+    const others = DIALECTS.filter((other) => other !== dialect);
     throw new InvalidArgumentError(
       `@es/drizzle/${dialect}: expected a Drizzle database on ${ENTRY_DRIVERS[dialect]}; for another, import from ` +
         `${others.map((other) => `@es/drizzle/${other}`).join(', ')} or @es/drizzle`,

@@ -10,7 +10,8 @@ export const ENTRY_DRIVERS = {
   sqlite: 'better-sqlite3',
 } as const satisfies Record<DrizzleDialect, string>;
 
-const DIALECTS = Object.keys(ENTRY_DRIVERS) as DrizzleDialect[];
+/** Every dialect name, in `ENTRY_DRIVERS`' order. */
+export const DIALECTS = Object.keys(ENTRY_DRIVERS) as readonly DrizzleDialect[];
 
 /** `dialect`, if it is one of `accepted` (Drizzle's names); anything else is refused, never guessed. */
 export function checkedDialect<T extends DrizzleDialect>(
