@@ -25,7 +25,8 @@ export async function expectPreparedStatements(
     try {
       const store = createEventStore({ backend, events: [...bankEvents, ...enrolmentEvents], outbox: true });
       const stream = { category: 'account', id: uniqueId('prepared') };
-      await (backend as SqlBackend<unknown>).connection.transaction(async (_executor, handle) => {
+      const { connection } = backend as SqlBackend<unknown>;
+      await connection.transaction(async (_executor, handle) => {
         const joined = store.withTransaction(handle);
         await joined.append(stream, Deposited.create({ amount: 1 }), { expectedVersion: 'no_stream' });
         await joined.append(stream, Deposited.create({ amount: 2 }), { expectedVersion: 1 });
@@ -41,7 +42,7 @@ export async function expectPreparedStatements(
       await relay.processBatch();
       expect(published).toHaveLength(3);
       // The condition's locks name no table.
-      const prepared = await (backend as SqlBackend<unknown>).connection.transaction((executor) =>
+      const prepared = await connection.transaction((executor) =>
         executor.query<{ name: string; statement: string }>(
           'SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE $1 OR statement LIKE $2',
           [`%${tablePrefix}%`, '%pg_advisory_xact_lock(k)%'],
