@@ -74,9 +74,18 @@ describe.each<SqlDialectName>(['postgres', 'mysql', 'sqlite'])('partitioned cons
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await instances[0]?.whenCaughtUp({ timeoutMs: 20_000 });
-      const status = await instances[0]?.status();
-      expect(status?.partitions?.filter((partition) => partition.held)).toHaveLength(8);
-      expect(status?.instances?.map((instance) => instance.owner)).toEqual(['a', 'b']);
+      // The status shows it once each partition's lease is renewed: a pause of the process as long
+      // as a lease (a loaded CI machine) lets every lease and membership run out for a moment.
+      const seen = async () => {
+        const status = await instances[0]?.status();
+        const holders = (status?.partitions ?? []).map((partition) => (partition.held ? partition.leaseOwner : '-'));
+        return `${holders.sort().join('')} ${status?.instances?.map((instance) => instance.owner).join()}`;
+      };
+      const shown = Date.now() + 20_000;
+      for (let last = await seen(); last !== 'aaaabbbb a,b'; last = await seen()) {
+        if (Date.now() > shown) throw new Error(`the status never showed a 4/4 share, last: ${last}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     } finally {
       await Promise.all(instances.map((instance) => instance.stop()));
     }
