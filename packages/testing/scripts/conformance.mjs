@@ -27,16 +27,48 @@ const rows = new Map();
 let runnerFailed = false;
 
 /**
- * Runs one package's conformance suites with jest in a child process, its output kept until it
- * ends so that two packages running side by side do not interleave their logs. Resolves to the
- * jest JSON report file, or undefined when jest wrote none.
+ * A package's rows in jobs: one job for all of them, or, for the packages in SPLIT_BY_FILE, one
+ * job per group of spec files (by the name before `.conformance.spec.ts`), and one more for any
+ * file no group names, so that a new row is never left out.
  */
-function runPackage(dir) {
+const SPLIT_BY_FILE = {
+  // Two jobs of about equal length each, on different servers: a package's rows on different
+  // servers use different databases, so its jobs can run side by side.
+  prisma: [['mysql'], ['postgres', 'postgresRaw', 'sqlite']],
+  'mikro-orm': [
+    ['mysql', 'nodeSqlite'],
+    ['postgres', 'sqlite'],
+  ],
+};
+const SPEC_SUFFIX = '.conformance.spec.ts';
+
+function jobsOf(dir) {
   const name = relative(join(root, 'packages'), dir);
+  const groups = SPLIT_BY_FILE[name];
+  if (!groups) return [{ name, dir, files: undefined }];
+  const stems = readdirSync(join(dir, 'test'))
+    .filter((file) => file.endsWith(SPEC_SUFFIX))
+    .map((file) => file.slice(0, -SPEC_SUFFIX.length));
+  const named = new Set(groups.flat());
+  const left = stems.filter((stem) => !named.has(stem));
+  return [...groups, ...(left.length > 0 ? [left] : [])]
+    .map((group) => group.filter((stem) => stems.includes(stem)))
+    .filter((group) => group.length > 0)
+    .map((group) => ({ name: `${name}-${group.join('-')}`, dir, files: group }));
+}
+
+/**
+ * Runs one job's conformance suites with jest in a child process, its output kept until it ends
+ * so that two jobs running side by side do not interleave their logs. Resolves to the jest JSON
+ * report file, or undefined when jest wrote none.
+ */
+function runJob({ name, dir, files }) {
   const outputFile = join(outDir, `${name}.json`);
   rmSync(outputFile, { force: true });
   const started = Date.now();
-  return new Promise((resolvePackage) => {
+  // Exactly the group's files (`test/<stem>.conformance.spec.ts`), or every conformance file.
+  const pattern = files ? `/test/(${files.join('|')})\\.conformance\\.spec\\.ts$` : 'conformance';
+  return new Promise((resolveJob) => {
     const child = spawn(
       process.execPath,
       [
@@ -46,7 +78,7 @@ function runPackage(dir) {
         '--json',
         `--outputFile=${outputFile}`,
         '--testPathPatterns',
-        'conformance',
+        pattern,
       ],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: process.env },
     );
@@ -59,28 +91,36 @@ function runPackage(dir) {
       if (!existsSync(outputFile)) {
         console.error(`conformance: ${name} produced no results (exit ${code})`);
         runnerFailed = true;
-        resolvePackage(undefined);
-      } else resolvePackage(outputFile);
+        resolveJob(undefined);
+      } else resolveJob(outputFile);
     });
   });
 }
 
-// Each package runs against databases of its own (scripts/databases.sh), so packages can run side
-// by side; two at a time keeps a two-core machine busy while a suite waits on its database.
+// Each package runs against databases of its own (scripts/databases.sh), so jobs can run side by
+// side; two at a time keeps a two-core machine busy while a suite waits on its database.
 const CONCURRENCY = Number(process.env.ES_CONFORMANCE_CONCURRENCY ?? 2);
-// The packages with the most rows first, so that the last one to start is a short one.
-const LONGEST_FIRST = ['prisma', 'mikro-orm', 'typeorm', 'drizzle'];
-const rank = (dir) => {
-  const index = LONGEST_FIRST.indexOf(relative(join(root, 'packages'), dir));
+// The longest jobs first (as this runner's "took" lines show them in CI), so that the last ones to
+// start are short.
+const LONGEST_FIRST = [
+  'prisma-postgres-postgresRaw-sqlite',
+  'typeorm',
+  'drizzle',
+  'prisma-mysql',
+  'mikro-orm-mysql-nodeSqlite',
+  'mikro-orm-postgres-sqlite',
+];
+const rank = (job) => {
+  const index = LONGEST_FIRST.indexOf(job.name);
   return index === -1 ? LONGEST_FIRST.length : index;
 };
-const queue = [...packages].sort((a, b) => rank(a) - rank(b));
+const queue = packages.flatMap(jobsOf).sort((a, b) => rank(a) - rank(b));
 const outputFiles = [];
 await Promise.all(
   Array.from({ length: Math.max(1, CONCURRENCY) }, async () => {
-    for (let dir = queue.shift(); dir; dir = queue.shift()) {
-      console.log(`conformance: running ${relative(join(root, 'packages'), dir)}`);
-      const file = await runPackage(dir);
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      console.log(`conformance: running ${job.name}`);
+      const file = await runJob(job);
       if (file) outputFiles.push(file);
     }
   }),
